@@ -1,1 +1,79 @@
-//! rt
+//! The runtime of juggler: values, filters, validation, hooks, repositories
+//! and connectors. Users depend on the `juggler` facade, which re-exports this
+//! crate and the derive.
+
+pub mod connector;
+mod datasource;
+pub mod dynamic;
+mod error;
+pub mod filter;
+pub mod hooks;
+pub mod json_schema;
+mod model;
+mod ops;
+pub mod relations;
+mod repository;
+pub mod validation;
+mod value;
+
+/// The definitions shared with the derive and the CLI.
+pub use juggler_schema as schema;
+
+pub use datasource::DataSource;
+pub use dynamic::DynamicRepository;
+pub use error::{Error, Result};
+pub use filter::{Direction, Field, Fields, Filter, Include, Op, Order, Where};
+pub use hooks::{Context, HookKind, Hooks, Operation};
+pub use model::{is_unset_id, BoxFuture, Model, ModelId, Patch};
+pub use relations::{BelongsTo, HasAndBelongsToMany, HasMany, HasOne};
+pub use repository::Repository;
+pub use schema::ModelDefinition;
+pub use validation::ValidationError;
+pub use value::{FieldValue, GeoPoint, Row, Value};
+
+/// What the derive's output calls; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::json_schema::{build as json_schema, FieldSchema};
+    pub use crate::schema;
+    pub use async_trait::async_trait;
+    pub use serde;
+    pub use serde_json;
+
+    use crate::{Error, FieldValue, Value};
+
+    /// Decodes the value at `pos` into `T`, or its placeholder when a `fields`
+    /// filter left it out.
+    pub fn decode<T: FieldValue>(
+        values: &mut [Value],
+        pos: usize,
+        model: &str,
+        property: &str,
+        fields: Option<&[usize]>,
+    ) -> Result<T, Error> {
+        let value = std::mem::replace(&mut values[pos], Value::Null);
+        if let Some(selected) = fields {
+            if !selected.contains(&pos) {
+                return T::placeholder().ok_or_else(|| {
+                    Error::invalid_data(
+                        model,
+                        format!("`{property}` was left out by `fields` and its type has no empty value"),
+                    )
+                });
+            }
+        }
+        T::from_value(value).map_err(|message| Error::invalid_data(model, format!("`{property}`: {message}")))
+    }
+
+    /// Parses a default scope once, reporting a bad one on first use.
+    pub fn parse_scope(json: &str) -> Option<crate::Filter> {
+        let mut f = crate::Filter::from_json(json).ok()?;
+        f.origin = crate::filter::Origin::Code;
+        Some(f)
+    }
+
+    /// A nested model's schema for `$defs`.
+    pub fn nested_schema<M: crate::Model>() -> (String, serde_json::Value) {
+        (M::definition().name.clone(), M::json_schema())
+    }
+}

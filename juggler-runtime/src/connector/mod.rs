@@ -1,0 +1,48 @@
+//! Connectors: where rows live.
+//!
+//! Every connector implements [`Connector`]; the repositories do hooks,
+//! validation and decoding, connectors only store and query checked rows.
+//!
+//! | connector | URL                         | status                                   |
+//! |-----------|-----------------------------|------------------------------------------|
+//! | memory    | `memory:` / `memory:a.json` | always built; the file form persists     |
+//! | SQLite    | `sqlite:`                   | not in this release yet                  |
+//! | PostgreSQL| `postgres:` / `postgresql:` | not in this release yet                  |
+//! | MySQL     | `mysql:` / `mariadb:`       | not in this release yet                  |
+
+pub mod memory;
+
+use crate::filter::resolve::{Cond, Query};
+use crate::schema::ModelDefinition;
+use crate::value::{Row, Value};
+use crate::Result;
+
+/// Storage behind a [`DataSource`](crate::DataSource).
+#[async_trait::async_trait]
+pub trait Connector: Send + Sync + 'static {
+    /// The connector's name (`memory`, `sqlite`, ...).
+    fn name(&self) -> &'static str;
+
+    /// Inserts rows, all or none; generated ids are filled in the returned rows.
+    async fn insert(&self, def: &ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>>;
+
+    /// Rows matching the query, sorted and paged; properties outside
+    /// `query.fields` are NULL.
+    async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>>;
+
+    /// Number of rows matching `cond`.
+    async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64>;
+
+    /// Sets properties on every row matching `cond`; returns how many.
+    async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64>;
+
+    /// Replaces the row with the same id; `false` when there is none.
+    async fn replace(&self, def: &ModelDefinition, row: Row) -> Result<bool>;
+
+    /// Replaces the row with the same id or inserts it, atomically; returns the
+    /// stored row and whether it was inserted.
+    async fn upsert(&self, def: &ModelDefinition, row: Row) -> Result<(Row, bool)>;
+
+    /// Deletes every row matching `cond`; returns how many.
+    async fn delete(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64>;
+}

@@ -1,0 +1,580 @@
+//! Checking a [`Filter`] against a model and turning it into a [`Query`] with
+//! property positions, checked values and compiled patterns; also how the
+//! memory connector evaluates one.
+
+use super::json::did_you_mean;
+use super::{Direction, Fields, Filter, Include, Op, Origin, Where};
+use crate::schema::{ModelDefinition, PropertyType};
+use crate::value::{GeoPoint, Row, Value};
+use crate::{Error, Result};
+use regex::{Regex, RegexBuilder};
+use std::cmp::Ordering;
+
+/// A filter checked against one model.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Which rows; `None` is every row.
+    pub cond: Option<Cond>,
+    /// Sort keys as property positions, ending with the id as a tie-breaker.
+    pub order: Vec<(usize, Direction)>,
+    /// Sort by distance to a point first (from `near`).
+    pub near: Option<(usize, GeoPoint)>,
+    /// At most this many rows.
+    pub limit: Option<u64>,
+    /// Skip this many rows.
+    pub skip: Option<u64>,
+    /// Positions of the properties to return; `None` is all.
+    pub fields: Option<Vec<usize>>,
+    /// Relations to load.
+    pub include: Vec<Include>,
+}
+
+/// A checked condition.
+#[derive(Debug, Clone)]
+pub enum Cond {
+    /// All hold.
+    And(Vec<Cond>),
+    /// One holds.
+    Or(Vec<Cond>),
+    /// A comparison on the property at `prop`.
+    Cmp {
+        /// Property position in the definition.
+        prop: usize,
+        /// The comparison.
+        op: CmpOp,
+    },
+}
+
+/// A checked comparison.
+#[derive(Debug, Clone)]
+pub enum CmpOp {
+    /// `IS NULL`.
+    IsNull,
+    /// `IS NOT NULL`.
+    NotNull,
+    /// `=`.
+    Eq(Value),
+    /// `<>` (not NULL).
+    Neq(Value),
+    /// `>`.
+    Gt(Value),
+    /// `>=`.
+    Gte(Value),
+    /// `<`.
+    Lt(Value),
+    /// `<=`.
+    Lte(Value),
+    /// `BETWEEN`.
+    Between(Value, Value),
+    /// `IN`.
+    In(Vec<Value>),
+    /// `NOT IN` (not NULL).
+    NotIn(Vec<Value>),
+    /// `LIKE` family.
+    Like {
+        /// The SQL pattern as given.
+        pattern: String,
+        /// Without case.
+        insensitive: bool,
+        /// `NOT LIKE` (not NULL).
+        negated: bool,
+        /// The pattern as an anchored regular expression.
+        regex: Regex,
+    },
+    /// Regular expression.
+    Regexp {
+        /// The pattern without slashes and flags.
+        source: String,
+        /// Without case (`/../i`).
+        insensitive: bool,
+        /// Compiled.
+        regex: Regex,
+    },
+    /// Within a distance of a point.
+    Near {
+        /// The point.
+        point: GeoPoint,
+        /// Maximum distance in kilometres.
+        max_km: Option<f64>,
+    },
+}
+
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+pub(crate) fn unit_in_km(unit: &str) -> Option<f64> {
+    Some(match unit {
+        "kilometers" | "km" => 1.0,
+        "meters" | "m" => 0.001,
+        "miles" | "mi" => 1.609_344,
+        "feet" | "ft" => 0.000_304_8,
+        "radians" => 6371.0,
+        "degrees" => 6371.0 * std::f64::consts::PI / 180.0,
+        _ => return None,
+    })
+}
+
+/// Merges the model's default scope into `filter`: `where` is ANDed; `order`,
+/// `limit`, `skip` and `fields` apply when the filter has none.
+pub fn apply_scope(scope: Option<&Filter>, filter: &Filter) -> Filter {
+    let Some(scope) = scope else { return filter.clone() };
+    let mut merged = filter.clone();
+    merged.where_ = match (scope.where_.clone(), filter.where_.clone()) {
+        (Some(s), Some(f)) => Some(s.and(f)),
+        (s, f) => s.or(f),
+    };
+    if merged.order.is_empty() {
+        merged.order = scope.order.clone();
+    }
+    merged.limit = merged.limit.or(scope.limit);
+    merged.skip = merged.skip.or(scope.skip);
+    if merged.fields.is_none() {
+        merged.fields = scope.fields.clone();
+    }
+    if merged.include.is_empty() {
+        merged.include = scope.include.clone();
+    }
+    merged
+}
+
+/// Parses a definition's `scope` setting (trusted: it comes from the code).
+pub fn parse_scope(def: &ModelDefinition) -> Result<Option<Filter>> {
+    match &def.settings.scope {
+        None => Ok(None),
+        Some(json) => {
+            let mut f = Filter::from_value(json).map_err(|e| match e {
+                Error::InvalidFilter { path, message } => {
+                    Error::invalid_filter(format!("default scope of `{}`: {path}", def.name), message)
+                }
+                other => other,
+            })?;
+            f.origin = Origin::Code;
+            Ok(Some(f))
+        }
+    }
+}
+
+struct Resolver<'a> {
+    def: &'a ModelDefinition,
+    origin: Origin,
+}
+
+impl Resolver<'_> {
+    fn property(&self, name: &str, path: &str) -> Result<(usize, &PropertyType)> {
+        let Some((index, _, prop)) = self.def.properties.get_full(name) else {
+            let names: Vec<&str> = self
+                .def
+                .properties
+                .keys()
+                .map(String::as_str)
+                .filter(|n| self.origin == Origin::Code || !self.def.is_hidden(n))
+                .collect();
+            let hint = did_you_mean(name, &names).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            return Err(Error::invalid_filter(
+                path,
+                format!("`{}` has no property `{name}`{hint}", self.def.name),
+            ));
+        };
+        if self.origin == Origin::Json && self.def.is_hidden(name) {
+            return Err(Error::invalid_filter(
+                path,
+                format!("`{name}` is hidden and cannot be used in a filter"),
+            ));
+        }
+        Ok((index, &prop.property_type))
+    }
+
+    fn resolve_where(&self, w: &Where, path: &str) -> Result<Cond> {
+        match w {
+            Where::And(items) | Where::Or(items) => {
+                let key = if matches!(w, Where::And(_)) { "and" } else { "or" };
+                let conds = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.resolve_where(item, &format!("{path}.{key}[{i}]")))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(if key == "and" { Cond::And(conds) } else { Cond::Or(conds) })
+            }
+            Where::Cond { property, op } => {
+                let here = format!("{path}.{property}");
+                let (prop, ty) = self.property(property, &here)?;
+                let op = resolve_op(ty, op, &format!("{here}.{}", op.name()))?;
+                Ok(Cond::Cmp { prop, op })
+            }
+        }
+    }
+}
+
+fn expected_for(ty: &PropertyType) -> &'static str {
+    match ty {
+        PropertyType::String | PropertyType::Date => "a string",
+        PropertyType::Number => "a number",
+        PropertyType::Boolean => "a boolean",
+        _ => "a value",
+    }
+}
+
+fn check_value(ty: &PropertyType, value: &Value, path: &str) -> Result<Value> {
+    let ok = match (ty, value) {
+        (_, Value::Null) => false,
+        (PropertyType::Number, Value::Int(_) | Value::Float(_)) => true,
+        (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
+        (PropertyType::Boolean, Value::Bool(_)) => true,
+        (PropertyType::Buffer, Value::Bytes(_) | Value::Text(_)) => true,
+        (PropertyType::Any | PropertyType::Object | PropertyType::Model(_) | PropertyType::GeoPoint, _) => true,
+        (PropertyType::Array(_), Value::Json(serde_json::Value::Array(_))) => true,
+        _ => false,
+    };
+    if ok {
+        Ok(value.clone())
+    } else {
+        let shown = match value {
+            Value::Text(t) => format!("{:?}", t.chars().take(40).collect::<String>()),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Bool(b) => b.to_string(),
+            other => other.kind().to_owned(),
+        };
+        let want = match ty {
+            PropertyType::Array(_) => "an array",
+            other => expected_for(other),
+        };
+        Err(Error::invalid_filter(path, format!("expected {want}, got {shown}")))
+    }
+}
+
+fn orderable(ty: &PropertyType, path: &str) -> Result<()> {
+    match ty {
+        PropertyType::Number | PropertyType::String | PropertyType::Date | PropertyType::Boolean => Ok(()),
+        other => Err(Error::invalid_filter(path, format!("a `{other}` property cannot be compared by order"))),
+    }
+}
+
+fn text_only(ty: &PropertyType, path: &str) -> Result<()> {
+    match ty {
+        PropertyType::String => Ok(()),
+        other => Err(Error::invalid_filter(path, format!("a `{other}` property is not text"))),
+    }
+}
+
+/// Turns an anchored SQL `LIKE` pattern into a regular expression.
+pub fn like_to_regex(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    out.push_str("^(?s:");
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => out.push_str(".*"),
+            '_' => out.push('.'),
+            '\\' => match chars.next() {
+                Some(next) => out.push_str(&regex::escape(&next.to_string())),
+                None => out.push_str(r"\\"),
+            },
+            other => out.push_str(&regex::escape(&other.to_string())),
+        }
+    }
+    out.push_str(")$");
+    out
+}
+
+/// Splits `"/^a/i"` into (`^a`, insensitive); a pattern without slashes is
+/// taken as it is. Flags other than `i`, `g`, `m`, `s` are an error.
+pub fn split_regexp(pattern: &str) -> std::result::Result<(String, bool), String> {
+    if let Some(rest) = pattern.strip_prefix('/') {
+        if let Some(end) = rest.rfind('/') {
+            let (body, flags) = (&rest[..end], &rest[end + 1..]);
+            let mut insensitive = false;
+            for f in flags.chars() {
+                match f {
+                    'i' => insensitive = true,
+                    'g' | 'm' | 's' => {}
+                    other => return Err(format!("unknown regexp flag `{other}`; valid flags: i, g, m, s")),
+                }
+            }
+            return Ok((body.to_owned(), insensitive));
+        }
+    }
+    Ok((pattern.to_owned(), false))
+}
+
+fn compile(source: &str, insensitive: bool, path: &str) -> Result<Regex> {
+    RegexBuilder::new(source)
+        .case_insensitive(insensitive)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| {
+            let msg = e.to_string();
+            let first = msg.lines().last().unwrap_or("invalid pattern").trim().to_owned();
+            Error::invalid_filter(path, format!("invalid regular expression: {first}"))
+        })
+}
+
+fn resolve_op(ty: &PropertyType, op: &Op, path: &str) -> Result<CmpOp> {
+    Ok(match op {
+        Op::Eq(Value::Null) => CmpOp::IsNull,
+        Op::Neq(Value::Null) => CmpOp::NotNull,
+        Op::Eq(v) => CmpOp::Eq(check_value(ty, v, path)?),
+        Op::Neq(v) => CmpOp::Neq(check_value(ty, v, path)?),
+        Op::Gt(v) | Op::Gte(v) | Op::Lt(v) | Op::Lte(v) => {
+            orderable(ty, path)?;
+            let v = check_value(ty, v, path)?;
+            match op {
+                Op::Gt(_) => CmpOp::Gt(v),
+                Op::Gte(_) => CmpOp::Gte(v),
+                Op::Lt(_) => CmpOp::Lt(v),
+                _ => CmpOp::Lte(v),
+            }
+        }
+        Op::Between(a, b) => {
+            orderable(ty, path)?;
+            CmpOp::Between(check_value(ty, a, &format!("{path}[0]"))?, check_value(ty, b, &format!("{path}[1]"))?)
+        }
+        Op::Inq(vs) | Op::Nin(vs) => {
+            if vs.len() > super::MAX_LIST_LEN {
+                return Err(Error::invalid_filter(
+                    path,
+                    format!("a list of {} values is longer than the limit of {}", vs.len(), super::MAX_LIST_LEN),
+                ));
+            }
+            let checked = vs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| check_value(ty, v, &format!("{path}[{i}]")))
+                .collect::<Result<Vec<_>>>()?;
+            if matches!(op, Op::Inq(_)) {
+                CmpOp::In(checked)
+            } else {
+                CmpOp::NotIn(checked)
+            }
+        }
+        Op::Like(p) | Op::Nlike(p) | Op::Ilike(p) | Op::Nilike(p) => {
+            text_only(ty, path)?;
+            let insensitive = matches!(op, Op::Ilike(_) | Op::Nilike(_));
+            let negated = matches!(op, Op::Nlike(_) | Op::Nilike(_));
+            let regex = compile(&like_to_regex(p), insensitive, path)?;
+            CmpOp::Like { pattern: p.clone(), insensitive, negated, regex }
+        }
+        Op::Regexp(p) => {
+            text_only(ty, path)?;
+            let (source, insensitive) = split_regexp(p).map_err(|m| Error::invalid_filter(path, m))?;
+            let regex = compile(&source, insensitive, path)?;
+            CmpOp::Regexp { source, insensitive, regex }
+        }
+        Op::Near(n) => {
+            if *ty != PropertyType::GeoPoint {
+                return Err(Error::invalid_filter(path, format!("`near` needs a GeoPoint property, not `{ty}`")));
+            }
+            let factor = match &n.unit {
+                None => 1.0,
+                Some(u) => unit_in_km(u)
+                    .ok_or_else(|| Error::invalid_filter(path, format!("unknown unit `{u}`")))?,
+            };
+            CmpOp::Near { point: n.point, max_km: n.max_distance.map(|d| d * factor) }
+        }
+    })
+}
+
+/// Checks `filter` against `def`: every property exists (and is not hidden
+/// when the filter came from JSON), every value has the property's type,
+/// every pattern compiles.
+pub fn resolve(def: &ModelDefinition, filter: &Filter) -> Result<Query> {
+    let r = Resolver { def, origin: filter.origin };
+    let cond = filter.where_.as_ref().map(|w| r.resolve_where(w, "where")).transpose()?;
+    let mut order = Vec::with_capacity(filter.order.len() + 1);
+    for (i, o) in filter.order.iter().enumerate() {
+        let path = if filter.order.len() == 1 { "order".to_owned() } else { format!("order[{i}]") };
+        let (prop, ty) = r.property(&o.property, &path)?;
+        match ty {
+            PropertyType::Number
+            | PropertyType::String
+            | PropertyType::Date
+            | PropertyType::Boolean
+            | PropertyType::Buffer => {}
+            other => return Err(Error::invalid_filter(path, format!("cannot sort by a `{other}` property"))),
+        }
+        order.push((prop, o.direction));
+    }
+    for id in def.id_properties() {
+        if let Some(index) = def.properties.get_index_of(id) {
+            if !order.iter().any(|(p, _)| *p == index) {
+                order.push((index, Direction::Asc));
+            }
+        }
+    }
+    let near = cond.as_ref().and_then(find_near);
+    let fields = match &filter.fields {
+        None => None,
+        Some(Fields::Include(names)) => {
+            let mut out = Vec::with_capacity(names.len());
+            for name in names {
+                let (i, _) = r.property(name, &format!("fields.{name}"))?;
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            out.sort_unstable();
+            Some(out)
+        }
+        Some(Fields::Exclude(names)) => {
+            let mut excluded = Vec::with_capacity(names.len());
+            for name in names {
+                excluded.push(r.property(name, &format!("fields.{name}"))?.0);
+            }
+            Some((0..def.properties.len()).filter(|i| !excluded.contains(i)).collect())
+        }
+    };
+    for (i, inc) in filter.include.iter().enumerate() {
+        if !def.relations.contains_key(&inc.relation) {
+            let names: Vec<&str> = def.relations.keys().map(String::as_str).collect();
+            let valid = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+            return Err(Error::invalid_filter(
+                format!("include[{i}]"),
+                format!("`{}` has no relation `{}`; valid relations: {valid}", def.name, inc.relation),
+            ));
+        }
+    }
+    Ok(Query {
+        cond,
+        order,
+        near,
+        limit: filter.limit,
+        skip: filter.skip,
+        fields,
+        include: filter.include.clone(),
+    })
+}
+
+/// Checks a bare `where` against `def`.
+pub fn resolve_where(def: &ModelDefinition, w: &Where, origin: Origin) -> Result<Cond> {
+    Resolver { def, origin }.resolve_where(w, "where")
+}
+
+fn find_near(cond: &Cond) -> Option<(usize, GeoPoint)> {
+    match cond {
+        Cond::Cmp { prop, op: CmpOp::Near { point, .. } } => Some((*prop, *point)),
+        Cond::And(items) => items.iter().find_map(find_near),
+        _ => None,
+    }
+}
+
+fn geo(value: &Value) -> Option<GeoPoint> {
+    match value {
+        Value::Json(j) => GeoPoint::from_json(j),
+        Value::Text(t) => GeoPoint::from_json(&serde_json::Value::String(t.clone())),
+        _ => None,
+    }
+}
+
+impl Cond {
+    /// Whether `row` satisfies the condition (the memory connector's evaluator;
+    /// SQL connectors compile the same tree to SQL).
+    pub fn matches(&self, row: &Row) -> bool {
+        match self {
+            Cond::And(items) => items.iter().all(|c| c.matches(row)),
+            Cond::Or(items) => items.iter().any(|c| c.matches(row)),
+            Cond::Cmp { prop, op } => {
+                let v = row.values.get(*prop).unwrap_or(&Value::Null);
+                op.matches(v)
+            }
+        }
+    }
+}
+
+impl CmpOp {
+    fn matches(&self, v: &Value) -> bool {
+        let ord = |x: &Value| if v.is_null() { None } else { v.compare(x) };
+        match self {
+            CmpOp::IsNull => v.is_null(),
+            CmpOp::NotNull => !v.is_null(),
+            CmpOp::Eq(x) => v.same_as(x),
+            CmpOp::Neq(x) => !v.is_null() && !v.same_as(x),
+            CmpOp::Gt(x) => ord(x) == Some(Ordering::Greater),
+            CmpOp::Gte(x) => matches!(ord(x), Some(Ordering::Greater | Ordering::Equal)),
+            CmpOp::Lt(x) => ord(x) == Some(Ordering::Less),
+            CmpOp::Lte(x) => matches!(ord(x), Some(Ordering::Less | Ordering::Equal)),
+            CmpOp::Between(a, b) => {
+                matches!(ord(a), Some(Ordering::Greater | Ordering::Equal))
+                    && matches!(ord(b), Some(Ordering::Less | Ordering::Equal))
+            }
+            CmpOp::In(xs) => xs.iter().any(|x| v.same_as(x)),
+            CmpOp::NotIn(xs) => !v.is_null() && !xs.iter().any(|x| v.same_as(x)),
+            CmpOp::Like { negated, regex, .. } => match v.as_str() {
+                Some(t) => regex.is_match(t) != *negated,
+                None => false,
+            },
+            CmpOp::Regexp { regex, .. } => v.as_str().is_some_and(|t| regex.is_match(t)),
+            CmpOp::Near { point, max_km } => match geo(v) {
+                Some(p) => max_km.is_none_or(|max| p.distance_km(point) <= max),
+                None => false,
+            },
+        }
+    }
+}
+
+/// Compares two values for sorting: NULLs last ascending, first descending.
+pub fn compare_for_order(a: &Value, b: &Value, direction: Direction) -> Ordering {
+    let ord = match (a.is_null(), b.is_null()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => a.compare(b).unwrap_or(Ordering::Equal),
+    };
+    match direction {
+        Direction::Asc => ord,
+        Direction::Desc => ord.reverse(),
+    }
+}
+
+impl Query {
+    /// Sorts rows by `near` distance, then the order keys.
+    pub fn sort(&self, rows: &mut [Row]) {
+        rows.sort_by(|a, b| {
+            if let Some((prop, point)) = &self.near {
+                let da = geo(&a.values[*prop]).map_or(f64::INFINITY, |p| p.distance_km(point));
+                let db = geo(&b.values[*prop]).map_or(f64::INFINITY, |p| p.distance_km(point));
+                match da.total_cmp(&db) {
+                    Ordering::Equal => {}
+                    other => return other,
+                }
+            }
+            for (prop, dir) in &self.order {
+                match compare_for_order(&a.values[*prop], &b.values[*prop], *dir) {
+                    Ordering::Equal => continue,
+                    other => return other,
+                }
+            }
+            Ordering::Equal
+        });
+    }
+
+    /// Applies skip and limit to sorted rows.
+    pub fn page(&self, rows: Vec<Row>) -> Vec<Row> {
+        let skip = usize::try_from(self.skip.unwrap_or(0)).unwrap_or(usize::MAX);
+        let limit = usize::try_from(self.limit.unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
+        rows.into_iter().skip(skip).take(limit).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_are_anchored_and_escaped() {
+        let re = Regex::new(&like_to_regex("A%")).expect("compiles");
+        assert!(re.is_match("Ann"));
+        assert!(!re.is_match("bAnn"));
+        let re = Regex::new(&like_to_regex(r"100\%")).expect("compiles");
+        assert!(re.is_match("100%"));
+        assert!(!re.is_match("1000"));
+        let re = Regex::new(&like_to_regex("a.c_")).expect("compiles");
+        assert!(re.is_match("a.cd"));
+        assert!(!re.is_match("abcd"));
+    }
+
+    #[test]
+    fn regexp_flags() {
+        assert_eq!(split_regexp("/^a/i"), Ok(("^a".to_owned(), true)));
+        assert_eq!(split_regexp("^A.*"), Ok(("^A.*".to_owned(), false)));
+        assert!(split_regexp("/a/x").is_err());
+    }
+}

@@ -1,0 +1,223 @@
+//! Steps shared by the typed and the dynamic repository.
+
+use crate::connector::Connector;
+use crate::filter::resolve::{self, CmpOp, Cond, Query};
+use crate::filter::{Filter, Op, Origin, Where};
+use crate::model::is_unset_id;
+use crate::schema::{ModelDefinition, PropertyType, ValidationKind};
+use crate::validation::ValidationError;
+use crate::value::{Row, Value};
+use crate::{Error, Result};
+
+/// Refuses writes on a view.
+pub(crate) fn writable(def: &ModelDefinition) -> Result<()> {
+    if def.settings.view {
+        Err(Error::Unsupported(format!("`{}` is a read-only view", def.name)))
+    } else {
+        Ok(())
+    }
+}
+
+/// Applies `default`, `default_fn` to NULL values of a new row.
+pub(crate) fn apply_defaults(def: &ModelDefinition, row: &mut Row) {
+    for (value, prop) in row.values.iter_mut().zip(def.properties.values()) {
+        let empty = value.is_null() || (prop.default_fn.is_some() && matches!(value, Value::Text(t) if t.is_empty()));
+        if !empty {
+            continue;
+        }
+        if let Some(f) = &prop.default_fn {
+            match f.as_str() {
+                "now" => *value = Value::Text(humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()),
+                "uuid" | "uuidv4" | "guid" => *value = Value::Text(uuid::Uuid::new_v4().to_string()),
+                _ => {}
+            }
+        } else if let Some(d) = &prop.default {
+            if value.is_null() {
+                *value = Value::from_json(d.clone());
+            }
+        }
+    }
+}
+
+/// Applies `trim`, `lowercase`, `uppercase` to text values.
+pub(crate) fn apply_transforms(def: &ModelDefinition, row: &mut Row, present: &dyn Fn(usize) -> bool) {
+    for (i, (value, prop)) in row.values.iter_mut().zip(def.properties.values()).enumerate() {
+        if !present(i) || !(prop.trim || prop.lowercase || prop.uppercase) {
+            continue;
+        }
+        if let Value::Text(t) = value {
+            if prop.trim {
+                *t = t.trim().to_owned();
+            }
+            if prop.lowercase {
+                *t = t.to_lowercase();
+            }
+            if prop.uppercase {
+                *t = t.to_uppercase();
+            }
+        }
+    }
+}
+
+/// Positions of the id properties.
+pub(crate) fn id_positions(def: &ModelDefinition) -> Vec<usize> {
+    def.id_properties().into_iter().filter_map(|n| def.properties.get_index_of(n)).collect()
+}
+
+/// The condition "id = values".
+pub(crate) fn id_cond(def: &ModelDefinition, values: &[Value]) -> Result<Cond> {
+    let ids = id_positions(def);
+    if ids.is_empty() {
+        return Err(Error::Unsupported(format!("`{}` has no id property", def.name)));
+    }
+    if ids.len() != values.len() {
+        return Err(Error::invalid_data(
+            &def.name,
+            format!("the id has {} parts, {} were given", ids.len(), values.len()),
+        ));
+    }
+    let conds = ids
+        .iter()
+        .zip(values)
+        .map(|(&prop, v)| Cond::Cmp { prop, op: if v.is_null() { CmpOp::IsNull } else { CmpOp::Eq(v.clone()) } })
+        .collect::<Vec<_>>();
+    Ok(if conds.len() == 1 { conds.into_iter().next().unwrap_or(Cond::And(Vec::new())) } else { Cond::And(conds) })
+}
+
+/// The `where` form of "id = values", for hook contexts.
+pub(crate) fn id_where(def: &ModelDefinition, values: &[Value]) -> Where {
+    let parts: Vec<Where> = def
+        .id_properties()
+        .into_iter()
+        .zip(values)
+        .map(|(name, v)| Where::cond(name, Op::Eq(v.clone())))
+        .collect();
+    if parts.len() == 1 {
+        parts.into_iter().next().unwrap_or(Where::And(Vec::new()))
+    } else {
+        Where::And(parts)
+    }
+}
+
+/// The id values of a row.
+pub(crate) fn row_id(def: &ModelDefinition, row: &Row) -> Vec<Value> {
+    id_positions(def).into_iter().map(|i| row.values[i].clone()).collect()
+}
+
+/// Whether the row's id is not set yet.
+pub(crate) fn id_unset(def: &ModelDefinition, row: &Row) -> bool {
+    let ids = id_positions(def);
+    ids.is_empty() || ids.iter().any(|&i| is_unset_id(&row.values[i]))
+}
+
+/// `forceId`: a generated id may not be given on create.
+pub(crate) fn check_force_id(def: &ModelDefinition, row: &Row) -> Result<()> {
+    let force = def.settings.force_id.unwrap_or(false);
+    if !force {
+        return Ok(());
+    }
+    for i in id_positions(def) {
+        let (name, prop) = def.properties.get_index(i).expect("id position from the same definition");
+        if prop.generated && !is_unset_id(&row.values[i]) {
+            let mut errors = ValidationError::new(&def.name);
+            errors.add(name, "absence", "can't be set", &row.values[i], false);
+            return Err(errors.into());
+        }
+    }
+    Ok(())
+}
+
+/// Strict models reject unknown properties (LoopBack's `unknown-property`).
+pub(crate) fn check_unknown(def: &ModelDefinition, row: &mut Row, errors: &mut ValidationError) {
+    if !def.is_strict() {
+        return;
+    }
+    for (name, value) in std::mem::take(&mut row.extra) {
+        errors.add(&name, "unknown-property", "is not defined in the model", &Value::from_json(value), false);
+    }
+}
+
+/// Runs the `uniqueness` validators, asking the connector.
+pub(crate) async fn check_uniqueness(
+    conn: &dyn Connector,
+    def: &ModelDefinition,
+    row: &Row,
+    present: &(dyn Fn(usize) -> bool + Sync),
+    errors: &mut ValidationError,
+) -> Result<()> {
+    for rule in &def.validations {
+        if !matches!(rule.kind, ValidationKind::Uniqueness) {
+            continue;
+        }
+        let Some(pos) = def.properties.get_index_of(&rule.property) else { continue };
+        if !present(pos) {
+            continue;
+        }
+        let value = &row.values[pos];
+        if value.is_blank() {
+            continue;
+        }
+        let mut parts = vec![Cond::Cmp { prop: pos, op: CmpOp::Eq(value.clone()) }];
+        let own_id = row_id(def, row);
+        if !own_id.is_empty() && !own_id.iter().any(is_unset_id) {
+            parts.push(Cond::Or(
+                id_positions(def)
+                    .into_iter()
+                    .zip(own_id)
+                    .map(|(prop, v)| Cond::Cmp { prop, op: CmpOp::Neq(v) })
+                    .collect(),
+            ));
+        }
+        if conn.count(def, Some(&Cond::And(parts))).await? > 0 {
+            let message = rule.message.as_deref().unwrap_or("is not unique");
+            errors.add(&rule.property, "uniqueness", message, value, def.is_hidden(&rule.property));
+        }
+    }
+    Ok(())
+}
+
+/// Resolves a filter with the default scope merged in.
+pub(crate) fn query(def: &ModelDefinition, scope: Option<&Filter>, filter: &Filter) -> Result<Query> {
+    let merged = resolve::apply_scope(scope, filter);
+    resolve::resolve(def, &merged)
+}
+
+/// Resolves an optional `where` with the default scope's `where` ANDed in.
+pub(crate) fn where_cond(
+    def: &ModelDefinition,
+    scope: Option<&Filter>,
+    w: Option<&Where>,
+    origin: Origin,
+) -> Result<Option<Cond>> {
+    let own = w.map(|w| resolve::resolve_where(def, w, origin)).transpose()?;
+    let scoped = scope
+        .and_then(|s| s.where_.as_ref())
+        .map(|w| resolve::resolve_where(def, w, Origin::Code))
+        .transpose()?;
+    Ok(match (scoped, own) {
+        (Some(a), Some(b)) => Some(Cond::And(vec![a, b])),
+        (a, b) => a.or(b),
+    })
+}
+
+/// Checks that values in a `set` list have the property's type.
+pub(crate) fn check_set_types(def: &ModelDefinition, set: &[(usize, Value)]) -> Result<()> {
+    for (pos, value) in set {
+        let (name, prop) = def.properties.get_index(*pos).expect("position from the same definition");
+        let ok = match (&prop.property_type, value) {
+            (_, Value::Null) => prop.is_nullable(),
+            (PropertyType::Number, Value::Int(_) | Value::Float(_)) => true,
+            (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
+            (PropertyType::Boolean, Value::Bool(_)) => true,
+            (PropertyType::String | PropertyType::Number | PropertyType::Date | PropertyType::Boolean, _) => false,
+            _ => true,
+        };
+        if !ok {
+            return Err(Error::invalid_data(
+                &def.name,
+                format!("`{name}` expects a {} value, got {}", prop.property_type, value.kind()),
+            ));
+        }
+    }
+    Ok(())
+}

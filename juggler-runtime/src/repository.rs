@@ -1,0 +1,476 @@
+//! The typed repository: `ds.repo::<Customer>()`.
+
+use crate::connector::Connector;
+use crate::filter::{Filter, Origin, Where};
+use crate::hooks::{self, Context, HookKind, Operation};
+use crate::model::{Model, ModelId, Patch as _};
+use crate::ops;
+use crate::validation::{check_rules, ValidationError};
+use crate::value::{Row, Value};
+use crate::{Error, Result};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// Create, read, update and delete for one model, with validation and hooks.
+///
+/// ```
+/// use juggler::prelude::*;
+///
+/// #[derive(Model, Debug, Clone, PartialEq)]
+/// struct Todo {
+///     #[property(id, generated)]
+///     id: i64,
+///     #[validate(length(min = 1))]
+///     title: String,
+///     done: bool,
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> juggler::Result<()> {
+/// let ds = DataSource::connect("memory:").await?;
+/// let todos = ds.repo::<Todo>();
+/// let t = todos.create(Todo { id: 0, title: "write docs".into(), done: false }).await?;
+/// assert_eq!(t.id, 1);
+/// let open = todos.count(Todo::DONE.eq(false)).await?;
+/// assert_eq!(open, 1);
+/// # Ok(())
+/// # }
+/// ```
+pub struct Repository<M> {
+    conn: Arc<dyn Connector>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Repository<M> {
+    fn clone(&self) -> Self {
+        Repository { conn: self.conn.clone(), _model: PhantomData }
+    }
+}
+
+impl<M> std::fmt::Debug for Repository<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository").field("model", &std::any::type_name::<M>()).finish()
+    }
+}
+
+fn all(_: usize) -> bool {
+    true
+}
+
+impl<M: Model> Repository<M> {
+    pub(crate) fn new(conn: Arc<dyn Connector>) -> Self {
+        Repository { conn, _model: PhantomData }
+    }
+
+    fn def() -> &'static crate::schema::ModelDefinition {
+        M::definition()
+    }
+
+    /// Runs every validator, including `uniqueness` (asking the connector) and
+    /// `custom_async`.
+    pub async fn is_valid(&self, instance: &M) -> Result<()> {
+        let row = instance.to_row();
+        self.validate_row(instance, &row).await
+    }
+
+    async fn validate_row(&self, instance: &M, row: &Row) -> Result<()> {
+        let def = Self::def();
+        let mut errors = ValidationError::new(&def.name);
+        check_rules(def, row, &all, &mut errors);
+        instance.validate_custom(&mut errors);
+        ops::check_uniqueness(self.conn.as_ref(), def, row, &all, &mut errors).await?;
+        instance.validate_custom_async(&mut errors).await;
+        errors.into_result().map_err(Error::from)
+    }
+
+    /// Applies defaults and text transforms; the instance is rebuilt from the row.
+    fn prepare(&self, instance: M) -> Result<(M, Row)> {
+        let def = Self::def();
+        let mut row = instance.to_row();
+        let before = row.clone();
+        ops::apply_defaults(def, &mut row);
+        ops::apply_transforms(def, &mut row, &all);
+        if row == before {
+            Ok((instance, row))
+        } else {
+            Ok((M::from_row(row.clone(), None)?, row))
+        }
+    }
+
+    async fn before_save(&self, op: Operation, instance: M, is_new: Option<bool>) -> Result<M> {
+        if !M::HAS_HOOKS {
+            return Ok(instance);
+        }
+        let mut ctx = Context::new(op);
+        ctx.instance = Some(instance);
+        ctx.is_new_instance = is_new;
+        hooks::run(HookKind::BeforeSave, &mut ctx).await?;
+        hooks::run(HookKind::Persist, &mut ctx).await?;
+        take_instance(ctx)
+    }
+
+    async fn after_save(&self, op: Operation, instance: M, is_new: Option<bool>) -> Result<M> {
+        if !M::HAS_HOOKS {
+            return Ok(instance);
+        }
+        let mut ctx = Context::new(op);
+        ctx.instance = Some(instance);
+        ctx.is_new_instance = is_new;
+        hooks::run(HookKind::AfterSave, &mut ctx).await?;
+        take_instance(ctx)
+    }
+
+    async fn access(&self, op: Operation, filter: Filter) -> Result<Filter> {
+        if !M::HAS_HOOKS {
+            return Ok(filter);
+        }
+        let mut ctx = Context::<M>::new(op);
+        ctx.query = Some(filter);
+        hooks::run(HookKind::Access, &mut ctx).await?;
+        Ok(ctx.query.unwrap_or_default())
+    }
+
+    async fn loaded(&self, op: Operation, rows: Vec<Row>, fields: Option<&[usize]>) -> Result<Vec<M>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let instance = M::from_row(row, fields)?;
+            if M::HAS_HOOKS {
+                let mut ctx = Context::new(op);
+                ctx.instance = Some(instance);
+                hooks::run(HookKind::Loaded, &mut ctx).await?;
+                out.push(take_instance(ctx)?);
+            } else {
+                out.push(instance);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Validates and inserts one instance; returns it with its id (and any
+    /// defaults) filled in. Nothing is written when validation fails.
+    pub async fn create(&self, instance: M) -> Result<M> {
+        let mut created = self.create_all(vec![instance]).await?;
+        created.pop().ok_or_else(|| Error::invalid_data(&Self::def().name, "the connector returned no row"))
+    }
+
+    /// Validates every instance, then inserts them all in one batch; nothing is
+    /// written when any fails.
+    pub async fn create_all(&self, instances: Vec<M>) -> Result<Vec<M>> {
+        let def = Self::def();
+        ops::writable(def)?;
+        let mut ready = Vec::with_capacity(instances.len());
+        for instance in instances {
+            let (instance, _) = self.prepare(instance)?;
+            let instance = self.before_save(Operation::Create, instance, Some(true)).await?;
+            let row = instance.to_row();
+            ops::check_force_id(def, &row)?;
+            self.validate_row(&instance, &row).await?;
+            ready.push(row);
+        }
+        let rows = self.conn.insert(def, ready).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let instance = M::from_row(row, None)?;
+            out.push(self.after_save(Operation::Create, instance, Some(true)).await?);
+        }
+        Ok(out)
+    }
+
+    /// Updates the instance with the same id, or creates it; atomic on the
+    /// connector.
+    pub async fn upsert(&self, instance: M) -> Result<M> {
+        let def = Self::def();
+        ops::writable(def)?;
+        let (instance, _) = self.prepare(instance)?;
+        let instance = self.before_save(Operation::Upsert, instance, None).await?;
+        let row = instance.to_row();
+        self.validate_row(&instance, &row).await?;
+        let (row, inserted) = self.conn.upsert(def, row).await?;
+        let instance = M::from_row(row, None)?;
+        self.after_save(Operation::Upsert, instance, Some(inserted)).await
+    }
+
+    /// The first instance matching `filter`, or `data` created; the flag says
+    /// whether it was created.
+    pub async fn find_or_create(&self, filter: Filter, data: M) -> Result<(M, bool)> {
+        if let Some(found) = self.find_one(filter).await? {
+            return Ok((found, false));
+        }
+        Ok((self.create(data).await?, true))
+    }
+
+    /// Whether an instance with this id exists.
+    pub async fn exists(&self, id: impl ModelId) -> Result<bool> {
+        let def = Self::def();
+        let values = id.to_id_values();
+        let filter = self.access(Operation::Find, Filter::new().where_(ops::id_where(def, &values))).await?;
+        let cond = ops::where_cond(def, M::default_scope(), filter.where_.as_ref(), filter.origin)?;
+        Ok(self.conn.count(def, cond.as_ref()).await? > 0)
+    }
+
+    /// The instance with this id.
+    pub async fn find_by_id(&self, id: impl ModelId) -> Result<Option<M>> {
+        let def = Self::def();
+        let values = id.to_id_values();
+        ops::id_cond(def, &values)?;
+        self.find_one(Filter::new().where_(ops::id_where(def, &values))).await
+    }
+
+    /// Every instance matching `filter` (with the default scope applied).
+    pub async fn find(&self, filter: Filter) -> Result<Vec<M>> {
+        let def = Self::def();
+        let filter = self.access(Operation::Find, filter).await?;
+        let query = ops::query(def, M::default_scope(), &filter)?;
+        if !query.include.is_empty() {
+            return Err(Error::Unsupported(format!(
+                "`include` of `{}` cannot be loaded yet: eager loading of relations is not implemented in this release",
+                query.include[0].relation
+            )));
+        }
+        let rows = self.conn.find(def, &query).await?;
+        self.loaded(Operation::Find, rows, query.fields.as_deref()).await
+    }
+
+    /// The first instance matching `filter`.
+    pub async fn find_one(&self, filter: Filter) -> Result<Option<M>> {
+        let mut filter = filter;
+        filter.limit = Some(1);
+        Ok(self.find(filter).await?.pop())
+    }
+
+    /// How many instances match `where_` (`None` for all).
+    pub async fn count(&self, where_: impl Into<Option<Where>>) -> Result<u64> {
+        let def = Self::def();
+        let filter = Filter { where_: where_.into(), ..Filter::default() };
+        let filter = self.access(Operation::Count, filter).await?;
+        let cond = ops::where_cond(def, M::default_scope(), filter.where_.as_ref(), filter.origin)?;
+        self.conn.count(def, cond.as_ref()).await
+    }
+
+    /// Sets the patch's properties on every instance matching `where_`;
+    /// returns how many. The set values are checked by the property-level
+    /// validators (all but `uniqueness` and custom ones, which need an
+    /// instance).
+    pub async fn update_all(&self, where_: impl Into<Option<Where>>, patch: M::Patch) -> Result<u64> {
+        let def = Self::def();
+        ops::writable(def)?;
+        let filter = Filter { where_: where_.into(), ..Filter::default() };
+        let filter = self.access(Operation::UpdateAll, filter).await?;
+        let mut where_ = filter.where_;
+        let mut patch = patch;
+        if M::HAS_HOOKS {
+            let mut ctx = Context::<M>::new(Operation::UpdateAll);
+            ctx.where_ = where_;
+            ctx.data = Some(patch);
+            hooks::run(HookKind::BeforeSave, &mut ctx).await?;
+            where_ = ctx.where_;
+            patch = ctx.data.unwrap_or_default();
+        }
+        let set = self.checked_set(&patch)?;
+        if M::HAS_HOOKS {
+            let mut ctx = Context::<M>::new(Operation::UpdateAll);
+            ctx.where_ = where_.clone();
+            ctx.data = Some(patch);
+            hooks::run(HookKind::Persist, &mut ctx).await?;
+            patch = ctx.data.unwrap_or_default();
+        }
+        let set = if M::HAS_HOOKS { self.checked_set(&patch)? } else { set };
+        let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), filter.origin)?;
+        let n = if set.is_empty() { self.conn.count(def, cond.as_ref()).await? } else { self.conn.update(def, cond.as_ref(), &set).await? };
+        if M::HAS_HOOKS {
+            let mut ctx = Context::<M>::new(Operation::UpdateAll);
+            ctx.where_ = where_;
+            ctx.data = Some(patch);
+            hooks::run(HookKind::AfterSave, &mut ctx).await?;
+        }
+        Ok(n)
+    }
+
+    /// The patch as `(position, value)` pairs, transformed and validated.
+    fn checked_set(&self, patch: &M::Patch) -> Result<Vec<(usize, Value)>> {
+        let def = Self::def();
+        let mut set = patch.to_set();
+        let mut row = Row::new(vec![Value::Null; def.properties.len()]);
+        for (pos, value) in &set {
+            row.values[*pos] = value.clone();
+        }
+        let present = |i: usize| set.iter().any(|(p, _)| *p == i);
+        ops::apply_transforms(def, &mut row, &present);
+        let mut errors = ValidationError::new(&def.name);
+        check_rules(def, &row, &present, &mut errors);
+        errors.into_result()?;
+        for (pos, value) in &mut set {
+            *value = std::mem::replace(&mut row.values[*pos], Value::Null);
+        }
+        ops::check_set_types(def, &set)?;
+        Ok(set)
+    }
+
+    /// Sets the patch's properties on the instance with this id, validating
+    /// the result; returns the updated instance.
+    pub async fn update_by_id(&self, id: impl ModelId, patch: M::Patch) -> Result<M> {
+        let def = Self::def();
+        ops::writable(def)?;
+        let values = id.to_id_values();
+        let current = self.find_by_id_raw(&values).await?;
+        let mut patch = patch;
+        if M::HAS_HOOKS {
+            let mut ctx = Context::<M>::new(Operation::UpdateById);
+            ctx.where_ = Some(ops::id_where(def, &values));
+            ctx.data = Some(patch);
+            ctx.current_instance = Some(M::from_row(current.clone(), None)?);
+            ctx.is_new_instance = Some(false);
+            hooks::run(HookKind::BeforeSave, &mut ctx).await?;
+            patch = ctx.data.unwrap_or_default();
+        }
+        let mut set = patch.to_set();
+        let mut merged = current;
+        for (pos, value) in &set {
+            merged.values[*pos] = value.clone();
+        }
+        let present = |i: usize| set.iter().any(|(p, _)| *p == i);
+        ops::apply_transforms(def, &mut merged, &present);
+        for (pos, value) in &mut set {
+            *value = merged.values[*pos].clone();
+        }
+        ops::check_set_types(def, &set)?;
+        let instance = M::from_row(merged.clone(), None)?;
+        self.validate_row(&instance, &merged).await?;
+        if M::HAS_HOOKS {
+            let mut ctx = Context::<M>::new(Operation::UpdateById);
+            ctx.where_ = Some(ops::id_where(def, &values));
+            ctx.data = Some(patch);
+            ctx.is_new_instance = Some(false);
+            hooks::run(HookKind::Persist, &mut ctx).await?;
+        }
+        let cond = ops::id_cond(def, &values)?;
+        if !set.is_empty() {
+            self.conn.update(def, Some(&cond), &set).await?;
+        }
+        let updated = self.find_by_id_raw(&values).await?;
+        let instance = M::from_row(updated, None)?;
+        self.after_save(Operation::UpdateById, instance, Some(false)).await
+    }
+
+    async fn find_by_id_raw(&self, values: &[Value]) -> Result<Row> {
+        let def = Self::def();
+        let cond = ops::id_cond(def, values)?;
+        let scoped = ops::where_cond(def, M::default_scope(), None, Origin::Code)?;
+        let cond = match scoped {
+            Some(s) => crate::filter::resolve::Cond::And(vec![s, cond]),
+            None => cond,
+        };
+        let query = crate::filter::resolve::Query {
+            cond: Some(cond),
+            order: Vec::new(),
+            near: None,
+            limit: Some(1),
+            skip: None,
+            fields: None,
+            include: Vec::new(),
+        };
+        self.conn.find(def, &query).await?.pop().ok_or_else(|| Error::NotFound {
+            model: def.name.clone(),
+            id: id_text(values),
+        })
+    }
+
+    /// Replaces every property of the instance with this id.
+    pub async fn replace_by_id(&self, id: impl ModelId, instance: M) -> Result<M> {
+        let def = Self::def();
+        ops::writable(def)?;
+        let values = id.to_id_values();
+        let mut row = instance.to_row();
+        for (pos, v) in ops::id_positions(def).into_iter().zip(&values) {
+            row.values[pos] = v.clone();
+        }
+        let instance = M::from_row(row, None)?;
+        self.replace(instance).await
+    }
+
+    async fn replace(&self, instance: M) -> Result<M> {
+        let def = Self::def();
+        let (instance, _) = self.prepare(instance)?;
+        let instance = self.before_save(Operation::Replace, instance, Some(false)).await?;
+        let row = instance.to_row();
+        self.validate_row(&instance, &row).await?;
+        let id = ops::row_id(def, &row);
+        if !self.conn.replace(def, row.clone()).await? {
+            return Err(Error::NotFound { model: def.name.clone(), id: id_text(&id) });
+        }
+        let instance = M::from_row(row, None)?;
+        self.after_save(Operation::Replace, instance, Some(false)).await
+    }
+
+    /// Creates the instance when its id is not set (or not stored yet), else
+    /// replaces the stored one; `instance` is updated in place.
+    pub async fn save(&self, instance: &mut M) -> Result<()> {
+        let def = Self::def();
+        let row = instance.to_row();
+        let stored = !ops::id_unset(def, &row) && {
+            let id = ops::row_id(def, &row);
+            let cond = ops::id_cond(def, &id)?;
+            self.conn.count(def, Some(&cond)).await? > 0
+        };
+        let placeholder = M::from_row(row, None)?;
+        let taken = std::mem::replace(instance, placeholder);
+        *instance = if stored { self.replace(taken).await? } else { self.create(taken).await? };
+        Ok(())
+    }
+
+    /// Reads the instance again from storage.
+    pub async fn reload(&self, instance: &mut M) -> Result<()> {
+        let id = instance.id_values();
+        let row = self.find_by_id_raw(&id).await?;
+        *instance = self.loaded(Operation::Find, vec![row], None).await?.pop().ok_or_else(|| {
+            Error::NotFound { model: M::definition().name.clone(), id: id_text(&id) }
+        })?;
+        Ok(())
+    }
+
+    /// Deletes the instance with this id; `false` when there was none.
+    pub async fn delete_by_id(&self, id: impl ModelId) -> Result<bool> {
+        let def = Self::def();
+        let values = id.to_id_values();
+        ops::id_cond(def, &values)?;
+        Ok(self.delete_where(Operation::DeleteById, Some(ops::id_where(def, &values))).await? > 0)
+    }
+
+    /// Deletes every instance matching `where_`; returns how many.
+    pub async fn delete_all(&self, where_: impl Into<Option<Where>>) -> Result<u64> {
+        self.delete_where(Operation::DeleteAll, where_.into()).await
+    }
+
+    async fn delete_where(&self, op: Operation, where_: Option<Where>) -> Result<u64> {
+        let def = Self::def();
+        ops::writable(def)?;
+        let filter = self.access(op, Filter { where_, ..Filter::default() }).await?;
+        let mut where_ = filter.where_;
+        if M::HAS_HOOKS {
+            let mut ctx = Context::<M>::new(op);
+            ctx.where_ = where_;
+            hooks::run(HookKind::BeforeDelete, &mut ctx).await?;
+            where_ = ctx.where_;
+        }
+        let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), filter.origin)?;
+        let n = self.conn.delete(def, cond.as_ref()).await?;
+        if M::HAS_HOOKS {
+            let mut ctx = Context::<M>::new(op);
+            ctx.where_ = where_;
+            hooks::run(HookKind::AfterDelete, &mut ctx).await?;
+        }
+        Ok(n)
+    }
+}
+
+fn take_instance<M: Model>(ctx: Context<M>) -> Result<M> {
+    ctx.instance.ok_or_else(|| Error::hook("a hook removed `ctx.instance`"))
+}
+
+pub(crate) fn id_text(values: &[Value]) -> String {
+    match values {
+        [one] => one.to_json().to_string(),
+        many => serde_json::Value::Array(many.iter().map(Value::to_json).collect()).to_string(),
+    }
+}
+
