@@ -78,10 +78,10 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
                         object.insert("type".into(), json!("integer"));
                     }
                     if let Some(m) = min {
-                        object.insert("minimum".into(), json!(m));
+                        object.insert("minimum".into(), number(*m));
                     }
                     if let Some(m) = max {
-                        object.insert("maximum".into(), json!(m));
+                        object.insert("maximum".into(), number(*m));
                     }
                 }
                 ValidationKind::Inclusion { values } => {
@@ -128,4 +128,13 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
         out.insert("$defs".into(), Json::Object(defs));
     }
     Json::Object(out)
+}
+
+/// A whole number as an integer (`0`, not `0.0`).
+fn number(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
 }

@@ -40,7 +40,9 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
-    use crate::{Error, FieldValue, Value};
+    pub use crate::value::FieldValue;
+
+    use crate::{Error, Value};
 
     /// Decodes the value at `pos` into `T`, or its placeholder when a `fields`
     /// filter left it out.

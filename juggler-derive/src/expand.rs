@@ -1,0 +1,65 @@
+//! `derive_model`: parse, check, generate.
+
+use proc_macro2::TokenStream;
+
+/// Expands `#[derive(Model)]`: attribute errors come back as `compile_error!`
+/// next to a stub impl.
+pub(crate) fn derive_model(input: &syn::DeriveInput) -> TokenStream {
+    let mut errors = darling::Error::accumulator();
+    let model = crate::ast::lower(input, &mut errors);
+    if let Some(m) = &model {
+        crate::check::check(m, &mut errors);
+    }
+    match (errors.finish(), &model) {
+        (Ok(()), Some(m)) => crate::gen::model(m),
+        (Err(e), m) => {
+            let mut out = e.write_errors();
+            out.extend(crate::gen::fallback(m.as_ref(), input));
+            out
+        }
+        (Ok(()), None) => crate::gen::fallback(None, input),
+    }
+}
+
+/// Expands `#[derive(Enum)]`: a unit-only enum stored as its variant name.
+pub(crate) fn derive_enum(input: &syn::DeriveInput) -> TokenStream {
+    let syn::Data::Enum(data) = &input.data else {
+        return syn::Error::new_spanned(&input.ident, "`#[derive(Enum)]` works on enums with unit variants")
+            .to_compile_error();
+    };
+    let mut errors = Vec::new();
+    for v in &data.variants {
+        if !matches!(v.fields, syn::Fields::Unit) {
+            errors.push(syn::Error::new_spanned(&v.fields, "a stored enum has unit variants only, as in `enum Size { S, M, L }`"));
+        }
+    }
+    if !errors.is_empty() {
+        return errors.into_iter().map(|e| e.to_compile_error()).collect();
+    }
+    let ident = &input.ident;
+    let names: Vec<String> = data.variants.iter().map(|v| v.ident.to_string()).collect();
+    let variants: Vec<&syn::Ident> = data.variants.iter().map(|v| &v.ident).collect();
+    let expected = format!("one of {}", names.join(", "));
+    quote::quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl ::juggler::__private::FieldValue for #ident {
+                fn property_type() -> ::juggler::__private::schema::PropertyType {
+                    ::juggler::__private::schema::PropertyType::String
+                }
+                fn to_value(&self) -> ::juggler::Value {
+                    ::juggler::Value::Text(::std::string::String::from(match self { #(Self::#variants => #names),* }))
+                }
+                fn from_value(value: ::juggler::Value) -> ::core::result::Result<Self, ::std::string::String> {
+                    match value.as_str() {
+                        #(::core::option::Option::Some(#names) => ::core::result::Result::Ok(Self::#variants),)*
+                        _ => ::core::result::Result::Err(::std::format!("expected {}, got {:?}", #expected, value)),
+                    }
+                }
+                fn json_schema() -> ::juggler::__private::serde_json::Value {
+                    ::juggler::__private::serde_json::json!({"type": "string", "enum": [#(#names),*]})
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,106 @@
+//! Emits the row codec: `to_row`, `from_row`, `id_values`, and the
+//! `FieldValue` impl that lets the model be embedded in another.
+
+use crate::ast::{FieldKind, ModelIr};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
+    let props: Vec<_> = model.properties().collect();
+    let count = props.len();
+    let to_values = props.iter().map(|f| {
+        let ident = f.ident;
+        let ty = &f.original.ty;
+        quote_spanned!(ty.span()=> <#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident))
+    });
+    let extra_out = match model.extra_field() {
+        Some(f) => {
+            let ident = f.ident;
+            quote!(self.#ident.clone())
+        }
+        None => quote!(::juggler::__private::serde_json::Map::new()),
+    };
+    let mut pos = 0usize;
+    let inits = model.fields.iter().map(|f| {
+        let ident = f.ident;
+        match f.kind {
+            FieldKind::Property => {
+                let ty = &f.original.ty;
+                let prop = &f.name;
+                let i = pos;
+                pos += 1;
+                quote_spanned! {ty.span()=>
+                    #ident: ::juggler::__private::decode::<#ty>(&mut values, #i, #name, #prop, fields)?
+                }
+            }
+            FieldKind::Relation(_) => quote!(#ident: ::core::default::Default::default()),
+            FieldKind::Extra => quote!(#ident: extra),
+        }
+    });
+    let extra_binding = if model.extra_field().is_some() { quote!(extra) } else { quote!(extra: _) };
+    let ids = model.id_fields();
+    let id_values = ids.iter().map(|f| {
+        let ident = f.ident;
+        let ty = &f.original.ty;
+        quote!(<#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident))
+    });
+    quote! {
+        fn to_row(&self) -> ::juggler::Row {
+            ::juggler::Row { values: ::std::vec![#(#to_values),*], extra: #extra_out }
+        }
+
+        fn from_row(row: ::juggler::Row, fields: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
+            let ::juggler::Row { mut values, #extra_binding } = row;
+            if values.len() != #count {
+                return ::core::result::Result::Err(::juggler::Error::invalid_data(
+                    #name,
+                    ::std::format!("expected {} values, got {}", #count, values.len()),
+                ));
+            }
+            ::core::result::Result::Ok(Self { #(#inits),* })
+        }
+
+        fn id_values(&self) -> ::std::vec::Vec<::juggler::Value> {
+            ::std::vec![#(#id_values),*]
+        }
+    }
+}
+
+/// `impl FieldValue for Model`: embedded as a JSON object.
+pub(crate) fn emit_field_value(model: &ModelIr<'_>, name: &str) -> TokenStream {
+    let ident = &model.input.ident;
+    quote! {
+        #[automatically_derived]
+        impl ::juggler::__private::FieldValue for #ident {
+            fn property_type() -> ::juggler::__private::schema::PropertyType {
+                ::juggler::__private::schema::PropertyType::Model(::std::string::String::from(#name))
+            }
+            fn to_value(&self) -> ::juggler::Value {
+                let def = <Self as ::juggler::Model>::definition();
+                ::juggler::Value::Json(::juggler::__private::serde_json::Value::Object(
+                    <Self as ::juggler::Model>::to_row(self).to_json_object(def),
+                ))
+            }
+            fn from_value(value: ::juggler::Value) -> ::core::result::Result<Self, ::std::string::String> {
+                match value.to_json() {
+                    ::juggler::__private::serde_json::Value::Object(object) => {
+                        let def = <Self as ::juggler::Model>::definition();
+                        <Self as ::juggler::Model>::from_row(::juggler::Row::from_json_object(def, object), ::core::option::Option::None)
+                            .map_err(|e| e.to_string())
+                    }
+                    other => ::core::result::Result::Err(::std::format!("expected a `{}` object, got {}", #name, other)),
+                }
+            }
+            fn json_schema() -> ::juggler::__private::serde_json::Value {
+                ::juggler::__private::serde_json::json!({"type": "object"})
+            }
+            fn nested_definition() -> ::core::option::Option<&'static ::juggler::__private::schema::ModelDefinition> {
+                ::core::option::Option::Some(<Self as ::juggler::Model>::definition())
+            }
+            fn nested_schema() -> ::core::option::Option<(::std::string::String, ::juggler::__private::serde_json::Value)> {
+                ::core::option::Option::Some(::juggler::__private::nested_schema::<Self>())
+            }
+        }
+    }
+}

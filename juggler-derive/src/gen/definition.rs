@@ -1,0 +1,232 @@
+//! Emits `Model::definition()`: the definition is built here, at compile
+//! time, with juggler-schema, and embedded as JSON; only the property types
+//! (known through `FieldValue`) are filled in at run time.
+
+use crate::ast::{generic_arg, type_name, FieldIr, FieldKind, ModelIr};
+use juggler_schema::{
+    ColumnMapping, ConnectorModelSettings, IndexSpec, ModelDefinition, PropertyDefinition, PropertyType,
+    RelationDefinition, RelationKind, ValidationKind, ValidationRule, EMAIL_REGEX,
+};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use serde_json::{json, Map, Value as Json};
+use syn::spanned::Spanned;
+
+fn connector_model(c: &Option<crate::attr::ConnectorModelAttr>) -> Option<ConnectorModelSettings> {
+    c.as_ref().map(|c| ConnectorModelSettings { schema: c.schema.clone(), table: c.table.clone(), extra: Map::new() })
+}
+
+fn connector_column(c: &Option<crate::attr::ConnectorColumnAttr>) -> Option<ColumnMapping> {
+    c.as_ref().map(|c| ColumnMapping {
+        column_name: c.column_name.clone(),
+        data_type: c.data_type.clone(),
+        ..ColumnMapping::default()
+    })
+}
+
+/// The definition as the derive knows it (property types are placeholders).
+pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
+    let a = &model.attr;
+    let mut def = ModelDefinition::new(model.model_name());
+    let s = &mut def.settings;
+    s.table = Some(a.table.clone().unwrap_or_else(|| juggler_schema::to_snake_case(&model.input.ident.to_string())));
+    s.schema = a.schema.clone();
+    s.description = a.description.clone().map(Json::String);
+    s.strict = a.strict;
+    s.force_id = a.force_id.is_present().then_some(true);
+    s.view = a.view.is_present();
+    s.postgresql = connector_model(&a.postgresql);
+    s.mysql = connector_model(&a.mysql);
+    s.sqlite = connector_model(&a.sqlite);
+    if let Some(scope) = &a.scope {
+        let mut m = Map::new();
+        if let Some(w) = &scope.where_ {
+            m.insert("where".into(), serde_json::from_str(&w.value()).unwrap_or(Json::Null));
+        }
+        if let Some(o) = &scope.order {
+            m.insert("order".into(), json!(o.value()));
+        }
+        if let Some(l) = scope.limit {
+            m.insert("limit".into(), json!(l));
+        }
+        if let Some(sk) = scope.skip {
+            m.insert("skip".into(), json!(sk));
+        }
+        s.scope = Some(Json::Object(m));
+    }
+    let model_hidden: Vec<String> = a
+        .hidden
+        .as_ref()
+        .map(|h| h.iter().map(|p| quote!(#p).to_string()).collect())
+        .unwrap_or_default();
+
+    let ids = model.id_fields();
+    let composite = ids.len() > 1;
+    for f in model.properties() {
+        let p = &f.property;
+        let mut prop = PropertyDefinition::new(PropertyType::Any);
+        if let Some(pos) = ids.iter().position(|id| id.ident == f.ident) {
+            prop.id = Some(if composite { p.id.and_then(|i| i.0).unwrap_or(pos as u32 + 1) } else { 1 });
+        }
+        prop.generated = p.generated.is_present();
+        prop.required = p.required.is_present();
+        prop.default = p.default.as_ref().map(|d| d.0.clone());
+        prop.default_fn = p.default_fn.as_ref().map(syn::LitStr::value);
+        prop.length = p.length.as_ref().map(|l| **l);
+        prop.precision = p.precision;
+        prop.scale = p.scale;
+        prop.index = p.index.map(|i| if i.unique { IndexSpec::Options { unique: true } } else { IndexSpec::Flag(true) });
+        prop.hidden = p.hidden.is_present() || model_hidden.contains(&f.rust_name());
+        prop.column_name = p.column.clone().or_else(|| (f.rust_name() != f.name).then(|| f.rust_name()));
+        prop.data_type = p.data_type.clone();
+        prop.description = p.description.clone().map(Json::String);
+        prop.trim = p.trim.is_present();
+        prop.lowercase = p.lowercase.is_present();
+        prop.uppercase = p.uppercase.is_present();
+        prop.postgresql = connector_column(&p.postgresql);
+        prop.mysql = connector_column(&p.mysql);
+        prop.sqlite = connector_column(&p.sqlite);
+        if prop.required {
+            def.validations.push(ValidationRule { property: f.name.clone(), kind: ValidationKind::Presence, message: None });
+        }
+        def.properties.insert(f.name.clone(), prop);
+    }
+    for f in model.properties() {
+        push_validations(&mut def, f);
+    }
+    def.settings.hidden = def.properties.iter().filter(|(_, p)| p.hidden).map(|(n, _)| n.clone()).collect();
+    for p in def.properties.values_mut() {
+        p.hidden = false;
+    }
+    for f in &model.fields {
+        if let FieldKind::Relation(r) = &f.kind {
+            if let Some(rel) = relation(model, f, r) {
+                def.relations.insert(f.name.clone(), rel);
+            }
+        }
+    }
+    def
+}
+
+fn push_validations(def: &mut ModelDefinition, f: &FieldIr<'_>) {
+    for (v, _) in &f.validate {
+        let shared = v.message.clone();
+        let mut push = |kind: ValidationKind, message: Option<String>| {
+            def.validations.push(ValidationRule { property: f.name.clone(), kind, message: message.or_else(|| shared.clone()) });
+        };
+        if let Some(m) = &v.presence {
+            push(ValidationKind::Presence, m.message.clone());
+        }
+        if let Some(l) = &v.length {
+            push(ValidationKind::Length { min: l.min, max: l.max, exactly: l.is }, l.message.clone());
+        }
+        if let Some(fmt) = &v.format {
+            let regex = match &fmt.regex {
+                Some(r) => r.value(),
+                None => EMAIL_REGEX.to_owned(),
+            };
+            push(ValidationKind::Format { regex }, fmt.message.clone());
+        }
+        if let Some(n) = &v.numericality {
+            push(
+                ValidationKind::Numericality { int: n.int.is_present(), min: n.min.map(|x| x.0), max: n.max.map(|x| x.0) },
+                n.message.clone(),
+            );
+        }
+        for (list, inclusion) in [(&v.inclusion, true), (&v.exclusion, false)] {
+            if let Some(l) = list {
+                let values = match &l.values.0 {
+                    Json::Array(a) => a.clone(),
+                    other => vec![other.clone()],
+                };
+                let kind = if inclusion { ValidationKind::Inclusion { values } } else { ValidationKind::Exclusion { values } };
+                push(kind, l.message.clone());
+            }
+        }
+        if let Some(m) = &v.uniqueness {
+            push(ValidationKind::Uniqueness, m.message.clone());
+        }
+        for (path, is_async) in [(&v.custom, false), (&v.custom_async, true)] {
+            if let Some(p) = path {
+                let function = quote!(#p).to_string().replace(' ', "");
+                push(ValidationKind::Custom { function, is_async }, None);
+            }
+        }
+    }
+}
+
+fn relation(model: &ModelIr<'_>, f: &FieldIr<'_>, r: &crate::attr::RelationAttr) -> Option<RelationDefinition> {
+    let (kind, opts) = if let Some(o) = &r.belongs_to {
+        (RelationKind::BelongsTo, o)
+    } else if let Some(o) = &r.has_many {
+        (RelationKind::HasMany, o)
+    } else if let Some(o) = &r.has_one {
+        (RelationKind::HasOne, o)
+    } else {
+        (RelationKind::HasAndBelongsToMany, r.has_and_belongs_to_many.as_ref()?)
+    };
+    let nav = type_name(&f.original.ty)?;
+    let target = generic_arg(&f.original.ty, &nav).and_then(type_name)?;
+    let this = juggler_schema::to_snake_case(&model.input.ident.to_string());
+    let foreign_key = match (&opts.foreign_key, kind) {
+        (Some(fk), RelationKind::BelongsTo) => {
+            // The key is a field of this struct: write its property name.
+            let rust = fk.value();
+            model.properties().find(|p| p.rust_name() == rust).map_or(rust, |p| p.name.clone())
+        }
+        (Some(fk), _) => fk.value(),
+        (None, RelationKind::BelongsTo) => format!("{}_id", f.rust_name()),
+        (None, _) => format!("{this}_id"),
+    };
+    let through = opts.through.as_ref().map(|t| match t {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+        other => quote!(#other).to_string().replace(' ', ""),
+    });
+    Some(RelationDefinition {
+        kind,
+        model: opts.model.clone().unwrap_or(target),
+        foreign_key: Some(foreign_key),
+        through,
+        key_through: opts.key_through.as_ref().map(syn::LitStr::value),
+        extra: Map::new(),
+    })
+}
+
+/// `fn definition()` and `fn default_scope()`.
+pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
+    let json = def.to_json().to_string();
+    let name = &def.name;
+    let fill = model.properties().enumerate().map(|(i, f)| {
+        let ty = &f.original.ty;
+        quote_spanned! {ty.span()=>
+            if let ::core::option::Option::Some((_, p)) = def.properties.get_index_mut(#i) {
+                p.property_type = <#ty as ::juggler::__private::FieldValue>::property_type();
+                p.nullable = ::core::option::Option::Some(<#ty as ::juggler::__private::FieldValue>::nullable());
+            }
+        }
+    });
+    let scope = match &def.settings.scope {
+        Some(s) => {
+            let text = s.to_string();
+            quote! {
+                fn default_scope() -> ::core::option::Option<&'static ::juggler::Filter> {
+                    static SCOPE: ::std::sync::OnceLock<::core::option::Option<::juggler::Filter>> = ::std::sync::OnceLock::new();
+                    SCOPE.get_or_init(|| ::juggler::__private::parse_scope(#text)).as_ref()
+                }
+            }
+        }
+        None => quote!(),
+    };
+    quote! {
+        fn definition() -> &'static ::juggler::__private::schema::ModelDefinition {
+            static DEFINITION: ::std::sync::OnceLock<::juggler::__private::schema::ModelDefinition> = ::std::sync::OnceLock::new();
+            DEFINITION.get_or_init(|| {
+                let mut def = ::juggler::__private::schema::ModelDefinition::from_json(#json)
+                    .unwrap_or_else(|_| ::juggler::__private::schema::ModelDefinition::new(#name));
+                #(#fill)*
+                def
+            })
+        }
+        #scope
+    }
+}

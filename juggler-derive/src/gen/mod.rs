@@ -1,0 +1,116 @@
+//! Generators: each reads the IR and emits one capability.
+
+mod codec;
+mod definition;
+mod fields;
+mod hooks;
+mod patch;
+mod validate;
+
+use crate::ast::ModelIr;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Everything the derive emits for a model that passed the checks.
+pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
+    let def = definition::build(model);
+    let name = def.name.clone();
+    let ident = &model.input.ident;
+    let patch_ident = patch::patch_ident(model);
+    let ids = model.id_fields();
+    let id_type = match ids.as_slice() {
+        [] => quote!(()),
+        [one] => {
+            let ty = &one.original.ty;
+            quote!(#ty)
+        }
+        many => {
+            let tys = many.iter().map(|f| &f.original.ty);
+            quote!((#(#tys,)*))
+        }
+    };
+    let definition = definition::emit(model, &def);
+    let codec = codec::emit(model, &name);
+    let validators = validate::emit(model, &def.settings.hidden);
+    let hooks = hooks::emit(model);
+    let schema_fields = model.properties().map(|f| {
+        let ty = &f.original.ty;
+        let prop = &f.name;
+        quote! {
+            ::juggler::__private::FieldSchema {
+                name: #prop,
+                schema: <#ty as ::juggler::__private::FieldValue>::json_schema(),
+                nested: <#ty as ::juggler::__private::FieldValue>::nested_schema(),
+            }
+        }
+    });
+    let field_value = codec::emit_field_value(model, &name);
+    let fields = fields::emit(model);
+    let patch_struct = patch::emit_struct(model);
+    let patch_impl = patch::emit_impl(model);
+    quote! {
+        #fields
+        #patch_struct
+        const _: () = {
+            #[automatically_derived]
+            impl ::juggler::Model for #ident {
+                type Id = #id_type;
+                type Patch = #patch_ident;
+                #hooks
+                #definition
+                #codec
+                #validators
+                fn json_schema() -> ::juggler::__private::serde_json::Value {
+                    ::juggler::__private::json_schema(
+                        <Self as ::juggler::Model>::definition(),
+                        ::std::vec![#(#schema_fields),*],
+                    )
+                }
+            }
+            #field_value
+            #patch_impl
+        };
+    }
+}
+
+/// What is emitted next to attribute errors, so the user sees those and not
+/// follow-on errors about missing items.
+pub(crate) fn fallback(model: Option<&ModelIr<'_>>, input: &syn::DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let (fields, patch) = match model {
+        Some(m) => (fields::emit(m), patch::emit_struct(m)),
+        None => (quote!(), quote!()),
+    };
+    let patch_ident = quote::format_ident!("{}Patch", ident);
+    let patch = if model.is_some() {
+        patch
+    } else {
+        quote!(#[derive(Default)] #[allow(dead_code)] struct #patch_ident;)
+    };
+    quote! {
+        #fields
+        #patch
+        const _: () = {
+            #[automatically_derived]
+            impl ::juggler::Patch for #patch_ident {
+                fn to_set(&self) -> ::std::vec::Vec<(usize, ::juggler::Value)> { ::std::vec::Vec::new() }
+            }
+            #[automatically_derived]
+            impl ::juggler::Model for #ident {
+                type Id = ();
+                type Patch = #patch_ident;
+                fn definition() -> &'static ::juggler::__private::schema::ModelDefinition {
+                    ::core::unreachable!("the derive reported an error")
+                }
+                fn to_row(&self) -> ::juggler::Row { ::core::unreachable!("the derive reported an error") }
+                fn from_row(_: ::juggler::Row, _: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
+                    ::core::unreachable!("the derive reported an error")
+                }
+                fn id_values(&self) -> ::std::vec::Vec<::juggler::Value> { ::std::vec::Vec::new() }
+                fn json_schema() -> ::juggler::__private::serde_json::Value {
+                    ::core::unreachable!("the derive reported an error")
+                }
+            }
+        };
+    }
+}
