@@ -20,7 +20,7 @@ mod json;
 pub mod resolve;
 mod typed;
 
-pub use typed::{Field, FilterValue, TextField};
+pub use typed::{Field, FilterValue, GeoField, TextField};
 
 use crate::value::Value;
 use serde_json::{json, Map, Value as Json};

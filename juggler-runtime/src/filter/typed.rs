@@ -177,7 +177,12 @@ impl<M, T: TextField> Field<M, T> {
     }
 }
 
-impl<M> Field<M, crate::value::GeoPoint> {
+/// Marks the property types that take `near`.
+pub trait GeoField {}
+impl GeoField for crate::value::GeoPoint {}
+impl GeoField for Option<crate::value::GeoPoint> {}
+
+impl<M, T: GeoField> Field<M, T> {
     /// Nearest to `point` first, within `max_km` kilometres if given.
     pub fn near(self, point: crate::value::GeoPoint, max_km: Option<f64>) -> Where {
         self.cond(Op::Near(super::Near { point, max_distance: max_km, unit: None }))
