@@ -87,6 +87,21 @@ impl FromMeta for Number {
     }
 }
 
+/// A positive integer (`length = 64`), with a message that says so.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Count(pub(crate) u32);
+
+impl FromMeta for Count {
+    fn from_expr(expr: &Expr) -> darling::Result<Self> {
+        match literal_json(expr) {
+            Some(Json::Number(n)) if n.as_u64().is_some_and(|v| v <= u64::from(u32::MAX)) => {
+                Ok(Count(n.as_u64().unwrap_or(0) as u32))
+            }
+            _ => Err(Error::custom("expected a non-negative integer, as in `length = 64`").with_span(expr)),
+        }
+    }
+}
+
 /// A literal turned into JSON: strings, numbers, booleans, arrays of them.
 #[derive(Debug, Clone)]
 pub(crate) struct Literal(pub(crate) Json);
@@ -215,9 +230,9 @@ pub(crate) struct PropertyAttr {
     pub(crate) required: Flag,
     pub(crate) default: Option<Literal>,
     pub(crate) default_fn: Option<syn::LitStr>,
-    pub(crate) length: Option<darling::util::SpannedValue<u32>>,
-    pub(crate) precision: Option<u32>,
-    pub(crate) scale: Option<u32>,
+    pub(crate) length: Option<darling::util::SpannedValue<Count>>,
+    pub(crate) precision: Option<Count>,
+    pub(crate) scale: Option<Count>,
     pub(crate) index: Option<IndexAttr>,
     pub(crate) hidden: Flag,
     pub(crate) column: Option<String>,

@@ -14,6 +14,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A struct stored by juggler. Implemented by `#[derive(Model)]`; the methods
 /// are the derive's output, not something to write by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a juggler model",
+    label = "not a model",
+    note = "add `#[derive(juggler::Model)]` to `{Self}`"
+)]
 pub trait Model: Sized + Send + Sync + 'static {
     /// The id: the id field's type, or a tuple for a composite key, or `()`
     /// for a model without id.

@@ -72,9 +72,9 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
         prop.required = p.required.is_present();
         prop.default = p.default.as_ref().map(|d| d.0.clone());
         prop.default_fn = p.default_fn.as_ref().map(syn::LitStr::value);
-        prop.length = p.length.as_ref().map(|l| **l);
-        prop.precision = p.precision;
-        prop.scale = p.scale;
+        prop.length = p.length.as_ref().map(|l| l.0);
+        prop.precision = p.precision.map(|c| c.0);
+        prop.scale = p.scale.map(|c| c.0);
         prop.index = p.index.map(|i| if i.unique { IndexSpec::Options { unique: true } } else { IndexSpec::Flag(true) });
         prop.hidden = p.hidden.is_present() || model_hidden.contains(&f.rust_name());
         prop.column_name = p.column.clone().or_else(|| (f.rust_name() != f.name).then(|| f.rust_name()));

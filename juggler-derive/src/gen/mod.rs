@@ -44,6 +44,14 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
             }
         }
     });
+    let relation_targets = model.fields.iter().filter(|f| matches!(f.kind, crate::ast::FieldKind::Relation(_))).filter_map(|f| {
+        let nav = crate::ast::type_name(&f.original.ty)?;
+        let target = crate::ast::generic_arg(&f.original.ty, &nav)?;
+        Some(quote::quote_spanned! {syn::spanned::Spanned::span(target)=>
+            __juggler_assert_model::<#target>();
+        })
+    });
+    let hidden_guards = hidden_serialize_guards(model, &def.settings.hidden);
     let field_value = codec::emit_field_value(model, &name);
     let fields = fields::emit(model);
     let patch_struct = patch::emit_struct(model);
@@ -69,6 +77,13 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
             }
             #field_value
             #patch_impl
+            #hidden_guards
+            #[allow(dead_code)]
+            fn __juggler_assert_model<T: ::juggler::Model>() {}
+            #[allow(dead_code)]
+            fn __juggler_relation_targets() {
+                #(#relation_targets)*
+            }
         };
     }
 }
@@ -112,5 +127,38 @@ pub(crate) fn fallback(model: Option<&ModelIr<'_>>, input: &syn::DeriveInput) ->
                 }
             }
         };
+    }
+}
+
+/// A hidden property whose field serde would write: when the struct derives
+/// `Serialize` in the same `#[derive(..)]` list the check in `check.rs`
+/// cannot see it, so this makes the build fail instead (two impls of the
+/// guard trait apply exactly when the struct is `Serialize`).
+fn hidden_serialize_guards(model: &ModelIr<'_>, hidden: &[String]) -> TokenStream {
+    if model.derives_serialize {
+        return TokenStream::new();
+    }
+    let ident = &model.input.ident;
+    let guards = model.properties().filter(|f| hidden.contains(&f.name) && !f.serde_skips).map(|f| {
+        let trait_name = quote::format_ident!(
+            "HiddenField_{}_WouldBeSerialized_AddSerdeSkipSerializing",
+            f.rust_name(),
+            span = f.ident.span()
+        );
+        quote::quote_spanned! {f.ident.span()=> {
+            #[allow(non_camel_case_types, dead_code)]
+            trait #trait_name<A> { fn check() {} }
+            impl<T: ?Sized> #trait_name<()> for T {}
+            #[allow(dead_code)]
+            struct __JugglerSerializes;
+            impl<T: ?Sized + ::juggler::__private::serde::Serialize> #trait_name<__JugglerSerializes> for T {}
+            let _ = <#ident as #trait_name<_>>::check;
+        }}
+    });
+    quote! {
+        #[allow(dead_code)]
+        fn __juggler_hidden_guards() {
+            #(#guards)*
+        }
     }
 }

@@ -1,0 +1,41 @@
+//! The derive's output is quiet: no warning under strict lints, hooks and
+//! every attribute kind included.
+//!
+//! Run: `cargo test --test lints`
+#![deny(warnings, unused_qualifications, missing_docs, unreachable_pub)]
+
+use juggler::prelude::*;
+
+/// A documented public model.
+#[derive(Model, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[model(table = "quiet", hooks, scope(where = r#"{"n": {"gte": 0}}"#))]
+pub struct Quiet {
+    /// Id.
+    #[property(id, generated)]
+    pub id: i64,
+    /// Name.
+    #[property(required, length = 10, index(unique))]
+    #[validate(length(min = 1), uniqueness, custom = ok)]
+    pub name: String,
+    /// Number.
+    #[validate(numericality(int, min = 0))]
+    pub n: Option<i64>,
+    /// Secret.
+    #[property(hidden)]
+    #[serde(skip_serializing, default)]
+    pub secret: String,
+}
+
+fn ok(_: &String) -> bool {
+    true
+}
+
+#[juggler::async_trait]
+impl Hooks for Quiet {}
+
+#[tokio::test]
+async fn quiet_model_works() {
+    let ds = DataSource::connect("memory:").await.unwrap();
+    let q = ds.repo::<Quiet>().create(Quiet { id: 0, name: "a".into(), n: Some(1), secret: String::new() }).await.unwrap();
+    assert_eq!(q.id, 1);
+}

@@ -1,0 +1,9 @@
+#[derive(juggler::Model)]
+#[derive(serde::Serialize)]
+struct Customer {
+    id: i64,
+    #[property(hidden)]
+    password: String,
+}
+
+fn main() {}

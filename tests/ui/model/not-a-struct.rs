@@ -1,0 +1,6 @@
+#[derive(juggler::Model)]
+enum Customer {
+    A,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+#[derive(juggler::Model)]
+struct Customer {
+    id: i64,
+    #[property(default_fn = "today")]
+    created: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(juggler::Model)]
+struct Customer {
+    id: i64,
+    seen: std::time::Instant,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+#[derive(juggler::Model)]
+struct Customer {
+    id: i64,
+    #[validate(format(regex = "^a", email))]
+    email: String,
+}
+
+fn main() {}
