@@ -3,6 +3,8 @@
 //!
 //! Run: `cargo test --test filter_errors`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 mod common;
 
 use common::{seeded, Person};
@@ -67,7 +69,10 @@ async fn each_malformed_filter_names_the_place() {
             Err(e) => e,
             Ok(filter) => repo.find(filter).await.expect_err(text),
         };
-        assert!(matches!(err, Error::InvalidFilter { .. }), "{text}: {err:?}");
+        assert!(
+            matches!(err, Error::InvalidFilter { .. }),
+            "{text}: {err:?}"
+        );
         assert_eq!(&err.to_string(), expected, "for {text}");
     }
 }
@@ -79,11 +84,21 @@ async fn deep_nesting_and_huge_lists_are_refused() {
         deep = json!({"and": [deep]});
     }
     let err = Filter::from_value(&json!({"where": deep})).unwrap_err();
-    assert!(err.to_string().contains("nested deeper than 32 levels"), "{err}");
+    assert!(
+        err.to_string().contains("nested deeper than 32 levels"),
+        "{err}"
+    );
 
     // Far deeper than serde_json's own recursion limit: still an error, not a stack overflow.
-    let text = format!("{{\"where\": {}1{}}}", "{\"and\": [".repeat(5000), "]}".repeat(5000));
-    assert!(matches!(Filter::from_json(&text), Err(Error::InvalidFilter { .. })));
+    let text = format!(
+        "{{\"where\": {}1{}}}",
+        "{\"and\": [".repeat(5000),
+        "]}".repeat(5000)
+    );
+    assert!(matches!(
+        Filter::from_json(&text),
+        Err(Error::InvalidFilter { .. })
+    ));
 
     let huge: Vec<i64> = (0..20_000).collect();
     let err = Filter::from_value(&json!({"where": {"age": {"inq": huge}}})).unwrap_err();
@@ -92,7 +107,12 @@ async fn deep_nesting_and_huge_lists_are_refused() {
         "invalid filter at where.age.inq: a list of 20000 values is longer than the limit of 10000"
     );
     let typed = Filter::new().where_(Person::AGE.inq(0..20_000));
-    let err = seeded("memory:").await.repo::<Person>().find(typed).await.unwrap_err();
+    let err = seeded("memory:")
+        .await
+        .repo::<Person>()
+        .find(typed)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidFilter { .. }));
 }
 
@@ -112,10 +132,46 @@ impl Gen {
     }
     fn value(&mut self, depth: u32) -> Json {
         const KEYS: &[&str] = &[
-            "where", "order", "limit", "skip", "offset", "fields", "include", "and", "or", "name", "age", "city",
-            "score", "active", "loc", "id", "gt", "gte", "lt", "lte", "eq", "neq", "between", "inq", "nin", "like",
-            "nlike", "ilike", "nilike", "regexp", "near", "maxDistance", "unit", "options", "relation", "scope",
-            "nope", "", "age DESC", "name ASC",
+            "where",
+            "order",
+            "limit",
+            "skip",
+            "offset",
+            "fields",
+            "include",
+            "and",
+            "or",
+            "name",
+            "age",
+            "city",
+            "score",
+            "active",
+            "loc",
+            "id",
+            "gt",
+            "gte",
+            "lt",
+            "lte",
+            "eq",
+            "neq",
+            "between",
+            "inq",
+            "nin",
+            "like",
+            "nlike",
+            "ilike",
+            "nilike",
+            "regexp",
+            "near",
+            "maxDistance",
+            "unit",
+            "options",
+            "relation",
+            "scope",
+            "nope",
+            "",
+            "age DESC",
+            "name ASC",
         ];
         match self.next() % if depth > 6 { 6 } else { 9 } {
             0 => Json::Null,
@@ -123,10 +179,25 @@ impl Gen {
             2 => json!((self.next() % 200) as i64 - 100),
             3 => json!((self.next() % 1000) as f64 / 7.0 - 50.0),
             4 => json!(self.pick(KEYS)),
-            5 => json!(self.pick(&["%", "_", "\\", "A%", "(", "/a/i", "/x/z", "[", "45.7,4.8", "kilometers"])),
+            5 => json!(self.pick(&[
+                "%",
+                "_",
+                "\\",
+                "A%",
+                "(",
+                "/a/i",
+                "/x/z",
+                "[",
+                "45.7,4.8",
+                "kilometers"
+            ])),
             6 | 7 => {
                 let n = self.next() % 4;
-                Json::Object((0..n).map(|_| (self.pick(KEYS).to_owned(), self.value(depth + 1))).collect())
+                Json::Object(
+                    (0..n)
+                        .map(|_| (self.pick(KEYS).to_owned(), self.value(depth + 1)))
+                        .collect(),
+                )
             }
             _ => {
                 let n = self.next() % 4;
@@ -156,7 +227,10 @@ async fn random_filters_never_panic() {
             }
             Err(other) => panic!("{candidate}: unexpected error {other}"),
         };
-        for result in [repo.find(filter.clone()).await.map(|_| ()), dynamic.find(filter).await.map(|_| ())] {
+        for result in [
+            repo.find(filter.clone()).await.map(|_| ()),
+            dynamic.find(filter).await.map(|_| ()),
+        ] {
             match result {
                 Ok(()) => ok += 1,
                 Err(Error::InvalidFilter { .. }) => invalid += 1,
@@ -164,5 +238,8 @@ async fn random_filters_never_panic() {
             }
         }
     }
-    assert!(ok > 100 && invalid > 100, "the generator should hit both sides: ok={ok} invalid={invalid}");
+    assert!(
+        ok > 100 && invalid > 100,
+        "the generator should hit both sides: ok={ok} invalid={invalid}"
+    );
 }

@@ -3,6 +3,8 @@
 //!
 //! Run: `cargo test --test hooks`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use juggler::prelude::*;
 use juggler::HookKind;
 use std::sync::Mutex;
@@ -71,7 +73,11 @@ impl Hooks for Item {
     }
     async fn before_delete(ctx: &mut Context<Self>) -> juggler::Result<()> {
         log(describe(HookKind::BeforeDelete, ctx));
-        if ctx.where_.as_ref().is_some_and(|w| w.to_json().to_string().contains("999")) {
+        if ctx
+            .where_
+            .as_ref()
+            .is_some_and(|w| w.to_json().to_string().contains("999"))
+        {
             return Err(juggler::Error::hook("999 is protected"));
         }
         Ok(())
@@ -96,8 +102,18 @@ async fn hooks_fire_in_order_with_context() {
     let ds = DataSource::connect("memory:").await.unwrap();
     let repo = ds.repo::<Item>();
 
-    let item = repo.create(Item { id: 0, name: "apple".into(), qty: 1 }).await.unwrap();
-    assert_eq!(item.name, "APPLE", "before_save changed the instance that was stored");
+    let item = repo
+        .create(Item {
+            id: 0,
+            name: "apple".into(),
+            qty: 1,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        item.name, "APPLE",
+        "before_save changed the instance that was stored"
+    );
     assert_eq!(
         take_log(),
         vec![
@@ -107,13 +123,26 @@ async fn hooks_fire_in_order_with_context() {
         ]
     );
 
-    repo.find(Filter::new().where_(Item::QTY.gt(0))).await.unwrap();
+    repo.find(Filter::new().where_(Item::QTY.gt(0)))
+        .await
+        .unwrap();
     assert_eq!(
         take_log(),
-        vec![r#"access Find query={"where":{"qty":{"gt":0}}}"#, "loaded Find instance=1:APPLE"]
+        vec![
+            r#"access Find query={"where":{"qty":{"gt":0}}}"#,
+            "loaded Find instance=1:APPLE"
+        ]
     );
 
-    repo.update_by_id(1i64, ItemPatch { qty: Some(5), ..Default::default() }).await.unwrap();
+    repo.update_by_id(
+        1i64,
+        ItemPatch {
+            qty: Some(5),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         take_log(),
         vec![
@@ -123,7 +152,16 @@ async fn hooks_fire_in_order_with_context() {
         ]
     );
 
-    let n = repo.update_all(Item::QTY.eq(5), ItemPatch { qty: Some(6), ..Default::default() }).await.unwrap();
+    let n = repo
+        .update_all(
+            Item::QTY.eq(5),
+            ItemPatch {
+                qty: Some(6),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     assert_eq!(
         take_log(),
@@ -150,19 +188,45 @@ async fn hooks_fire_in_order_with_context() {
     );
 
     // A hook error aborts: nothing is written, the error names model and hook.
-    let err = repo.create(Item { id: 0, name: "forbidden".into(), qty: 1 }).await.unwrap_err();
-    assert_eq!(err.to_string(), "`before save` hook of `Item` refused the operation: forbidden name");
-    assert_eq!(take_log(), vec!["before save Create instance=0:forbidden new=true"]);
-    let kept = repo.create(Item { id: 999, name: "keep".into(), qty: 1 }).await.unwrap();
+    let err = repo
+        .create(Item {
+            id: 0,
+            name: "forbidden".into(),
+            qty: 1,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`before save` hook of `Item` refused the operation: forbidden name"
+    );
+    assert_eq!(
+        take_log(),
+        vec!["before save Create instance=0:forbidden new=true"]
+    );
+    let kept = repo
+        .create(Item {
+            id: 999,
+            name: "keep".into(),
+            qty: 1,
+        })
+        .await
+        .unwrap();
     take_log();
     let err = repo.delete_by_id(kept.id).await.unwrap_err();
     assert!(err.to_string().contains("999 is protected"), "{err}");
     assert_eq!(
         take_log(),
-        vec![r#"access DeleteById query={"where":{"id":999}}"#, r#"before delete DeleteById where={"id":999}"#]
+        vec![
+            r#"access DeleteById query={"where":{"id":999}}"#,
+            r#"before delete DeleteById where={"id":999}"#
+        ]
     );
     assert!(repo.exists(999i64).await.unwrap());
-    assert_eq!(take_log(), vec![r#"access Find query={"where":{"id":999}}"#]);
+    assert_eq!(
+        take_log(),
+        vec![r#"access Find query={"where":{"id":999}}"#]
+    );
 }
 
 /// An access hook can narrow every query.
@@ -193,17 +257,36 @@ async fn access_hook_rewrites_queries() {
     let ds = DataSource::connect("memory:").await.unwrap();
     let repo = ds.repo::<Tenanted>();
     repo.create_all(vec![
-        Tenanted { id: 0, tenant: "acme".into() },
-        Tenanted { id: 0, tenant: "other".into() },
-        Tenanted { id: 0, tenant: "acme".into() },
+        Tenanted {
+            id: 0,
+            tenant: "acme".into(),
+        },
+        Tenanted {
+            id: 0,
+            tenant: "other".into(),
+        },
+        Tenanted {
+            id: 0,
+            tenant: "acme".into(),
+        },
     ])
     .await
     .unwrap();
-    let seen: Vec<i64> = repo.find(Filter::new()).await.unwrap().iter().map(|t| t.id).collect();
+    let seen: Vec<i64> = repo
+        .find(Filter::new())
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
     assert_eq!(seen, vec![1, 3]);
     assert_eq!(repo.count(None).await.unwrap(), 2);
     assert_eq!(repo.find_by_id(2i64).await.unwrap(), None);
     assert_eq!(repo.delete_all(None).await.unwrap(), 2);
     let ds_rows = ds.dynamic(Tenanted::definition().clone()).unwrap();
-    assert_eq!(ds_rows.count(None).await.unwrap(), 1, "the `other` row was never touched");
+    assert_eq!(
+        ds_rows.count(None).await.unwrap(),
+        1,
+        "the `other` row was never touched"
+    );
 }

@@ -26,7 +26,7 @@ pub struct Quiet {
     pub secret: String,
 }
 
-fn ok(_: &String) -> bool {
+fn ok(_: &str) -> bool {
     true
 }
 
@@ -36,6 +36,15 @@ impl Hooks for Quiet {}
 #[tokio::test]
 async fn quiet_model_works() {
     let ds = DataSource::connect("memory:").await.unwrap();
-    let q = ds.repo::<Quiet>().create(Quiet { id: 0, name: "a".into(), n: Some(1), secret: String::new() }).await.unwrap();
+    let q = ds
+        .repo::<Quiet>()
+        .create(Quiet {
+            id: 0,
+            name: "a".into(),
+            n: Some(1),
+            secret: String::new(),
+        })
+        .await
+        .unwrap();
     assert_eq!(q.id, 1);
 }

@@ -3,14 +3,16 @@
 //!
 //! Run: `cargo test --test validation`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use juggler::prelude::*;
 use serde_json::json;
 
-fn not_reserved(name: &String) -> bool {
+fn not_reserved(name: &str) -> bool {
     !name.is_empty() && name != "root"
 }
 
-async fn domain_allowed(email: &String) -> bool {
+async fn domain_allowed(email: &str) -> bool {
     tokio::task::yield_now().await;
     !email.ends_with("@spam.test")
 }
@@ -131,7 +133,10 @@ async fn every_failure_is_reported_at_once() {
 async fn length_min_and_max() {
     let mut a = valid();
     a.login = "an".into();
-    assert_eq!(codes(&Error::from(a.validate().unwrap_err())), json!({"login": ["length.min"]}));
+    assert_eq!(
+        codes(&Error::from(a.validate().unwrap_err())),
+        json!({"login": ["length.min"]})
+    );
     a.login = "annabella".into();
     let err = a.validate().unwrap_err();
     assert_eq!(err.errors[0].message, "too long");
@@ -142,11 +147,20 @@ async fn length_min_and_max() {
 async fn numericality_bounds_and_none() {
     let mut a = valid();
     a.age = Some(151.0);
-    assert_eq!(codes(&Error::from(a.validate().unwrap_err())), json!({"age": ["numericality.max"]}));
+    assert_eq!(
+        codes(&Error::from(a.validate().unwrap_err())),
+        json!({"age": ["numericality.max"]})
+    );
     a.age = Some(-1.0);
-    assert_eq!(codes(&Error::from(a.validate().unwrap_err())), json!({"age": ["numericality.min"]}));
+    assert_eq!(
+        codes(&Error::from(a.validate().unwrap_err())),
+        json!({"age": ["numericality.min"]})
+    );
     a.age = Some(f64::NAN);
-    assert_eq!(codes(&Error::from(a.validate().unwrap_err())), json!({"age": ["numericality.number"]}));
+    assert_eq!(
+        codes(&Error::from(a.validate().unwrap_err())),
+        json!({"age": ["numericality.number"]})
+    );
     // An absent optional value is not checked.
     a.age = None;
     assert_eq!(a.validate(), Ok(()));
@@ -157,7 +171,10 @@ async fn blank_values_report_code_blank() {
     let mut a = valid();
     a.plan = String::new();
     let err = a.validate().unwrap_err();
-    assert_eq!((err.errors[0].code.as_str(), err.errors[0].message.as_str()), ("inclusion.blank", "is blank"));
+    assert_eq!(
+        (err.errors[0].code.as_str(), err.errors[0].message.as_str()),
+        ("inclusion.blank", "is blank")
+    );
 }
 
 #[tokio::test]
@@ -212,18 +229,44 @@ async fn updates_validate_too() {
     let repo = ds.repo::<Account>();
     repo.create(valid()).await.unwrap();
     let err = repo
-        .update_by_id(1i64, AccountPatch { plan: Some("gold".into()), ..Default::default() })
+        .update_by_id(
+            1i64,
+            AccountPatch {
+                plan: Some("gold".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(codes(&err), json!({"plan": ["inclusion"]}));
-    let err = repo.update_all(None, AccountPatch { login: Some("x".into()), ..Default::default() }).await.unwrap_err();
+    let err = repo
+        .update_all(
+            None,
+            AccountPatch {
+                login: Some("x".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(codes(&err), json!({"login": ["length.min"]}));
-    assert_eq!(repo.find_by_id(1i64).await.unwrap().unwrap(), Account { id: 1, ..valid() });
+    assert_eq!(
+        repo.find_by_id(1i64).await.unwrap().unwrap(),
+        Account { id: 1, ..valid() }
+    );
 }
 
 #[tokio::test]
 async fn validation_error_serialises_with_serde() {
-    let err = Account { plan: "x".into(), ..valid() }.validate().unwrap_err();
+    let err = Account {
+        plan: "x".into(),
+        ..valid()
+    }
+    .validate()
+    .unwrap_err();
     let text = serde_json::to_string(&err).unwrap();
-    assert!(text.starts_with(r#"{"name":"ValidationError","statusCode":422,"#), "{text}");
+    assert!(
+        text.starts_with(r#"{"name":"ValidationError","statusCode":422,"#),
+        "{text}"
+    );
 }

@@ -20,7 +20,7 @@ pub(crate) enum FieldKind {
     /// A stored property.
     Property,
     /// A navigation field.
-    Relation(RelationAttr),
+    Relation(Box<RelationAttr>),
     /// The `#[property(extra)]` map of unknown properties.
     Extra,
 }
@@ -69,7 +69,9 @@ pub(crate) fn generic_arg<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::
     if last.ident != name {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,
@@ -153,29 +155,45 @@ fn serde_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Option<String>, boo
 /// (visible when that derive comes after `Model` in the list or in a later
 /// attribute).
 fn derives_serialize(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            if meta.path.segments.last().is_some_and(|s| s.ident == "Serialize") {
-                found = true;
-            }
-            Ok(())
-        });
-        found
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|meta| {
+                if meta
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "Serialize")
+                {
+                    found = true;
+                }
+                Ok(())
+            });
+            found
+        })
 }
 
 /// Parses the struct and its attributes. Every attribute error is pushed to
 /// `errors`; parsing goes on so one build reports them all.
-pub(crate) fn lower<'a>(input: &'a syn::DeriveInput, errors: &mut darling::error::Accumulator) -> Option<ModelIr<'a>> {
+pub(crate) fn lower<'a>(
+    input: &'a syn::DeriveInput,
+    errors: &mut darling::error::Accumulator,
+) -> Option<ModelIr<'a>> {
     let syn::Data::Struct(data) = &input.data else {
-        errors.push(darling::Error::custom("`#[derive(Model)]` works on structs with named fields").with_span(&input.ident));
+        errors.push(
+            darling::Error::custom("`#[derive(Model)]` works on structs with named fields")
+                .with_span(&input.ident),
+        );
         return None;
     };
     let syn::Fields::Named(named) = &data.fields else {
         errors.push(
-            darling::Error::custom("`#[derive(Model)]` needs named fields, as in `struct Customer { id: i64 }`")
-                .with_span(&data.fields),
+            darling::Error::custom(
+                "`#[derive(Model)]` needs named fields, as in `struct Customer { id: i64 }`",
+            )
+            .with_span(&data.fields),
         );
         return None;
     };
@@ -195,11 +213,17 @@ pub(crate) fn lower<'a>(input: &'a syn::DeriveInput, errors: &mut darling::error
 
     let mut fields = Vec::new();
     for field in &named.named {
-        let Some(ident) = field.ident.as_ref() else { continue };
+        let Some(ident) = field.ident.as_ref() else {
+            continue;
+        };
         let (rename, _, serde_skips) = serde_attrs(&field.attrs);
         let rust = ident.to_string().trim_start_matches("r#").to_owned();
         let name = rename
-            .or_else(|| rename_rule.as_deref().and_then(|rule| rename_all(rule, &rust)))
+            .or_else(|| {
+                rename_rule
+                    .as_deref()
+                    .and_then(|rule| rename_all(rule, &rust))
+            })
             .unwrap_or(rust);
 
         let mut property = PropertyAttr::default();
@@ -218,27 +242,53 @@ pub(crate) fn lower<'a>(input: &'a syn::DeriveInput, errors: &mut darling::error
                         validate.push((v, attr));
                     }
                 }
-            } else if attr.path().is_ident("relation") && attr::check_keys(attr, "relation", attr::RELATION_KEYS, errors) {
+            } else if attr.path().is_ident("relation")
+                && attr::check_keys(attr, "relation", attr::RELATION_KEYS, errors)
+            {
                 if let Some(r) = errors.handle(RelationAttr::from_meta(&attr.meta)) {
                     relation = Some((r, attr.span()));
                 }
             }
         }
         let kind = match relation {
-            Some((r, _)) => FieldKind::Relation(r),
+            Some((r, _)) => FieldKind::Relation(Box::new(r)),
             None if property.extra.is_present() => FieldKind::Extra,
             None => FieldKind::Property,
         };
-        fields.push(FieldIr { original: field, ident, name, kind, property, validate, serde_skips });
+        fields.push(FieldIr {
+            original: field,
+            ident,
+            name,
+            kind,
+            property,
+            validate,
+            serde_skips,
+        });
     }
-    Some(ModelIr { input, attr: model, fields, derives_serialize: derives_serialize(&input.attrs) })
+    Some(ModelIr {
+        input,
+        attr: model,
+        fields,
+        derives_serialize: derives_serialize(&input.attrs),
+    })
 }
 
 fn merge_model(into: &mut ModelAttr, from: ModelAttr) {
     macro_rules! take {
         ($($f:ident),*) => { $( if from.$f.is_some() { into.$f = from.$f; } )* };
     }
-    take!(name, table, schema, description, strict, hidden, scope, postgresql, mysql, sqlite);
+    take!(
+        name,
+        table,
+        schema,
+        description,
+        strict,
+        hidden,
+        scope,
+        postgresql,
+        mysql,
+        sqlite
+    );
     if from.force_id.is_present() {
         into.force_id = from.force_id;
     }
@@ -253,12 +303,17 @@ fn merge_model(into: &mut ModelAttr, from: ModelAttr) {
 impl ModelIr<'_> {
     /// The model name: `#[model(name)]` or the struct name.
     pub(crate) fn model_name(&self) -> String {
-        self.attr.name.clone().unwrap_or_else(|| self.input.ident.to_string())
+        self.attr
+            .name
+            .clone()
+            .unwrap_or_else(|| self.input.ident.to_string())
     }
 
     /// Stored properties, in order.
     pub(crate) fn properties(&self) -> impl Iterator<Item = &FieldIr<'_>> {
-        self.fields.iter().filter(|f| matches!(f.kind, FieldKind::Property))
+        self.fields
+            .iter()
+            .filter(|f| matches!(f.kind, FieldKind::Property))
     }
 
     /// The id fields, by key order.
@@ -277,6 +332,8 @@ impl ModelIr<'_> {
     }
 
     pub(crate) fn extra_field(&self) -> Option<&FieldIr<'_>> {
-        self.fields.iter().find(|f| matches!(f.kind, FieldKind::Extra))
+        self.fields
+            .iter()
+            .find(|f| matches!(f.kind, FieldKind::Extra))
     }
 }

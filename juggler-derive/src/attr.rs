@@ -8,35 +8,88 @@ use syn::punctuated::Punctuated;
 use syn::{Expr, Lit, Meta, Token, UnOp};
 
 pub(crate) const MODEL_KEYS: &[&str] = &[
-    "name", "table", "schema", "description", "strict", "hidden", "scope", "force_id", "view", "hooks",
-    "postgresql", "mysql", "sqlite",
+    "name",
+    "table",
+    "schema",
+    "description",
+    "strict",
+    "hidden",
+    "scope",
+    "force_id",
+    "view",
+    "hooks",
+    "postgresql",
+    "mysql",
+    "sqlite",
 ];
 pub(crate) const PROPERTY_KEYS: &[&str] = &[
-    "id", "generated", "required", "default", "default_fn", "length", "precision", "scale", "index", "hidden",
-    "column", "data_type", "description", "trim", "lowercase", "uppercase", "postgresql", "mysql", "sqlite",
+    "id",
+    "generated",
+    "required",
+    "default",
+    "default_fn",
+    "length",
+    "precision",
+    "scale",
+    "index",
+    "hidden",
+    "column",
+    "data_type",
+    "description",
+    "trim",
+    "lowercase",
+    "uppercase",
+    "postgresql",
+    "mysql",
+    "sqlite",
     "extra",
 ];
 pub(crate) const VALIDATE_KEYS: &[&str] = &[
-    "presence", "length", "format", "numericality", "inclusion", "exclusion", "uniqueness", "custom",
-    "custom_async", "message",
+    "presence",
+    "length",
+    "format",
+    "numericality",
+    "inclusion",
+    "exclusion",
+    "uniqueness",
+    "custom",
+    "custom_async",
+    "message",
 ];
-pub(crate) const RELATION_KEYS: &[&str] = &["belongs_to", "has_many", "has_one", "has_and_belongs_to_many"];
+pub(crate) const RELATION_KEYS: &[&str] = &[
+    "belongs_to",
+    "has_many",
+    "has_one",
+    "has_and_belongs_to_many",
+];
 
 /// Checks the top-level keys of `#[name(...)]` against `valid`, with a
 /// suggestion and the full list. Returns false when a key is unknown (the
 /// attribute is then not parsed further, to avoid a second error).
-pub(crate) fn check_keys(attr: &syn::Attribute, name: &str, valid: &[&str], errors: &mut darling::error::Accumulator) -> bool {
+pub(crate) fn check_keys(
+    attr: &syn::Attribute,
+    name: &str,
+    valid: &[&str],
+    errors: &mut darling::error::Accumulator,
+) -> bool {
     let list = match &attr.meta {
         Meta::List(list) => list,
         Meta::Path(p) => {
             errors.push(
-                Error::custom(format!("`#[{name}]` needs arguments, as in `#[{name}({})]`", valid[0])).with_span(p),
+                Error::custom(format!(
+                    "`#[{name}]` needs arguments, as in `#[{name}({})]`",
+                    valid[0]
+                ))
+                .with_span(p),
             );
             return false;
         }
         Meta::NameValue(nv) => {
             errors.push(
-                Error::custom(format!("`#[{name} = ..]` is not supported; write `#[{name}(..)]`")).with_span(nv),
+                Error::custom(format!(
+                    "`#[{name} = ..]` is not supported; write `#[{name}(..)]`"
+                ))
+                .with_span(nv),
             );
             return false;
         }
@@ -51,7 +104,10 @@ pub(crate) fn check_keys(attr: &syn::Attribute, name: &str, valid: &[&str], erro
     let mut ok = true;
     for item in &items {
         let path = item.path();
-        let key = path.get_ident().map(ToString::to_string).unwrap_or_else(|| quote::quote!(#path).to_string());
+        let key = path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| quote::quote!(#path).to_string());
         if !valid.contains(&key.as_str()) {
             let hint = valid
                 .iter()
@@ -97,7 +153,10 @@ impl FromMeta for Count {
             Some(Json::Number(n)) if n.as_u64().is_some_and(|v| v <= u64::from(u32::MAX)) => {
                 Ok(Count(n.as_u64().unwrap_or(0) as u32))
             }
-            _ => Err(Error::custom("expected a non-negative integer, as in `length = 64`").with_span(expr)),
+            _ => Err(
+                Error::custom("expected a non-negative integer, as in `length = 64`")
+                    .with_span(expr),
+            ),
         }
     }
 }
@@ -108,9 +167,10 @@ pub(crate) struct Literal(pub(crate) Json);
 
 impl FromMeta for Literal {
     fn from_expr(expr: &Expr) -> darling::Result<Self> {
-        literal_json(expr)
-            .map(Literal)
-            .ok_or_else(|| Error::custom("expected a literal: a string, number, boolean or array of them").with_span(expr))
+        literal_json(expr).map(Literal).ok_or_else(|| {
+            Error::custom("expected a literal: a string, number, boolean or array of them")
+                .with_span(expr)
+        })
     }
 }
 
@@ -120,7 +180,11 @@ pub(crate) fn literal_json(expr: &Expr) -> Option<Json> {
             Lit::Str(s) => Some(Json::String(s.value())),
             Lit::Bool(b) => Some(Json::Bool(b.value)),
             Lit::Int(i) => i.base10_parse::<i64>().ok().map(Json::from),
-            Lit::Float(f) => f.base10_parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Json::Number),
+            Lit::Float(f) => f
+                .base10_parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Json::Number),
             Lit::Char(c) => Some(Json::String(c.value().to_string())),
             _ => None,
         },
@@ -129,12 +193,19 @@ pub(crate) fn literal_json(expr: &Expr) -> Option<Json> {
                 if let Some(i) = n.as_i64() {
                     Some(Json::from(-i))
                 } else {
-                    n.as_f64().and_then(|f| serde_json::Number::from_f64(-f)).map(Json::Number)
+                    n.as_f64()
+                        .and_then(|f| serde_json::Number::from_f64(-f))
+                        .map(Json::Number)
                 }
             }
             _ => None,
         },
-        Expr::Array(a) => a.elems.iter().map(literal_json).collect::<Option<Vec<_>>>().map(Json::Array),
+        Expr::Array(a) => a
+            .elems
+            .iter()
+            .map(literal_json)
+            .collect::<Option<Vec<_>>>()
+            .map(Json::Array),
         Expr::Group(g) => literal_json(&g.expr),
         _ => None,
     }
@@ -189,7 +260,10 @@ impl FromMeta for IdAttr {
                 Ok(0) | Err(_) => Err(Error::custom("`id` position starts at 1").with_span(value)),
                 Ok(n) => Ok(IdAttr(Some(n))),
             },
-            _ => Err(Error::custom("expected `id` or `id = N` with N the position in a composite key").with_span(value)),
+            _ => Err(Error::custom(
+                "expected `id` or `id = N` with N the position in a composite key",
+            )
+            .with_span(value)),
         }
     }
 }
@@ -211,7 +285,9 @@ impl FromMeta for IndexAttr {
     }
     fn from_list(items: &[darling::ast::NestedMeta]) -> darling::Result<Self> {
         let o = IndexOptions::from_list(items)?;
-        Ok(IndexAttr { unique: o.unique.is_present() })
+        Ok(IndexAttr {
+            unique: o.unique.is_present(),
+        })
     }
 }
 

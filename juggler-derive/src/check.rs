@@ -27,8 +27,20 @@ fn is_numeric(ty: &syn::Type) -> bool {
     matches!(
         type_name(ty).as_deref(),
         Some(
-            "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "f32"
-                | "f64" | "Decimal"
+            "i8" | "i16"
+                | "i32"
+                | "i64"
+                | "i128"
+                | "isize"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "u128"
+                | "usize"
+                | "f32"
+                | "f64"
+                | "Decimal"
         )
     )
 }
@@ -44,9 +56,15 @@ fn is_bool(ty: &syn::Type) -> bool {
 /// Two `id` properties need explicit positions.
 /// Rejected: `#[property(id)] a: i64, #[property(id)] b: i64`.
 fn check_ids_are_ordered(model: &ModelIr<'_>, errors: &mut Accumulator) {
-    let ids: Vec<&FieldIr<'_>> = model.properties().filter(|f| f.property.id.is_some()).collect();
+    let ids: Vec<&FieldIr<'_>> = model
+        .properties()
+        .filter(|f| f.property.id.is_some())
+        .collect();
     if ids.len() > 1 {
-        for f in ids.iter().filter(|f| f.property.id.is_some_and(|i| i.0.is_none())) {
+        for f in ids
+            .iter()
+            .filter(|f| f.property.id.is_some_and(|i| i.0.is_none()))
+        {
             errors.push(
                 Error::custom(format!(
                     "`{}` is one of {} id properties: give each its position in the key, as in `#[property(id = 1)]`",
@@ -61,8 +79,11 @@ fn check_ids_are_ordered(model: &ModelIr<'_>, errors: &mut Accumulator) {
             if let Some(n) = f.property.id.and_then(|i| i.0) {
                 if let Some(other) = seen.insert(n, f.rust_name()) {
                     errors.push(
-                        Error::custom(format!("`{}` and `{other}` both have id position {n}", f.rust_name()))
-                            .with_span(&f.ident),
+                        Error::custom(format!(
+                            "`{}` and `{other}` both have id position {n}",
+                            f.rust_name()
+                        ))
+                        .with_span(&f.ident),
                     );
                 }
             }
@@ -135,13 +156,17 @@ fn check_format_has_one_pattern(model: &ModelIr<'_>, errors: &mut Accumulator) {
             let Some(format) = &v.format else { continue };
             match (&format.regex, format.email.is_present()) {
                 (Some(_), true) | (None, false) => errors.push(
-                    Error::custom("`format` takes exactly one of `regex = \"..\"` or `email`").with_span(&format.span()),
+                    Error::custom("`format` takes exactly one of `regex = \"..\"` or `email`")
+                        .with_span(&format.span()),
                 ),
                 (Some(re), false) => {
                     if let Err(e) = regex_syntax::Parser::new().parse(&re.value()) {
                         let msg = e.to_string();
                         let last = msg.lines().last().unwrap_or("invalid").trim().to_owned();
-                        errors.push(Error::custom(format!("invalid regular expression: {last}")).with_span(re));
+                        errors.push(
+                            Error::custom(format!("invalid regular expression: {last}"))
+                                .with_span(re),
+                        );
                     }
                 }
                 (None, true) => {}
@@ -161,12 +186,16 @@ const NAVIGATION: &[(&str, &str)] = &[
 /// Rejected: `#[relation(has_many(..))] orders: Vec<Order>`.
 fn check_relation_type_matches_kind(model: &ModelIr<'_>, errors: &mut Accumulator) {
     for f in &model.fields {
-        let FieldKind::Relation(r) = &f.kind else { continue };
+        let FieldKind::Relation(r) = &f.kind else {
+            continue;
+        };
         let kinds: Vec<(&str, proc_macro2::Span)> = [
             r.belongs_to.as_ref().map(|s| ("belongs_to", s.span())),
             r.has_many.as_ref().map(|s| ("has_many", s.span())),
             r.has_one.as_ref().map(|s| ("has_one", s.span())),
-            r.has_and_belongs_to_many.as_ref().map(|s| ("has_and_belongs_to_many", s.span())),
+            r.has_and_belongs_to_many
+                .as_ref()
+                .map(|s| ("has_and_belongs_to_many", s.span())),
         ]
         .into_iter()
         .flatten()
@@ -183,18 +212,29 @@ fn check_relation_type_matches_kind(model: &ModelIr<'_>, errors: &mut Accumulato
                 continue;
             }
             [_, (_, second), ..] => {
-                errors.push(Error::custom("a field holds one relation; remove the second kind").with_span(second));
+                errors.push(
+                    Error::custom("a field holds one relation; remove the second kind")
+                        .with_span(second),
+                );
                 continue;
             }
         };
-        let expected = NAVIGATION.iter().find(|(k, _)| *k == kind).map_or("", |(_, t)| t);
+        let expected = NAVIGATION
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or("", |(_, t)| t);
         let actual = type_name(&f.original.ty).unwrap_or_default();
         if actual != expected || generic_arg(&f.original.ty, expected).is_none() {
             let _ = span;
             let ty = &f.original.ty;
-            let shown = quote::quote!(#ty).to_string().replace(' ', "").replace(',', ", ");
+            let shown = quote::quote!(#ty)
+                .to_string()
+                .replace(' ', "")
+                .replace(',', ", ");
             errors.push(
-                Error::custom(format!("a `{kind}` relation is held in a `{expected}<T>` field, not `{shown}`"))
+                Error::custom(format!(
+                    "a `{kind}` relation is held in a `{expected}<T>` field, not `{shown}`"
+                ))
                 .with_span(&f.original.ty),
             );
         }
@@ -205,7 +245,9 @@ fn check_relation_type_matches_kind(model: &ModelIr<'_>, errors: &mut Accumulato
 /// Rejected: `#[relation(belongs_to(foreign_key = "customerid"))]` with no such field.
 fn check_foreign_key_names_a_field(model: &ModelIr<'_>, errors: &mut Accumulator) {
     for f in &model.fields {
-        let FieldKind::Relation(r) = &f.kind else { continue };
+        let FieldKind::Relation(r) = &f.kind else {
+            continue;
+        };
         let Some(bt) = &r.belongs_to else { continue };
         let Some(fk) = &bt.foreign_key else { continue };
         let names: Vec<String> = model.properties().map(FieldIr::rust_name).collect();
@@ -227,7 +269,9 @@ fn check_foreign_key_names_a_field(model: &ModelIr<'_>, errors: &mut Accumulator
 /// Rejected: `#[relation(has_and_belongs_to_many)] tags: HasAndBelongsToMany<Tag>`.
 fn check_habtm_has_through(model: &ModelIr<'_>, errors: &mut Accumulator) {
     for f in &model.fields {
-        let FieldKind::Relation(r) = &f.kind else { continue };
+        let FieldKind::Relation(r) = &f.kind else {
+            continue;
+        };
         if let Some(h) = &r.has_and_belongs_to_many {
             if h.through.is_none() {
                 errors.push(
@@ -269,14 +313,19 @@ fn check_hidden_does_not_serialise(model: &ModelIr<'_>, errors: &mut Accumulator
 /// `#[model(hidden(a, b))]` names fields.
 /// Rejected: `#[model(hidden(pasword))]`.
 fn check_hidden_names_fields(model: &ModelIr<'_>, errors: &mut Accumulator) {
-    let Some(hidden) = &model.attr.hidden else { return };
+    let Some(hidden) = &model.attr.hidden else {
+        return;
+    };
     let names: Vec<String> = model.properties().map(FieldIr::rust_name).collect();
     for p in hidden.iter() {
         let name = quote::quote!(#p).to_string();
         if !names.contains(&name) {
             errors.push(
-                Error::custom(format!("`hidden` names `{name}`, which is not a field; fields: {}", names.join(", ")))
-                    .with_span(p),
+                Error::custom(format!(
+                    "`hidden` names `{name}`, which is not a field; fields: {}",
+                    names.join(", ")
+                ))
+                .with_span(p),
             );
         }
     }
@@ -285,7 +334,11 @@ fn check_hidden_names_fields(model: &ModelIr<'_>, errors: &mut Accumulator) {
 /// `extra` is one `serde_json::Map` field on a model with `strict = false`.
 /// Rejected: `#[property(extra)] rest: Map<..>` on a strict model.
 fn check_extra_field(model: &ModelIr<'_>, errors: &mut Accumulator) {
-    let extras: Vec<&FieldIr<'_>> = model.fields.iter().filter(|f| matches!(f.kind, FieldKind::Extra)).collect();
+    let extras: Vec<&FieldIr<'_>> = model
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Extra))
+        .collect();
     for (i, f) in extras.iter().enumerate() {
         if i > 0 {
             errors.push(Error::custom("a model has at most one `extra` field").with_span(&f.ident));
@@ -298,8 +351,10 @@ fn check_extra_field(model: &ModelIr<'_>, errors: &mut Accumulator) {
         }
         if type_name(&f.original.ty).as_deref() != Some("Map") {
             errors.push(
-                Error::custom("an `extra` field must be a `serde_json::Map<String, serde_json::Value>`")
-                    .with_span(&f.original.ty),
+                Error::custom(
+                    "an `extra` field must be a `serde_json::Map<String, serde_json::Value>`",
+                )
+                .with_span(&f.original.ty),
             );
         }
     }
@@ -320,7 +375,11 @@ fn check_defaults(model: &ModelIr<'_>, errors: &mut Accumulator) {
         if let Some(d) = &f.property.default_fn {
             if !matches!(d.value().as_str(), "now" | "uuid") {
                 errors.push(
-                    Error::custom(format!("unknown `default_fn` \"{}\"; valid: \"now\", \"uuid\"", d.value())).with_span(d),
+                    Error::custom(format!(
+                        "unknown `default_fn` \"{}\"; valid: \"now\", \"uuid\"",
+                        d.value()
+                    ))
+                    .with_span(d),
                 );
             }
         }
@@ -330,12 +389,16 @@ fn check_defaults(model: &ModelIr<'_>, errors: &mut Accumulator) {
 /// `scope(where = "<json>")` and `order` parse.
 /// Rejected: `#[model(scope(where = "{vip: true}"))]`.
 fn check_scope_is_json(model: &ModelIr<'_>, errors: &mut Accumulator) {
-    let Some(scope) = &model.attr.scope else { return };
+    let Some(scope) = &model.attr.scope else {
+        return;
+    };
     if let Some(w) = &scope.where_ {
         match serde_json::from_str::<serde_json::Value>(&w.value()) {
             Ok(serde_json::Value::Object(_)) => {}
             Ok(_) => errors.push(Error::custom("`where` must be a JSON object").with_span(w)),
-            Err(e) => errors.push(Error::custom(format!("`where` is not valid JSON: {e}")).with_span(w)),
+            Err(e) => {
+                errors.push(Error::custom(format!("`where` is not valid JSON: {e}")).with_span(w))
+            }
         }
     }
     if let Some(o) = &scope.order {
@@ -343,10 +406,15 @@ fn check_scope_is_json(model: &ModelIr<'_>, errors: &mut Accumulator) {
             let mut words = part.split_whitespace();
             let prop = words.next().unwrap_or("");
             let dir = words.next().map(str::to_ascii_uppercase);
-            if !model.properties().any(|f| f.name == prop) || !matches!(dir.as_deref(), None | Some("ASC" | "DESC")) {
+            if !model.properties().any(|f| f.name == prop)
+                || !matches!(dir.as_deref(), None | Some("ASC" | "DESC"))
+            {
                 errors.push(
-                    Error::custom(format!("`order` part `{}` should be \"property ASC|DESC\" naming a property", part.trim()))
-                        .with_span(o),
+                    Error::custom(format!(
+                        "`order` part `{}` should be \"property ASC|DESC\" naming a property",
+                        part.trim()
+                    ))
+                    .with_span(o),
                 );
             }
         }
@@ -359,7 +427,10 @@ fn check_unique_property_names(model: &ModelIr<'_>, errors: &mut Accumulator) {
     let mut seen = std::collections::HashSet::new();
     for f in &model.fields {
         if !seen.insert(f.name.as_str()) {
-            errors.push(Error::custom(format!("two fields are named `{}` as properties", f.name)).with_span(&f.ident));
+            errors.push(
+                Error::custom(format!("two fields are named `{}` as properties", f.name))
+                    .with_span(&f.ident),
+            );
         }
     }
 }
@@ -385,8 +456,10 @@ fn check_no_property_attrs_on_relations(model: &ModelIr<'_>, errors: &mut Accumu
         let name = type_name(&f.original.ty).unwrap_or_default();
         if NAVIGATION.iter().any(|(_, t)| *t == name) {
             errors.push(
-                Error::custom(format!("`{name}` is a navigation type; add `#[relation(..)]` to say how it is linked"))
-                    .with_span(&f.original.ty),
+                Error::custom(format!(
+                    "`{name}` is a navigation type; add `#[relation(..)]` to say how it is linked"
+                ))
+                .with_span(&f.original.ty),
             );
         }
     }

@@ -24,13 +24,19 @@ pub(crate) fn derive_model(input: &syn::DeriveInput) -> TokenStream {
 /// Expands `#[derive(Enum)]`: a unit-only enum stored as its variant name.
 pub(crate) fn derive_enum(input: &syn::DeriveInput) -> TokenStream {
     let syn::Data::Enum(data) = &input.data else {
-        return syn::Error::new_spanned(&input.ident, "`#[derive(Enum)]` works on enums with unit variants")
-            .to_compile_error();
+        return syn::Error::new_spanned(
+            &input.ident,
+            "`#[derive(Enum)]` works on enums with unit variants",
+        )
+        .to_compile_error();
     };
     let mut errors = Vec::new();
     for v in &data.variants {
         if !matches!(v.fields, syn::Fields::Unit) {
-            errors.push(syn::Error::new_spanned(&v.fields, "a stored enum has unit variants only, as in `enum Size { S, M, L }`"));
+            errors.push(syn::Error::new_spanned(
+                &v.fields,
+                "a stored enum has unit variants only, as in `enum Size { S, M, L }`",
+            ));
         }
     }
     if !errors.is_empty() {

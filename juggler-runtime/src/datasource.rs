@@ -17,7 +17,9 @@ pub struct DataSource {
 
 impl std::fmt::Debug for DataSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DataSource").field("connector", &self.connector.name()).finish()
+        f.debug_struct("DataSource")
+            .field("connector", &self.connector.name())
+            .finish()
     }
 }
 
@@ -47,7 +49,9 @@ impl DataSource {
             "sqlite" | "postgres" | "postgresql" | "mysql" | "mariadb" => {
                 return Err(Error::Connect {
                     url: url.to_owned(),
-                    message: format!("the `{scheme}` connector is not in this release yet; supported: memory"),
+                    message: format!(
+                        "the `{scheme}` connector is not in this release yet; supported: memory"
+                    ),
                 })
             }
             other => {
@@ -62,7 +66,9 @@ impl DataSource {
 
     /// A data source over a connector you built.
     pub fn from_connector(connector: impl Connector) -> DataSource {
-        DataSource { connector: Arc::new(connector) }
+        DataSource {
+            connector: Arc::new(connector),
+        }
     }
 
     /// The connector's name (`memory`, ...).

@@ -46,7 +46,9 @@ pub struct DynamicRepository {
 
 impl std::fmt::Debug for DynamicRepository {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DynamicRepository").field("model", &self.def.name).finish()
+        f.debug_struct("DynamicRepository")
+            .field("model", &self.def.name)
+            .finish()
     }
 }
 
@@ -62,12 +64,22 @@ fn with_implied_rules(mut def: ModelDefinition) -> ModelDefinition {
         .filter(|(name, p)| {
             p.required
                 && !(p.generated && p.id.is_some())
-                && !def.validations.iter().any(|r| &r.property == *name && r.kind == ValidationKind::Presence)
+                && !def
+                    .validations
+                    .iter()
+                    .any(|r| &r.property == *name && r.kind == ValidationKind::Presence)
         })
         .map(|(name, _)| name.clone())
         .collect();
     for (i, name) in required.into_iter().enumerate() {
-        def.validations.insert(i, ValidationRule { property: name, kind: ValidationKind::Presence, message: None });
+        def.validations.insert(
+            i,
+            ValidationRule {
+                property: name,
+                kind: ValidationKind::Presence,
+                message: None,
+            },
+        );
     }
     def
 }
@@ -76,7 +88,11 @@ impl DynamicRepository {
     pub(crate) fn new(conn: Arc<dyn Connector>, def: ModelDefinition) -> Result<Self> {
         let def = with_implied_rules(def);
         let scope = parse_scope(&def)?.map(Arc::new);
-        Ok(DynamicRepository { conn, def: Arc::new(def), scope })
+        Ok(DynamicRepository {
+            conn,
+            def: Arc::new(def),
+            scope,
+        })
     }
 
     /// The model's definition.
@@ -92,7 +108,13 @@ impl DynamicRepository {
     fn to_row(&self, data: Json) -> Result<Row> {
         let def = &self.def;
         let Json::Object(object) = data else {
-            return Err(Error::invalid_data(&def.name, format!("expected a JSON object, got {}", Value::from_json(data).kind())));
+            return Err(Error::invalid_data(
+                &def.name,
+                format!(
+                    "expected a JSON object, got {}",
+                    Value::from_json(data).kind()
+                ),
+            ));
         };
         let row = Row::from_json_object(def, object);
         for ((name, prop), value) in def.properties.iter().zip(&row.values) {
@@ -147,7 +169,8 @@ impl DynamicRepository {
     /// Validates and inserts one object; returns it as stored.
     pub async fn create(&self, data: Json) -> Result<Json> {
         let mut out = self.create_all(vec![data]).await?;
-        out.pop().ok_or_else(|| Error::invalid_data(&self.def.name, "the connector returned no row"))
+        out.pop()
+            .ok_or_else(|| Error::invalid_data(&self.def.name, "the connector returned no row"))
     }
 
     /// Validates every object, then inserts them all; nothing is written when
@@ -199,12 +222,23 @@ impl DynamicRepository {
     /// The object with this id.
     pub async fn find_by_id(&self, id: &Json) -> Result<Option<Json>> {
         let values = self.id_values(id);
-        Ok(self.find_row(&values).await?.map(|r| self.to_json(&r, None)))
+        Ok(self
+            .find_row(&values)
+            .await?
+            .map(|r| self.to_json(&r, None)))
     }
 
     async fn find_row(&self, values: &[Value]) -> Result<Option<Row>> {
         let cond = self.scoped(Some(ops::id_cond(&self.def, values)?))?;
-        let query = Query { cond, order: Vec::new(), near: None, limit: Some(1), skip: None, fields: None, include: Vec::new() };
+        let query = Query {
+            cond,
+            order: Vec::new(),
+            near: None,
+            limit: Some(1),
+            skip: None,
+            fields: None,
+            include: Vec::new(),
+        };
         Ok(self.conn.find(&self.def, &query).await?.pop())
     }
 
@@ -218,7 +252,10 @@ impl DynamicRepository {
             )));
         }
         let rows = self.conn.find(&self.def, &query).await?;
-        Ok(rows.iter().map(|r| self.to_json(r, query.fields.as_deref())).collect())
+        Ok(rows
+            .iter()
+            .map(|r| self.to_json(r, query.fields.as_deref()))
+            .collect())
     }
 
     /// The first object matching `filter`.
@@ -236,12 +273,18 @@ impl DynamicRepository {
     fn patch_set(&self, patch: Json) -> Result<Vec<(usize, Value)>> {
         let def = &self.def;
         let Json::Object(object) = patch else {
-            return Err(Error::invalid_data(&def.name, "a patch must be a JSON object"));
+            return Err(Error::invalid_data(
+                &def.name,
+                "a patch must be a JSON object",
+            ));
         };
         let mut set = Vec::with_capacity(object.len());
         for (name, value) in object {
             let Some((pos, _, prop)) = def.properties.get_full(&name) else {
-                return Err(Error::invalid_data(&def.name, format!("`{}` has no property `{name}`", def.name)));
+                return Err(Error::invalid_data(
+                    &def.name,
+                    format!("`{}` has no property `{name}`", def.name),
+                ));
             };
             let value = Value::from_json(value);
             check_type(&def.name, &name, &prop.property_type, &value)?;
@@ -280,7 +323,10 @@ impl DynamicRepository {
         let mut merged = self
             .find_row(&values)
             .await?
-            .ok_or_else(|| Error::NotFound { model: self.def.name.clone(), id: id_text(&values) })?;
+            .ok_or_else(|| Error::NotFound {
+                model: self.def.name.clone(),
+                id: id_text(&values),
+            })?;
         let mut set = self.patch_set(patch)?;
         for (pos, value) in &set {
             merged.values[*pos] = value.clone();
@@ -307,7 +353,10 @@ impl DynamicRepository {
         }
         self.validate(&mut row).await?;
         if !self.conn.replace(&self.def, row.clone()).await? {
-            return Err(Error::NotFound { model: self.def.name.clone(), id: id_text(&values) });
+            return Err(Error::NotFound {
+                model: self.def.name.clone(),
+                id: id_text(&values),
+            });
         }
         Ok(self.to_json(&row, None))
     }
@@ -335,10 +384,10 @@ impl DynamicRepository {
     pub async fn reload(&self, data: &mut Json) -> Result<()> {
         let row = self.to_row(data.clone())?;
         let id = ops::row_id(&self.def, &row);
-        let fresh = self
-            .find_row(&id)
-            .await?
-            .ok_or_else(|| Error::NotFound { model: self.def.name.clone(), id: id_text(&id) })?;
+        let fresh = self.find_row(&id).await?.ok_or_else(|| Error::NotFound {
+            model: self.def.name.clone(),
+            id: id_text(&id),
+        })?;
         *data = self.to_json(&fresh, None);
         Ok(())
     }
@@ -365,20 +414,29 @@ fn origin_of(_: Option<&Where>) -> Origin {
 }
 
 fn check_type(model: &str, name: &str, ty: &PropertyType, value: &Value) -> Result<()> {
-    let ok = match (ty, value) {
-        (_, Value::Null) => true,
-        (PropertyType::Number, Value::Int(_) | Value::Float(_)) => true,
-        (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
-        (PropertyType::Boolean, Value::Bool(_)) => true,
-        (PropertyType::Array(_), Value::Json(Json::Array(_))) => true,
-        (PropertyType::Object | PropertyType::GeoPoint | PropertyType::Model(_), Value::Json(Json::Object(_))) => true,
-        (PropertyType::Buffer, Value::Text(_) | Value::Json(Json::Array(_))) => true,
-        (PropertyType::Any, _) => true,
-        _ => false,
-    };
+    let ok = matches!(
+        (ty, value),
+        (_, Value::Null)
+            | (PropertyType::Number, Value::Int(_) | Value::Float(_))
+            | (PropertyType::String | PropertyType::Date, Value::Text(_))
+            | (PropertyType::Boolean, Value::Bool(_))
+            | (PropertyType::Array(_), Value::Json(Json::Array(_)))
+            | (
+                PropertyType::Object | PropertyType::GeoPoint | PropertyType::Model(_),
+                Value::Json(Json::Object(_)),
+            )
+            | (
+                PropertyType::Buffer,
+                Value::Text(_) | Value::Json(Json::Array(_))
+            )
+            | (PropertyType::Any, _)
+    );
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid_data(model, format!("`{name}` expects a {ty} value, got {}", value.kind())))
+        Err(Error::invalid_data(
+            model,
+            format!("`{name}` expects a {ty} value, got {}", value.kind()),
+        ))
     }
 }

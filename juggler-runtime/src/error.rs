@@ -80,16 +80,26 @@ pub enum Error {
 impl Error {
     /// An [`Error::InvalidFilter`] at `path`.
     pub fn invalid_filter(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::InvalidFilter { path: path.into(), message: message.into() }
+        Error::InvalidFilter {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// An [`Error::InvalidData`] for `model`.
     pub fn invalid_data(model: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::InvalidData { model: model.into(), message: message.into() }
+        Error::InvalidData {
+            model: model.into(),
+            message: message.into(),
+        }
     }
 
     /// An error for a hook to return: the operation stops with [`Error::Hook`].
     pub fn hook(message: impl Into<String>) -> Self {
-        Error::Hook { model: String::new(), hook: "", message: message.into() }
+        Error::Hook {
+            model: String::new(),
+            hook: "",
+            message: message.into(),
+        }
     }
 }

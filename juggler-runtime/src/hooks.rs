@@ -198,7 +198,11 @@ pub(crate) async fn run<M: Model>(hook: HookKind, ctx: &mut Context<M>) -> Resul
         return Ok(());
     }
     M::run_hook(hook, ctx).await.map_err(|e| match e {
-        crate::Error::Hook { model, hook: "", message } if model.is_empty() => crate::Error::Hook {
+        crate::Error::Hook {
+            model,
+            hook: "",
+            message,
+        } if model.is_empty() => crate::Error::Hook {
             model: M::definition().name.clone(),
             hook: hook.name(),
             message,

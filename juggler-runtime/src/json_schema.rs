@@ -21,14 +21,18 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
     let mut required = Vec::new();
     let mut defs = Map::new();
     for field in fields {
-        let Some(prop) = def.properties.get(field.name) else { continue };
+        let Some(prop) = def.properties.get(field.name) else {
+            continue;
+        };
         if def.is_hidden(field.name) {
             continue;
         }
         let mut schema = match field.nested {
             Some((name, mut nested)) => {
                 // Hoist the nested model's own $defs.
-                if let Some(Json::Object(inner)) = nested.as_object_mut().and_then(|o| o.remove("$defs")) {
+                if let Some(Json::Object(inner)) =
+                    nested.as_object_mut().and_then(|o| o.remove("$defs"))
+                {
                     defs.extend(inner);
                 }
                 nested.as_object_mut().map(|o| o.remove("$schema"));
@@ -42,7 +46,9 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
             }
             None => field.schema,
         };
-        let Some(object) = schema.as_object_mut() else { continue };
+        let Some(object) = schema.as_object_mut() else {
+            continue;
+        };
         if let Some(len) = prop.length {
             object.insert("maxLength".into(), json!(len));
         }
@@ -63,7 +69,10 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
                         object.insert("minLength".into(), json!(m));
                     }
                     if let Some(m) = max {
-                        let tighter = object.get("maxLength").and_then(Json::as_u64).map_or(m, |l| l.min(m));
+                        let tighter = object
+                            .get("maxLength")
+                            .and_then(Json::as_u64)
+                            .map_or(m, |l| l.min(m));
                         object.insert("maxLength".into(), json!(tighter));
                     }
                 }
@@ -90,10 +99,11 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
                 ValidationKind::Exclusion { values } => {
                     object.insert("not".into(), json!({"enum": values}));
                 }
-                ValidationKind::Presence => {
-                    if object.get("type") == Some(&json!("string")) && !object.contains_key("minLength") {
-                        object.insert("minLength".into(), json!(1));
-                    }
+                ValidationKind::Presence
+                    if object.get("type") == Some(&json!("string"))
+                        && !object.contains_key("minLength") =>
+                {
+                    object.insert("minLength".into(), json!(1));
                 }
                 _ => {}
             }
@@ -113,7 +123,10 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
         properties.insert(field.name.to_owned(), schema);
     }
     let mut out = Map::new();
-    out.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+    out.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
     out.insert("title".into(), json!(def.name));
     if let Some(Json::String(d)) = &def.settings.description {
         out.insert("description".into(), json!(d));

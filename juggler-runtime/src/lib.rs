@@ -59,12 +59,15 @@ pub mod __private {
                 return T::placeholder().ok_or_else(|| {
                     Error::invalid_data(
                         model,
-                        format!("`{property}` was left out by `fields` and its type has no empty value"),
+                        format!(
+                            "`{property}` was left out by `fields` and its type has no empty value"
+                        ),
                     )
                 });
             }
         }
-        T::from_value(value).map_err(|message| Error::invalid_data(model, format!("`{property}`: {message}")))
+        T::from_value(value)
+            .map_err(|message| Error::invalid_data(model, format!("`{property}`: {message}")))
     }
 
     /// Parses a default scope once, reporting a bad one on first use.

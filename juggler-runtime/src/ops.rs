@@ -12,7 +12,10 @@ use crate::{Error, Result};
 /// Refuses writes on a view.
 pub(crate) fn writable(def: &ModelDefinition) -> Result<()> {
     if def.settings.view {
-        Err(Error::Unsupported(format!("`{}` is a read-only view", def.name)))
+        Err(Error::Unsupported(format!(
+            "`{}` is a read-only view",
+            def.name
+        )))
     } else {
         Ok(())
     }
@@ -21,14 +24,21 @@ pub(crate) fn writable(def: &ModelDefinition) -> Result<()> {
 /// Applies `default`, `default_fn` to NULL values of a new row.
 pub(crate) fn apply_defaults(def: &ModelDefinition, row: &mut Row) {
     for (value, prop) in row.values.iter_mut().zip(def.properties.values()) {
-        let empty = value.is_null() || (prop.default_fn.is_some() && matches!(value, Value::Text(t) if t.is_empty()));
+        let empty = value.is_null()
+            || (prop.default_fn.is_some() && matches!(value, Value::Text(t) if t.is_empty()));
         if !empty {
             continue;
         }
         if let Some(f) = &prop.default_fn {
             match f.as_str() {
-                "now" => *value = Value::Text(humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()),
-                "uuid" | "uuidv4" | "guid" => *value = Value::Text(uuid::Uuid::new_v4().to_string()),
+                "now" => {
+                    *value = Value::Text(
+                        humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
+                    )
+                }
+                "uuid" | "uuidv4" | "guid" => {
+                    *value = Value::Text(uuid::Uuid::new_v4().to_string())
+                }
                 _ => {}
             }
         } else if let Some(d) = &prop.default {
@@ -40,8 +50,17 @@ pub(crate) fn apply_defaults(def: &ModelDefinition, row: &mut Row) {
 }
 
 /// Applies `trim`, `lowercase`, `uppercase` to text values.
-pub(crate) fn apply_transforms(def: &ModelDefinition, row: &mut Row, present: &dyn Fn(usize) -> bool) {
-    for (i, (value, prop)) in row.values.iter_mut().zip(def.properties.values()).enumerate() {
+pub(crate) fn apply_transforms(
+    def: &ModelDefinition,
+    row: &mut Row,
+    present: &dyn Fn(usize) -> bool,
+) {
+    for (i, (value, prop)) in row
+        .values
+        .iter_mut()
+        .zip(def.properties.values())
+        .enumerate()
+    {
         if !present(i) || !(prop.trim || prop.lowercase || prop.uppercase) {
             continue;
         }
@@ -61,27 +80,48 @@ pub(crate) fn apply_transforms(def: &ModelDefinition, row: &mut Row, present: &d
 
 /// Positions of the id properties.
 pub(crate) fn id_positions(def: &ModelDefinition) -> Vec<usize> {
-    def.id_properties().into_iter().filter_map(|n| def.properties.get_index_of(n)).collect()
+    def.id_properties()
+        .into_iter()
+        .filter_map(|n| def.properties.get_index_of(n))
+        .collect()
 }
 
 /// The condition "id = values".
 pub(crate) fn id_cond(def: &ModelDefinition, values: &[Value]) -> Result<Cond> {
     let ids = id_positions(def);
     if ids.is_empty() {
-        return Err(Error::Unsupported(format!("`{}` has no id property", def.name)));
+        return Err(Error::Unsupported(format!(
+            "`{}` has no id property",
+            def.name
+        )));
     }
     if ids.len() != values.len() {
         return Err(Error::invalid_data(
             &def.name,
-            format!("the id has {} parts, {} were given", ids.len(), values.len()),
+            format!(
+                "the id has {} parts, {} were given",
+                ids.len(),
+                values.len()
+            ),
         ));
     }
     let conds = ids
         .iter()
         .zip(values)
-        .map(|(&prop, v)| Cond::Cmp { prop, op: if v.is_null() { CmpOp::IsNull } else { CmpOp::Eq(v.clone()) } })
+        .map(|(&prop, v)| Cond::Cmp {
+            prop,
+            op: if v.is_null() {
+                CmpOp::IsNull
+            } else {
+                CmpOp::Eq(v.clone())
+            },
+        })
         .collect::<Vec<_>>();
-    Ok(if conds.len() == 1 { conds.into_iter().next().unwrap_or(Cond::And(Vec::new())) } else { Cond::And(conds) })
+    Ok(if conds.len() == 1 {
+        conds.into_iter().next().unwrap_or(Cond::And(Vec::new()))
+    } else {
+        Cond::And(conds)
+    })
 }
 
 /// The `where` form of "id = values", for hook contexts.
@@ -101,7 +141,10 @@ pub(crate) fn id_where(def: &ModelDefinition, values: &[Value]) -> Where {
 
 /// The id values of a row.
 pub(crate) fn row_id(def: &ModelDefinition, row: &Row) -> Vec<Value> {
-    id_positions(def).into_iter().map(|i| row.values[i].clone()).collect()
+    id_positions(def)
+        .into_iter()
+        .map(|i| row.values[i].clone())
+        .collect()
 }
 
 /// Whether the row's id is not set yet.
@@ -117,7 +160,10 @@ pub(crate) fn check_force_id(def: &ModelDefinition, row: &Row) -> Result<()> {
         return Ok(());
     }
     for i in id_positions(def) {
-        let (name, prop) = def.properties.get_index(i).expect("id position from the same definition");
+        let (name, prop) = def
+            .properties
+            .get_index(i)
+            .expect("id position from the same definition");
         if prop.generated && !is_unset_id(&row.values[i]) {
             let mut errors = ValidationError::new(&def.name);
             errors.add(name, "absence", "can't be set", &row.values[i], false);
@@ -133,7 +179,13 @@ pub(crate) fn check_unknown(def: &ModelDefinition, row: &mut Row, errors: &mut V
         return;
     }
     for (name, value) in std::mem::take(&mut row.extra) {
-        errors.add(&name, "unknown-property", "is not defined in the model", &Value::from_json(value), false);
+        errors.add(
+            &name,
+            "unknown-property",
+            "is not defined in the model",
+            &Value::from_json(value),
+            false,
+        );
     }
 }
 
@@ -149,7 +201,9 @@ pub(crate) async fn check_uniqueness(
         if !matches!(rule.kind, ValidationKind::Uniqueness) {
             continue;
         }
-        let Some(pos) = def.properties.get_index_of(&rule.property) else { continue };
+        let Some(pos) = def.properties.get_index_of(&rule.property) else {
+            continue;
+        };
         if !present(pos) {
             continue;
         }
@@ -157,27 +211,43 @@ pub(crate) async fn check_uniqueness(
         if value.is_blank() {
             continue;
         }
-        let mut parts = vec![Cond::Cmp { prop: pos, op: CmpOp::Eq(value.clone()) }];
+        let mut parts = vec![Cond::Cmp {
+            prop: pos,
+            op: CmpOp::Eq(value.clone()),
+        }];
         let own_id = row_id(def, row);
         if !own_id.is_empty() && !own_id.iter().any(is_unset_id) {
             parts.push(Cond::Or(
                 id_positions(def)
                     .into_iter()
                     .zip(own_id)
-                    .map(|(prop, v)| Cond::Cmp { prop, op: CmpOp::Neq(v) })
+                    .map(|(prop, v)| Cond::Cmp {
+                        prop,
+                        op: CmpOp::Neq(v),
+                    })
                     .collect(),
             ));
         }
         if conn.count(def, Some(&Cond::And(parts))).await? > 0 {
             let message = rule.message.as_deref().unwrap_or("is not unique");
-            errors.add(&rule.property, "uniqueness", message, value, def.is_hidden(&rule.property));
+            errors.add(
+                &rule.property,
+                "uniqueness",
+                message,
+                value,
+                def.is_hidden(&rule.property),
+            );
         }
     }
     Ok(())
 }
 
 /// Resolves a filter with the default scope merged in.
-pub(crate) fn query(def: &ModelDefinition, scope: Option<&Filter>, filter: &Filter) -> Result<Query> {
+pub(crate) fn query(
+    def: &ModelDefinition,
+    scope: Option<&Filter>,
+    filter: &Filter,
+) -> Result<Query> {
     let merged = resolve::apply_scope(scope, filter);
     resolve::resolve(def, &merged)
 }
@@ -189,7 +259,9 @@ pub(crate) fn where_cond(
     w: Option<&Where>,
     origin: Origin,
 ) -> Result<Option<Cond>> {
-    let own = w.map(|w| resolve::resolve_where(def, w, origin)).transpose()?;
+    let own = w
+        .map(|w| resolve::resolve_where(def, w, origin))
+        .transpose()?;
     let scoped = scope
         .and_then(|s| s.where_.as_ref())
         .map(|w| resolve::resolve_where(def, w, Origin::Code))
@@ -203,19 +275,32 @@ pub(crate) fn where_cond(
 /// Checks that values in a `set` list have the property's type.
 pub(crate) fn check_set_types(def: &ModelDefinition, set: &[(usize, Value)]) -> Result<()> {
     for (pos, value) in set {
-        let (name, prop) = def.properties.get_index(*pos).expect("position from the same definition");
+        let (name, prop) = def
+            .properties
+            .get_index(*pos)
+            .expect("position from the same definition");
         let ok = match (&prop.property_type, value) {
             (_, Value::Null) => prop.is_nullable(),
             (PropertyType::Number, Value::Int(_) | Value::Float(_)) => true,
             (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
             (PropertyType::Boolean, Value::Bool(_)) => true,
-            (PropertyType::String | PropertyType::Number | PropertyType::Date | PropertyType::Boolean, _) => false,
+            (
+                PropertyType::String
+                | PropertyType::Number
+                | PropertyType::Date
+                | PropertyType::Boolean,
+                _,
+            ) => false,
             _ => true,
         };
         if !ok {
             return Err(Error::invalid_data(
                 &def.name,
-                format!("`{name}` expects a {} value, got {}", prop.property_type, value.kind()),
+                format!(
+                    "`{name}` expects a {} value, got {}",
+                    prop.property_type,
+                    value.kind()
+                ),
             ));
         }
     }

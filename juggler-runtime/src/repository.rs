@@ -43,13 +43,18 @@ pub struct Repository<M> {
 
 impl<M> Clone for Repository<M> {
     fn clone(&self) -> Self {
-        Repository { conn: self.conn.clone(), _model: PhantomData }
+        Repository {
+            conn: self.conn.clone(),
+            _model: PhantomData,
+        }
     }
 }
 
 impl<M> std::fmt::Debug for Repository<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Repository").field("model", &std::any::type_name::<M>()).finish()
+        f.debug_struct("Repository")
+            .field("model", &std::any::type_name::<M>())
+            .finish()
     }
 }
 
@@ -59,7 +64,10 @@ fn all(_: usize) -> bool {
 
 impl<M: Model> Repository<M> {
     pub(crate) fn new(conn: Arc<dyn Connector>) -> Self {
-        Repository { conn, _model: PhantomData }
+        Repository {
+            conn,
+            _model: PhantomData,
+        }
     }
 
     fn def() -> &'static crate::schema::ModelDefinition {
@@ -130,7 +138,12 @@ impl<M: Model> Repository<M> {
         Ok(ctx.query.unwrap_or_default())
     }
 
-    async fn loaded(&self, op: Operation, rows: Vec<Row>, fields: Option<&[usize]>) -> Result<Vec<M>> {
+    async fn loaded(
+        &self,
+        op: Operation,
+        rows: Vec<Row>,
+        fields: Option<&[usize]>,
+    ) -> Result<Vec<M>> {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let instance = M::from_row(row, fields)?;
@@ -150,7 +163,9 @@ impl<M: Model> Repository<M> {
     /// defaults) filled in. Nothing is written when validation fails.
     pub async fn create(&self, instance: M) -> Result<M> {
         let mut created = self.create_all(vec![instance]).await?;
-        created.pop().ok_or_else(|| Error::invalid_data(&Self::def().name, "the connector returned no row"))
+        created
+            .pop()
+            .ok_or_else(|| Error::invalid_data(&Self::def().name, "the connector returned no row"))
     }
 
     /// Validates every instance, then inserts them all in one batch; nothing is
@@ -161,7 +176,9 @@ impl<M: Model> Repository<M> {
         let mut ready = Vec::with_capacity(instances.len());
         for instance in instances {
             let (instance, _) = self.prepare(instance)?;
-            let instance = self.before_save(Operation::Create, instance, Some(true)).await?;
+            let instance = self
+                .before_save(Operation::Create, instance, Some(true))
+                .await?;
             let row = instance.to_row();
             ops::check_force_id(def, &row)?;
             self.validate_row(&instance, &row).await?;
@@ -171,7 +188,10 @@ impl<M: Model> Repository<M> {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let instance = M::from_row(row, None)?;
-            out.push(self.after_save(Operation::Create, instance, Some(true)).await?);
+            out.push(
+                self.after_save(Operation::Create, instance, Some(true))
+                    .await?,
+            );
         }
         Ok(out)
     }
@@ -187,7 +207,8 @@ impl<M: Model> Repository<M> {
         self.validate_row(&instance, &row).await?;
         let (row, inserted) = self.conn.upsert(def, row).await?;
         let instance = M::from_row(row, None)?;
-        self.after_save(Operation::Upsert, instance, Some(inserted)).await
+        self.after_save(Operation::Upsert, instance, Some(inserted))
+            .await
     }
 
     /// The first instance matching `filter`, or `data` created; the flag says
@@ -203,8 +224,18 @@ impl<M: Model> Repository<M> {
     pub async fn exists(&self, id: impl ModelId) -> Result<bool> {
         let def = Self::def();
         let values = id.to_id_values();
-        let filter = self.access(Operation::Find, Filter::new().where_(ops::id_where(def, &values))).await?;
-        let cond = ops::where_cond(def, M::default_scope(), filter.where_.as_ref(), filter.origin)?;
+        let filter = self
+            .access(
+                Operation::Find,
+                Filter::new().where_(ops::id_where(def, &values)),
+            )
+            .await?;
+        let cond = ops::where_cond(
+            def,
+            M::default_scope(),
+            filter.where_.as_ref(),
+            filter.origin,
+        )?;
         Ok(self.conn.count(def, cond.as_ref()).await? > 0)
     }
 
@@ -213,7 +244,8 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         let values = id.to_id_values();
         ops::id_cond(def, &values)?;
-        self.find_one(Filter::new().where_(ops::id_where(def, &values))).await
+        self.find_one(Filter::new().where_(ops::id_where(def, &values)))
+            .await
     }
 
     /// Every instance matching `filter` (with the default scope applied).
@@ -228,7 +260,8 @@ impl<M: Model> Repository<M> {
             )));
         }
         let rows = self.conn.find(def, &query).await?;
-        self.loaded(Operation::Find, rows, query.fields.as_deref()).await
+        self.loaded(Operation::Find, rows, query.fields.as_deref())
+            .await
     }
 
     /// The first instance matching `filter`.
@@ -241,9 +274,17 @@ impl<M: Model> Repository<M> {
     /// How many instances match `where_` (`None` for all).
     pub async fn count(&self, where_: impl Into<Option<Where>>) -> Result<u64> {
         let def = Self::def();
-        let filter = Filter { where_: where_.into(), ..Filter::default() };
+        let filter = Filter {
+            where_: where_.into(),
+            ..Filter::default()
+        };
         let filter = self.access(Operation::Count, filter).await?;
-        let cond = ops::where_cond(def, M::default_scope(), filter.where_.as_ref(), filter.origin)?;
+        let cond = ops::where_cond(
+            def,
+            M::default_scope(),
+            filter.where_.as_ref(),
+            filter.origin,
+        )?;
         self.conn.count(def, cond.as_ref()).await
     }
 
@@ -251,10 +292,17 @@ impl<M: Model> Repository<M> {
     /// returns how many. The set values are checked by the property-level
     /// validators (all but `uniqueness` and custom ones, which need an
     /// instance).
-    pub async fn update_all(&self, where_: impl Into<Option<Where>>, patch: M::Patch) -> Result<u64> {
+    pub async fn update_all(
+        &self,
+        where_: impl Into<Option<Where>>,
+        patch: M::Patch,
+    ) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
-        let filter = Filter { where_: where_.into(), ..Filter::default() };
+        let filter = Filter {
+            where_: where_.into(),
+            ..Filter::default()
+        };
         let filter = self.access(Operation::UpdateAll, filter).await?;
         let mut where_ = filter.where_;
         let mut patch = patch;
@@ -274,9 +322,17 @@ impl<M: Model> Repository<M> {
             hooks::run(HookKind::Persist, &mut ctx).await?;
             patch = ctx.data.unwrap_or_default();
         }
-        let set = if M::HAS_HOOKS { self.checked_set(&patch)? } else { set };
+        let set = if M::HAS_HOOKS {
+            self.checked_set(&patch)?
+        } else {
+            set
+        };
         let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), filter.origin)?;
-        let n = if set.is_empty() { self.conn.count(def, cond.as_ref()).await? } else { self.conn.update(def, cond.as_ref(), &set).await? };
+        let n = if set.is_empty() {
+            self.conn.count(def, cond.as_ref()).await?
+        } else {
+            self.conn.update(def, cond.as_ref(), &set).await?
+        };
         if M::HAS_HOOKS {
             let mut ctx = Context::<M>::new(Operation::UpdateAll);
             ctx.where_ = where_;
@@ -349,7 +405,8 @@ impl<M: Model> Repository<M> {
         }
         let updated = self.find_by_id_raw(&values).await?;
         let instance = M::from_row(updated, None)?;
-        self.after_save(Operation::UpdateById, instance, Some(false)).await
+        self.after_save(Operation::UpdateById, instance, Some(false))
+            .await
     }
 
     async fn find_by_id_raw(&self, values: &[Value]) -> Result<Row> {
@@ -369,10 +426,14 @@ impl<M: Model> Repository<M> {
             fields: None,
             include: Vec::new(),
         };
-        self.conn.find(def, &query).await?.pop().ok_or_else(|| Error::NotFound {
-            model: def.name.clone(),
-            id: id_text(values),
-        })
+        self.conn
+            .find(def, &query)
+            .await?
+            .pop()
+            .ok_or_else(|| Error::NotFound {
+                model: def.name.clone(),
+                id: id_text(values),
+            })
     }
 
     /// Replaces every property of the instance with this id.
@@ -391,15 +452,21 @@ impl<M: Model> Repository<M> {
     async fn replace(&self, instance: M) -> Result<M> {
         let def = Self::def();
         let (instance, _) = self.prepare(instance)?;
-        let instance = self.before_save(Operation::Replace, instance, Some(false)).await?;
+        let instance = self
+            .before_save(Operation::Replace, instance, Some(false))
+            .await?;
         let row = instance.to_row();
         self.validate_row(&instance, &row).await?;
         let id = ops::row_id(def, &row);
         if !self.conn.replace(def, row.clone()).await? {
-            return Err(Error::NotFound { model: def.name.clone(), id: id_text(&id) });
+            return Err(Error::NotFound {
+                model: def.name.clone(),
+                id: id_text(&id),
+            });
         }
         let instance = M::from_row(row, None)?;
-        self.after_save(Operation::Replace, instance, Some(false)).await
+        self.after_save(Operation::Replace, instance, Some(false))
+            .await
     }
 
     /// Creates the instance when its id is not set (or not stored yet), else
@@ -414,7 +481,11 @@ impl<M: Model> Repository<M> {
         };
         let placeholder = M::from_row(row, None)?;
         let taken = std::mem::replace(instance, placeholder);
-        *instance = if stored { self.replace(taken).await? } else { self.create(taken).await? };
+        *instance = if stored {
+            self.replace(taken).await?
+        } else {
+            self.create(taken).await?
+        };
         Ok(())
     }
 
@@ -422,9 +493,14 @@ impl<M: Model> Repository<M> {
     pub async fn reload(&self, instance: &mut M) -> Result<()> {
         let id = instance.id_values();
         let row = self.find_by_id_raw(&id).await?;
-        *instance = self.loaded(Operation::Find, vec![row], None).await?.pop().ok_or_else(|| {
-            Error::NotFound { model: M::definition().name.clone(), id: id_text(&id) }
-        })?;
+        *instance = self
+            .loaded(Operation::Find, vec![row], None)
+            .await?
+            .pop()
+            .ok_or_else(|| Error::NotFound {
+                model: M::definition().name.clone(),
+                id: id_text(&id),
+            })?;
         Ok(())
     }
 
@@ -433,7 +509,10 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         let values = id.to_id_values();
         ops::id_cond(def, &values)?;
-        Ok(self.delete_where(Operation::DeleteById, Some(ops::id_where(def, &values))).await? > 0)
+        Ok(self
+            .delete_where(Operation::DeleteById, Some(ops::id_where(def, &values)))
+            .await?
+            > 0)
     }
 
     /// Deletes every instance matching `where_`; returns how many.
@@ -444,7 +523,15 @@ impl<M: Model> Repository<M> {
     async fn delete_where(&self, op: Operation, where_: Option<Where>) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
-        let filter = self.access(op, Filter { where_, ..Filter::default() }).await?;
+        let filter = self
+            .access(
+                op,
+                Filter {
+                    where_,
+                    ..Filter::default()
+                },
+            )
+            .await?;
         let mut where_ = filter.where_;
         if M::HAS_HOOKS {
             let mut ctx = Context::<M>::new(op);
@@ -464,7 +551,8 @@ impl<M: Model> Repository<M> {
 }
 
 fn take_instance<M: Model>(ctx: Context<M>) -> Result<M> {
-    ctx.instance.ok_or_else(|| Error::hook("a hook removed `ctx.instance`"))
+    ctx.instance
+        .ok_or_else(|| Error::hook("a hook removed `ctx.instance`"))
 }
 
 pub(crate) fn id_text(values: &[Value]) -> String {
@@ -473,4 +561,3 @@ pub(crate) fn id_text(values: &[Value]) -> String {
         many => serde_json::Value::Array(many.iter().map(Value::to_json).collect()).to_string(),
     }
 }
-

@@ -52,7 +52,10 @@ pub struct ValidationError {
 impl ValidationError {
     /// No failures yet, for `model`.
     pub fn new(model: impl Into<String>) -> Self {
-        ValidationError { context: model.into(), errors: Vec::new() }
+        ValidationError {
+            context: model.into(),
+            errors: Vec::new(),
+        }
     }
 
     /// Whether nothing failed.
@@ -66,7 +69,11 @@ impl ValidationError {
             property: property.to_owned(),
             code: code.to_owned(),
             message: message.to_owned(),
-            shown_value: if hidden { "<hidden>".to_owned() } else { show(value) },
+            shown_value: if hidden {
+                "<hidden>".to_owned()
+            } else {
+                show(value)
+            },
         });
     }
 
@@ -133,7 +140,11 @@ impl fmt::Display for ValidationError {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            write!(f, "`{}` {} (value: {})", e.property, e.message, e.shown_value)?;
+            write!(
+                f,
+                "`{}` {} (value: {})",
+                e.property, e.message, e.shown_value
+            )?;
         }
         f.write_str(".")
     }
@@ -172,7 +183,9 @@ pub fn default_message(code: &str) -> &'static str {
 pub(crate) fn cached_regex(pattern: &str) -> Option<Arc<Regex>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut map = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(re) = map.get(pattern) {
         return Some(re.clone());
     }
@@ -189,16 +202,26 @@ pub fn email_regex() -> &'static str {
 /// Runs every rule of `def` that needs only the row (all but `uniqueness` and
 /// `custom`), adding failures to `errors`. `present` says which properties
 /// are being written (all, for a full save).
-pub fn check_rules(def: &ModelDefinition, row: &Row, present: &dyn Fn(usize) -> bool, errors: &mut ValidationError) {
+pub fn check_rules(
+    def: &ModelDefinition,
+    row: &Row,
+    present: &dyn Fn(usize) -> bool,
+    errors: &mut ValidationError,
+) {
     for rule in &def.validations {
-        let Some((index, _, prop)) = def.properties.get_full(&rule.property) else { continue };
+        let Some((index, _, prop)) = def.properties.get_full(&rule.property) else {
+            continue;
+        };
         if !present(index) {
             continue;
         }
         let value = row.values.get(index).unwrap_or(&Value::Null);
         let hidden = def.is_hidden(&rule.property);
         let mut fail = |code: &str| {
-            let message = rule.message.as_deref().unwrap_or_else(|| default_message(code));
+            let message = rule
+                .message
+                .as_deref()
+                .unwrap_or_else(|| default_message(code));
             errors.add(&rule.property, code, message, value, hidden);
         };
         if matches!(rule.kind, ValidationKind::Presence) {
@@ -207,7 +230,10 @@ pub fn check_rules(def: &ModelDefinition, row: &Row, present: &dyn Fn(usize) -> 
             }
             continue;
         }
-        if matches!(rule.kind, ValidationKind::Uniqueness | ValidationKind::Custom { .. }) {
+        if matches!(
+            rule.kind,
+            ValidationKind::Uniqueness | ValidationKind::Custom { .. }
+        ) {
             continue;
         }
         // A nullable property may be absent; anything else blank is `<code>.blank`.
@@ -251,7 +277,9 @@ fn check_one(rule: &ValidationRule, value: &Value, fail: &mut dyn FnMut(&str)) {
             }
         }
         ValidationKind::Numericality { int, min, max } => {
-            let Some(n) = value.as_f64() else { return fail("numericality.number") };
+            let Some(n) = value.as_f64() else {
+                return fail("numericality.number");
+            };
             if n.is_nan() {
                 return fail("numericality.number");
             }
@@ -266,12 +294,18 @@ fn check_one(rule: &ValidationRule, value: &Value, fail: &mut dyn FnMut(&str)) {
             }
         }
         ValidationKind::Inclusion { values } => {
-            if !values.iter().any(|v| value.same_as(&Value::from_json(v.clone()))) {
+            if !values
+                .iter()
+                .any(|v| value.same_as(&Value::from_json(v.clone())))
+            {
                 fail("inclusion");
             }
         }
         ValidationKind::Exclusion { values } => {
-            if values.iter().any(|v| value.same_as(&Value::from_json(v.clone()))) {
+            if values
+                .iter()
+                .any(|v| value.same_as(&Value::from_json(v.clone())))
+            {
                 fail("exclusion");
             }
         }
@@ -286,8 +320,20 @@ mod tests {
     #[test]
     fn several_failures_in_one_message() {
         let mut e = ValidationError::new("Customer");
-        e.add("name", "presence", "can't be blank", &Value::Text(String::new()), false);
-        e.add("password", "length.min", "too short", &Value::Text("x".into()), true);
+        e.add(
+            "name",
+            "presence",
+            "can't be blank",
+            &Value::Text(String::new()),
+            false,
+        );
+        e.add(
+            "password",
+            "length.min",
+            "too short",
+            &Value::Text("x".into()),
+            true,
+        );
         assert_eq!(
             e.to_string(),
             "The `Customer` instance is not valid. Details: `name` can't be blank (value: \"\"); \
@@ -302,6 +348,9 @@ mod tests {
 
     #[test]
     fn long_values_are_shortened() {
-        assert_eq!(show(&Value::Text("x".repeat(50))), format!("\"{}...", "x".repeat(28)));
+        assert_eq!(
+            show(&Value::Text("x".repeat(50))),
+            format!("\"{}...", "x".repeat(28))
+        );
     }
 }

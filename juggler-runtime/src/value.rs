@@ -145,7 +145,10 @@ pub struct Row {
 impl Row {
     /// A row of `values` with no extra properties.
     pub fn new(values: Vec<Value>) -> Self {
-        Row { values, extra: Map::new() }
+        Row {
+            values,
+            extra: Map::new(),
+        }
     }
 
     /// This row as a JSON object with property names as keys.
@@ -168,7 +171,10 @@ impl Row {
             .keys()
             .map(|name| object.remove(name).map_or(Value::Null, Value::from_json))
             .collect();
-        Row { values, extra: object }
+        Row {
+            values,
+            extra: object,
+        }
     }
 }
 
@@ -441,7 +447,8 @@ pub struct GeoPoint {
 impl GeoPoint {
     /// A point; `None` when a coordinate is out of range.
     pub fn new(lat: f64, lng: f64) -> Option<Self> {
-        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)).then_some(GeoPoint { lat, lng })
+        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng))
+            .then_some(GeoPoint { lat, lng })
     }
 
     /// Reads `{"lat": .., "lng": ..}`, `[lat, lng]` or `"lat,lng"`.
@@ -478,7 +485,8 @@ impl FieldValue for GeoPoint {
     }
     fn from_value(value: Value) -> Result<Self, String> {
         let json = value.to_json();
-        GeoPoint::from_json(&json).ok_or_else(|| format!("expected a GeoPoint {{lat, lng}}, got {json}"))
+        GeoPoint::from_json(&json)
+            .ok_or_else(|| format!("expected a GeoPoint {{lat, lng}}, got {json}"))
     }
     fn json_schema() -> Json {
         json!({"type": "object", "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}},
@@ -493,8 +501,14 @@ mod tests {
     #[test]
     fn integers_check_their_range() {
         assert_eq!(i8::from_value(Value::Int(5)), Ok(5));
-        assert_eq!(i8::from_value(Value::Int(300)), Err("300 does not fit in i8".into()));
-        assert_eq!(i32::from_value(Value::Text("x".into())), Err("expected an integer, got a string".into()));
+        assert_eq!(
+            i8::from_value(Value::Int(300)),
+            Err("300 does not fit in i8".into())
+        );
+        assert_eq!(
+            i32::from_value(Value::Text("x".into())),
+            Err("expected an integer, got a string".into())
+        );
     }
 
     #[test]

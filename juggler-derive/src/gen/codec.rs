@@ -38,7 +38,11 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
             FieldKind::Extra => quote!(#ident: extra),
         }
     });
-    let extra_binding = if model.extra_field().is_some() { quote!(extra) } else { quote!(extra: _) };
+    let extra_binding = if model.extra_field().is_some() {
+        quote!(extra)
+    } else {
+        quote!(extra: _)
+    };
     let ids = model.id_fields();
     let id_values = ids.iter().map(|f| {
         let ident = f.ident;

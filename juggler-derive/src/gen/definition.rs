@@ -4,8 +4,8 @@
 
 use crate::ast::{generic_arg, type_name, FieldIr, FieldKind, ModelIr};
 use juggler_schema::{
-    ColumnMapping, ConnectorModelSettings, IndexSpec, ModelDefinition, PropertyDefinition, PropertyType,
-    RelationDefinition, RelationKind, ValidationKind, ValidationRule, EMAIL_REGEX,
+    ColumnMapping, ConnectorModelSettings, IndexSpec, ModelDefinition, PropertyDefinition,
+    PropertyType, RelationDefinition, RelationKind, ValidationKind, ValidationRule, EMAIL_REGEX,
 };
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -13,7 +13,11 @@ use serde_json::{json, Map, Value as Json};
 use syn::spanned::Spanned;
 
 fn connector_model(c: &Option<crate::attr::ConnectorModelAttr>) -> Option<ConnectorModelSettings> {
-    c.as_ref().map(|c| ConnectorModelSettings { schema: c.schema.clone(), table: c.table.clone(), extra: Map::new() })
+    c.as_ref().map(|c| ConnectorModelSettings {
+        schema: c.schema.clone(),
+        table: c.table.clone(),
+        extra: Map::new(),
+    })
 }
 
 fn connector_column(c: &Option<crate::attr::ConnectorColumnAttr>) -> Option<ColumnMapping> {
@@ -29,7 +33,11 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
     let a = &model.attr;
     let mut def = ModelDefinition::new(model.model_name());
     let s = &mut def.settings;
-    s.table = Some(a.table.clone().unwrap_or_else(|| juggler_schema::to_snake_case(&model.input.ident.to_string())));
+    s.table = Some(
+        a.table
+            .clone()
+            .unwrap_or_else(|| juggler_schema::to_snake_case(&model.input.ident.to_string())),
+    );
     s.schema = a.schema.clone();
     s.description = a.description.clone().map(Json::String);
     s.strict = a.strict;
@@ -41,7 +49,10 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
     if let Some(scope) = &a.scope {
         let mut m = Map::new();
         if let Some(w) = &scope.where_ {
-            m.insert("where".into(), serde_json::from_str(&w.value()).unwrap_or(Json::Null));
+            m.insert(
+                "where".into(),
+                serde_json::from_str(&w.value()).unwrap_or(Json::Null),
+            );
         }
         if let Some(o) = &scope.order {
             m.insert("order".into(), json!(o.value()));
@@ -66,7 +77,11 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
         let p = &f.property;
         let mut prop = PropertyDefinition::new(PropertyType::Any);
         if let Some(pos) = ids.iter().position(|id| id.ident == f.ident) {
-            prop.id = Some(if composite { p.id.and_then(|i| i.0).unwrap_or(pos as u32 + 1) } else { 1 });
+            prop.id = Some(if composite {
+                p.id.and_then(|i| i.0).unwrap_or(pos as u32 + 1)
+            } else {
+                1
+            });
         }
         prop.generated = p.generated.is_present();
         prop.required = p.required.is_present();
@@ -75,9 +90,18 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
         prop.length = p.length.as_ref().map(|l| l.0);
         prop.precision = p.precision.map(|c| c.0);
         prop.scale = p.scale.map(|c| c.0);
-        prop.index = p.index.map(|i| if i.unique { IndexSpec::Options { unique: true } } else { IndexSpec::Flag(true) });
+        prop.index = p.index.map(|i| {
+            if i.unique {
+                IndexSpec::Options { unique: true }
+            } else {
+                IndexSpec::Flag(true)
+            }
+        });
         prop.hidden = p.hidden.is_present() || model_hidden.contains(&f.rust_name());
-        prop.column_name = p.column.clone().or_else(|| (f.rust_name() != f.name).then(|| f.rust_name()));
+        prop.column_name = p
+            .column
+            .clone()
+            .or_else(|| (f.rust_name() != f.name).then(|| f.rust_name()));
         prop.data_type = p.data_type.clone();
         prop.description = p.description.clone().map(Json::String);
         prop.trim = p.trim.is_present();
@@ -87,14 +111,23 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
         prop.mysql = connector_column(&p.mysql);
         prop.sqlite = connector_column(&p.sqlite);
         if prop.required {
-            def.validations.push(ValidationRule { property: f.name.clone(), kind: ValidationKind::Presence, message: None });
+            def.validations.push(ValidationRule {
+                property: f.name.clone(),
+                kind: ValidationKind::Presence,
+                message: None,
+            });
         }
         def.properties.insert(f.name.clone(), prop);
     }
     for f in model.properties() {
         push_validations(&mut def, f);
     }
-    def.settings.hidden = def.properties.iter().filter(|(_, p)| p.hidden).map(|(n, _)| n.clone()).collect();
+    def.settings.hidden = def
+        .properties
+        .iter()
+        .filter(|(_, p)| p.hidden)
+        .map(|(n, _)| n.clone())
+        .collect();
     for p in def.properties.values_mut() {
         p.hidden = false;
     }
@@ -112,13 +145,24 @@ fn push_validations(def: &mut ModelDefinition, f: &FieldIr<'_>) {
     for (v, _) in &f.validate {
         let shared = v.message.clone();
         let mut push = |kind: ValidationKind, message: Option<String>| {
-            def.validations.push(ValidationRule { property: f.name.clone(), kind, message: message.or_else(|| shared.clone()) });
+            def.validations.push(ValidationRule {
+                property: f.name.clone(),
+                kind,
+                message: message.or_else(|| shared.clone()),
+            });
         };
         if let Some(m) = &v.presence {
             push(ValidationKind::Presence, m.message.clone());
         }
         if let Some(l) = &v.length {
-            push(ValidationKind::Length { min: l.min, max: l.max, exactly: l.is }, l.message.clone());
+            push(
+                ValidationKind::Length {
+                    min: l.min,
+                    max: l.max,
+                    exactly: l.is,
+                },
+                l.message.clone(),
+            );
         }
         if let Some(fmt) = &v.format {
             let regex = match &fmt.regex {
@@ -129,7 +173,11 @@ fn push_validations(def: &mut ModelDefinition, f: &FieldIr<'_>) {
         }
         if let Some(n) = &v.numericality {
             push(
-                ValidationKind::Numericality { int: n.int.is_present(), min: n.min.map(|x| x.0), max: n.max.map(|x| x.0) },
+                ValidationKind::Numericality {
+                    int: n.int.is_present(),
+                    min: n.min.map(|x| x.0),
+                    max: n.max.map(|x| x.0),
+                },
                 n.message.clone(),
             );
         }
@@ -139,7 +187,11 @@ fn push_validations(def: &mut ModelDefinition, f: &FieldIr<'_>) {
                     Json::Array(a) => a.clone(),
                     other => vec![other.clone()],
                 };
-                let kind = if inclusion { ValidationKind::Inclusion { values } } else { ValidationKind::Exclusion { values } };
+                let kind = if inclusion {
+                    ValidationKind::Inclusion { values }
+                } else {
+                    ValidationKind::Exclusion { values }
+                };
                 push(kind, l.message.clone());
             }
         }
@@ -155,7 +207,11 @@ fn push_validations(def: &mut ModelDefinition, f: &FieldIr<'_>) {
     }
 }
 
-fn relation(model: &ModelIr<'_>, f: &FieldIr<'_>, r: &crate::attr::RelationAttr) -> Option<RelationDefinition> {
+fn relation(
+    model: &ModelIr<'_>,
+    f: &FieldIr<'_>,
+    r: &crate::attr::RelationAttr,
+) -> Option<RelationDefinition> {
     let (kind, opts) = if let Some(o) = &r.belongs_to {
         (RelationKind::BelongsTo, o)
     } else if let Some(o) = &r.has_many {
@@ -163,7 +219,10 @@ fn relation(model: &ModelIr<'_>, f: &FieldIr<'_>, r: &crate::attr::RelationAttr)
     } else if let Some(o) = &r.has_one {
         (RelationKind::HasOne, o)
     } else {
-        (RelationKind::HasAndBelongsToMany, r.has_and_belongs_to_many.as_ref()?)
+        (
+            RelationKind::HasAndBelongsToMany,
+            r.has_and_belongs_to_many.as_ref()?,
+        )
     };
     let nav = type_name(&f.original.ty)?;
     let target = generic_arg(&f.original.ty, &nav).and_then(type_name)?;
@@ -172,14 +231,20 @@ fn relation(model: &ModelIr<'_>, f: &FieldIr<'_>, r: &crate::attr::RelationAttr)
         (Some(fk), RelationKind::BelongsTo) => {
             // The key is a field of this struct: write its property name.
             let rust = fk.value();
-            model.properties().find(|p| p.rust_name() == rust).map_or(rust, |p| p.name.clone())
+            model
+                .properties()
+                .find(|p| p.rust_name() == rust)
+                .map_or(rust, |p| p.name.clone())
         }
         (Some(fk), _) => fk.value(),
         (None, RelationKind::BelongsTo) => format!("{}_id", f.rust_name()),
         (None, _) => format!("{this}_id"),
     };
     let through = opts.through.as_ref().map(|t| match t {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => s.value(),
         other => quote!(#other).to_string().replace(' ', ""),
     });
     Some(RelationDefinition {

@@ -44,13 +44,17 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
             }
         }
     });
-    let relation_targets = model.fields.iter().filter(|f| matches!(f.kind, crate::ast::FieldKind::Relation(_))).filter_map(|f| {
-        let nav = crate::ast::type_name(&f.original.ty)?;
-        let target = crate::ast::generic_arg(&f.original.ty, &nav)?;
-        Some(quote::quote_spanned! {syn::spanned::Spanned::span(target)=>
-            __juggler_assert_model::<#target>();
-        })
-    });
+    let relation_targets = model
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, crate::ast::FieldKind::Relation(_)))
+        .filter_map(|f| {
+            let nav = crate::ast::type_name(&f.original.ty)?;
+            let target = crate::ast::generic_arg(&f.original.ty, &nav)?;
+            Some(quote::quote_spanned! {syn::spanned::Spanned::span(target)=>
+                __juggler_assert_model::<#target>();
+            })
+        });
     let hidden_guards = hidden_serialize_guards(model, &def.settings.hidden);
     let field_value = codec::emit_field_value(model, &name);
     let fields = fields::emit(model);

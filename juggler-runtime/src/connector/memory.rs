@@ -34,14 +34,19 @@ pub struct MemoryConnector {
 
 impl std::fmt::Debug for MemoryConnector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MemoryConnector").field("file", &self.file).finish_non_exhaustive()
+        f.debug_struct("MemoryConnector")
+            .field("file", &self.file)
+            .finish_non_exhaustive()
     }
 }
 
 impl MemoryConnector {
     /// An empty store that lives as long as the process.
     pub fn new() -> Self {
-        MemoryConnector { store: Mutex::new(Store::default()), file: None }
+        MemoryConnector {
+            store: Mutex::new(Store::default()),
+            file: None,
+        }
     }
 
     /// A store kept in `path`: loaded now if the file exists, rewritten after
@@ -54,30 +59,46 @@ impl MemoryConnector {
             Ok(text) => parse_file(&path, &text)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Store::default(),
             Err(source) => {
-                return Err(Error::Io { context: format!("cannot read {}", path.display()), source })
+                return Err(Error::Io {
+                    context: format!("cannot read {}", path.display()),
+                    source,
+                })
             }
         };
-        Ok(MemoryConnector { store: Mutex::new(store), file: Some(path) })
+        Ok(MemoryConnector {
+            store: Mutex::new(store),
+            file: Some(path),
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn persist(&self, store: &Store) -> Result<()> {
-        let Some(path) = &self.file else { return Ok(()) };
+        let Some(path) = &self.file else {
+            return Ok(());
+        };
         let mut models = Map::new();
         for (name, rows) in &store.models {
             let mut table = Map::new();
             for (key, row) in rows {
-                table.insert(key.clone(), Json::String(Json::Object(row.clone()).to_string()));
+                table.insert(
+                    key.clone(),
+                    Json::String(Json::Object(row.clone()).to_string()),
+                );
             }
             models.insert(name.clone(), Json::Object(table));
         }
         let doc = serde_json::json!({"ids": store.ids, "models": models});
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         let tmp = path.with_extension("json.tmp");
-        let io = |source| Error::Io { context: format!("cannot write {}", path.display()), source };
+        let io = |source| Error::Io {
+            context: format!("cannot write {}", path.display()),
+            source,
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
@@ -93,18 +114,25 @@ impl Default for MemoryConnector {
 }
 
 fn parse_file(path: &Path, text: &str) -> Result<Store> {
-    let storage = |message: String| Error::Storage { context: format!("cannot load {}", path.display()), message };
+    let storage = |message: String| Error::Storage {
+        context: format!("cannot load {}", path.display()),
+        message,
+    };
     let doc: Json = serde_json::from_str(text).map_err(|e| storage(e.to_string()))?;
     let mut store = Store::default();
     if let Some(ids) = doc.get("ids").and_then(Json::as_object) {
         for (model, n) in ids {
-            let n = n.as_i64().ok_or_else(|| storage(format!("`ids.{model}` is not an integer")))?;
+            let n = n
+                .as_i64()
+                .ok_or_else(|| storage(format!("`ids.{model}` is not an integer")))?;
             store.ids.insert(model.clone(), n);
         }
     }
     if let Some(models) = doc.get("models").and_then(Json::as_object) {
         for (model, rows) in models {
-            let rows = rows.as_object().ok_or_else(|| storage(format!("`models.{model}` is not an object")))?;
+            let rows = rows
+                .as_object()
+                .ok_or_else(|| storage(format!("`models.{model}` is not an object")))?;
             let mut table = IndexMap::new();
             for (key, row) in rows {
                 // LoopBack stores each row as a JSON string; accept objects too.
@@ -117,7 +145,11 @@ fn parse_file(path: &Path, text: &str) -> Result<Store> {
                     Json::Object(o) => {
                         table.insert(key.clone(), o);
                     }
-                    _ => return Err(storage(format!("row `{key}` of `{model}` is not an object"))),
+                    _ => {
+                        return Err(storage(format!(
+                            "row `{key}` of `{model}` is not an object"
+                        )))
+                    }
                 }
             }
             store.models.insert(model.clone(), table);
@@ -127,7 +159,10 @@ fn parse_file(path: &Path, text: &str) -> Result<Store> {
 }
 
 fn id_positions(def: &ModelDefinition) -> Vec<usize> {
-    def.id_properties().into_iter().filter_map(|name| def.properties.get_index_of(name)).collect()
+    def.id_properties()
+        .into_iter()
+        .filter_map(|name| def.properties.get_index_of(name))
+        .collect()
 }
 
 fn key_of(ids: &[usize], row: &Row) -> String {
@@ -154,18 +189,33 @@ fn unique_positions(def: &ModelDefinition) -> Vec<usize> {
 }
 
 /// Checks unique indexes for `row` (stored under `key`) against `rows`.
-fn check_unique(def: &ModelDefinition, rows: &IndexMap<String, Object>, key: &str, row: &Row) -> Result<()> {
+fn check_unique(
+    def: &ModelDefinition,
+    rows: &IndexMap<String, Object>,
+    key: &str,
+    row: &Row,
+) -> Result<()> {
     for pos in unique_positions(def) {
         let value = &row.values[pos];
         if value.is_null() {
             continue;
         }
-        let (name, _) = def.properties.get_index(pos).expect("position from the same definition");
+        let (name, _) = def
+            .properties
+            .get_index(pos)
+            .expect("position from the same definition");
         for (other_key, other) in rows {
-            if other_key != key && other.get(name).is_some_and(|v| Value::from_json(v.clone()).same_as(value)) {
+            if other_key != key
+                && other
+                    .get(name)
+                    .is_some_and(|v| Value::from_json(v.clone()).same_as(value))
+            {
                 return Err(Error::invalid_data(
                     &def.name,
-                    format!("duplicate value {} for unique property `{name}`", value.to_json()),
+                    format!(
+                        "duplicate value {} for unique property `{name}`",
+                        value.to_json()
+                    ),
                 ));
             }
         }
@@ -198,8 +248,14 @@ impl Store {
             let prop = &def.properties[pos];
             if is_unset_id(&row.values[pos]) {
                 if ids.len() > 1 || !(prop.generated || prop.id.is_some()) {
-                    let name = def.properties.get_index(pos).map_or("", |(n, _)| n.as_str());
-                    return Err(Error::invalid_data(&def.name, format!("id property `{name}` is not set")));
+                    let name = def
+                        .properties
+                        .get_index(pos)
+                        .map_or("", |(n, _)| n.as_str());
+                    return Err(Error::invalid_data(
+                        &def.name,
+                        format!("id property `{name}` is not set"),
+                    ));
                 }
                 row.values[pos] = match prop.property_type {
                     PropertyType::Number => Value::Int(self.next_id(&def.name)),
@@ -242,7 +298,10 @@ impl Connector for MemoryConnector {
                 }
             };
             let check = if table.contains_key(&key) {
-                Err(Error::invalid_data(&def.name, format!("an instance with id {key} already exists")))
+                Err(Error::invalid_data(
+                    &def.name,
+                    format!("an instance with id {key} already exists"),
+                ))
             } else {
                 check_unique(def, &table, &key, &row)
             };
@@ -261,7 +320,9 @@ impl Connector for MemoryConnector {
     async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>> {
         let mut rows: Vec<Row> = {
             let store = self.lock();
-            let Some(table) = store.models.get(&def.name) else { return Ok(Vec::new()) };
+            let Some(table) = store.models.get(&def.name) else {
+                return Ok(Vec::new());
+            };
             table
                 .values()
                 .map(|o| decode(def, o))
@@ -285,13 +346,25 @@ impl Connector for MemoryConnector {
 
     async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
         let store = self.lock();
-        let Some(table) = store.models.get(&def.name) else { return Ok(0) };
-        Ok(table.values().filter(|o| cond.is_none_or(|c| c.matches(&decode(def, o)))).count() as u64)
+        let Some(table) = store.models.get(&def.name) else {
+            return Ok(0);
+        };
+        Ok(table
+            .values()
+            .filter(|o| cond.is_none_or(|c| c.matches(&decode(def, o))))
+            .count() as u64)
     }
 
-    async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64> {
+    async fn update(
+        &self,
+        def: &ModelDefinition,
+        cond: Option<&Cond>,
+        set: &[(usize, Value)],
+    ) -> Result<u64> {
         let mut store = self.lock();
-        let Some(table) = store.models.get(&def.name) else { return Ok(0) };
+        let Some(table) = store.models.get(&def.name) else {
+            return Ok(0);
+        };
         let mut updated = table.clone();
         let mut n = 0;
         let keys: Vec<String> = updated.keys().cloned().collect();
@@ -315,7 +388,10 @@ impl Connector for MemoryConnector {
     async fn replace(&self, def: &ModelDefinition, row: Row) -> Result<bool> {
         let ids = id_positions(def);
         if ids.is_empty() {
-            return Err(Error::Unsupported(format!("`{}` has no id, so it cannot be replaced by id", def.name)));
+            return Err(Error::Unsupported(format!(
+                "`{}` has no id, so it cannot be replaced by id",
+                def.name
+            )));
         }
         let key = key_of(&ids, &row);
         let mut store = self.lock();
@@ -334,8 +410,15 @@ impl Connector for MemoryConnector {
         let mut store = self.lock();
         let existing = !ids.is_empty()
             && ids.iter().all(|&p| !is_unset_id(&row.values[p]))
-            && store.models.get(&def.name).is_some_and(|t| t.contains_key(&key_of(&ids, &row)));
-        let key = if existing { key_of(&ids, &row) } else { store.assign_id(def, &ids, &mut row)? };
+            && store
+                .models
+                .get(&def.name)
+                .is_some_and(|t| t.contains_key(&key_of(&ids, &row)));
+        let key = if existing {
+            key_of(&ids, &row)
+        } else {
+            store.assign_id(def, &ids, &mut row)?
+        };
         let table = store.models.entry(def.name.clone()).or_default();
         check_unique(def, table, &key, &row)?;
         table.insert(key, encode(def, &row));
@@ -345,7 +428,9 @@ impl Connector for MemoryConnector {
 
     async fn delete(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
         let mut store = self.lock();
-        let Some(table) = store.models.get_mut(&def.name) else { return Ok(0) };
+        let Some(table) = store.models.get_mut(&def.name) else {
+            return Ok(0);
+        };
         let before = table.len();
         table.retain(|_, o| cond.is_some_and(|c| !c.matches(&decode(def, o))));
         let n = (before - table.len()) as u64;

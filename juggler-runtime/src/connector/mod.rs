@@ -34,7 +34,12 @@ pub trait Connector: Send + Sync + 'static {
     async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64>;
 
     /// Sets properties on every row matching `cond`; returns how many.
-    async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64>;
+    async fn update(
+        &self,
+        def: &ModelDefinition,
+        cond: Option<&Cond>,
+        set: &[(usize, Value)],
+    ) -> Result<u64>;
 
     /// Replaces the row with the same id; `false` when there is none.
     async fn replace(&self, def: &ModelDefinition, row: Row) -> Result<bool>;

@@ -1,14 +1,18 @@
 //! Parsing LoopBack's JSON filter into [`Filter`].
 
-use super::{Direction, Fields, Filter, Include, Near, Op, Order, Origin, Where, MAX_DEPTH, MAX_LIST_LEN};
+use super::{
+    Direction, Fields, Filter, Include, Near, Op, Order, Origin, Where, MAX_DEPTH, MAX_LIST_LEN,
+};
 use crate::value::{GeoPoint, Value};
 use crate::{Error, Result};
 use serde_json::Value as Json;
 
-const FILTER_KEYS: &[&str] = &["where", "order", "limit", "skip", "offset", "fields", "include"];
+const FILTER_KEYS: &[&str] = &[
+    "where", "order", "limit", "skip", "offset", "fields", "include",
+];
 const OPERATORS: &[&str] = &[
-    "eq", "neq", "gt", "gte", "lt", "lte", "between", "inq", "nin", "like", "nlike", "ilike", "nilike",
-    "regexp", "near",
+    "eq", "neq", "gt", "gte", "lt", "lte", "between", "inq", "nin", "like", "nlike", "ilike",
+    "nilike", "regexp", "near",
 ];
 
 pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -21,9 +25,14 @@ pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a
 }
 
 fn unknown(kind: &str, word: &str, candidates: &[&str]) -> String {
-    let hint = did_you_mean(word, candidates).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+    let hint = did_you_mean(word, candidates)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
     let sep = if hint.is_empty() { ";" } else { "" };
-    format!("unknown {kind} `{word}`{hint}{sep} valid {kind}s: {}", candidates.join(", "))
+    format!(
+        "unknown {kind} `{word}`{hint}{sep} valid {kind}s: {}",
+        candidates.join(", ")
+    )
 }
 
 fn describe(json: &Json) -> String {
@@ -44,20 +53,43 @@ fn describe(json: &Json) -> String {
     }
 }
 
-pub(super) fn parse_filter(value: &Json, path: &str, depth: usize, origin: Origin) -> Result<Filter> {
+pub(super) fn parse_filter(
+    value: &Json,
+    path: &str,
+    depth: usize,
+    origin: Origin,
+) -> Result<Filter> {
     if depth > MAX_DEPTH {
-        return Err(Error::invalid_filter(path, format!("nested deeper than {MAX_DEPTH} levels")));
+        return Err(Error::invalid_filter(
+            path,
+            format!("nested deeper than {MAX_DEPTH} levels"),
+        ));
     }
     let object = match value {
         Json::Object(m) => m,
-        Json::Null => return Ok(Filter { origin, ..Filter::default() }),
+        Json::Null => {
+            return Ok(Filter {
+                origin,
+                ..Filter::default()
+            })
+        }
         other => {
-            return Err(Error::invalid_filter(path, format!("expected an object, got {}", describe(other))))
+            return Err(Error::invalid_filter(
+                path,
+                format!("expected an object, got {}", describe(other)),
+            ))
         }
     };
-    let mut filter = Filter { origin, ..Filter::default() };
+    let mut filter = Filter {
+        origin,
+        ..Filter::default()
+    };
     for (key, v) in object {
-        let here = if path == "filter" { key.clone() } else { format!("{path}.{key}") };
+        let here = if path == "filter" {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
         match key.as_str() {
             "where" => {
                 if !v.is_null() {
@@ -76,7 +108,12 @@ pub(super) fn parse_filter(value: &Json, path: &str, depth: usize, origin: Origi
             }
             "fields" => filter.fields = parse_fields(v, &here)?,
             "include" => filter.include = parse_include(v, &here, depth + 1)?,
-            other => return Err(Error::invalid_filter(path, unknown("filter key", other, FILTER_KEYS))),
+            other => {
+                return Err(Error::invalid_filter(
+                    path,
+                    unknown("filter key", other, FILTER_KEYS),
+                ))
+            }
         }
     }
     Ok(filter)
@@ -87,14 +124,21 @@ fn parse_count(value: &Json, path: &str) -> Result<Option<u64>> {
         Json::Null => Ok(None),
         Json::Number(n) => match n.as_u64() {
             Some(v) => Ok(Some(v)),
-            None => Err(Error::invalid_filter(path, format!("expected a non-negative integer, got {n}"))),
+            None => Err(Error::invalid_filter(
+                path,
+                format!("expected a non-negative integer, got {n}"),
+            )),
         },
-        Json::String(s) => s
-            .trim()
-            .parse::<u64>()
-            .map(Some)
-            .map_err(|_| Error::invalid_filter(path, format!("expected a non-negative integer, got {}", describe(value)))),
-        other => Err(Error::invalid_filter(path, format!("expected a non-negative integer, got {}", describe(other)))),
+        Json::String(s) => s.trim().parse::<u64>().map(Some).map_err(|_| {
+            Error::invalid_filter(
+                path,
+                format!("expected a non-negative integer, got {}", describe(value)),
+            )
+        }),
+        other => Err(Error::invalid_filter(
+            path,
+            format!("expected a non-negative integer, got {}", describe(other)),
+        )),
     }
 }
 
@@ -102,7 +146,11 @@ fn parse_order(value: &Json, path: &str) -> Result<Vec<Order>> {
     let mut out = Vec::new();
     let mut one = |text: &str, here: String| -> Result<()> {
         for (i, part) in text.split(',').enumerate() {
-            let here = if text.contains(',') { format!("{here}[{i}]") } else { here.clone() };
+            let here = if text.contains(',') {
+                format!("{here}[{i}]")
+            } else {
+                here.clone()
+            };
             let mut words = part.split_whitespace();
             let property = words
                 .next()
@@ -118,9 +166,15 @@ fn parse_order(value: &Json, path: &str) -> Result<Vec<Order>> {
                 }
             };
             if let Some(extra) = words.next() {
-                return Err(Error::invalid_filter(here, format!("unexpected `{extra}` after the direction")));
+                return Err(Error::invalid_filter(
+                    here,
+                    format!("unexpected `{extra}` after the direction"),
+                ));
             }
-            out.push(Order { property: property.to_owned(), direction });
+            out.push(Order {
+                property: property.to_owned(),
+                direction,
+            });
         }
         Ok(())
     };
@@ -146,7 +200,10 @@ fn parse_order(value: &Json, path: &str) -> Result<Vec<Order>> {
         other => {
             return Err(Error::invalid_filter(
                 path,
-                format!("expected \"property ASC|DESC\" or an array of them, got {}", describe(other)),
+                format!(
+                    "expected \"property ASC|DESC\" or an array of them, got {}",
+                    describe(other)
+                ),
             ))
         }
     }
@@ -186,19 +243,29 @@ fn parse_fields(value: &Json, path: &str) -> Result<Option<Fields>> {
                 }
             }
             // LoopBack: when any property is set to true, only those are returned.
-            Ok(Some(if yes.is_empty() { Fields::Exclude(no) } else { Fields::Include(yes) }))
+            Ok(Some(if yes.is_empty() {
+                Fields::Exclude(no)
+            } else {
+                Fields::Include(yes)
+            }))
         }
         Json::String(s) => Ok(Some(Fields::Include(vec![s.clone()]))),
         other => Err(Error::invalid_filter(
             path,
-            format!("expected an array of property names or {{property: true|false}}, got {}", describe(other)),
+            format!(
+                "expected an array of property names or {{property: true|false}}, got {}",
+                describe(other)
+            ),
         )),
     }
 }
 
 fn parse_include(value: &Json, path: &str, depth: usize) -> Result<Vec<Include>> {
     if depth > MAX_DEPTH {
-        return Err(Error::invalid_filter(path, format!("nested deeper than {MAX_DEPTH} levels")));
+        return Err(Error::invalid_filter(
+            path,
+            format!("nested deeper than {MAX_DEPTH} levels"),
+        ));
     }
     match value {
         Json::Null => Ok(Vec::new()),
@@ -228,11 +295,15 @@ fn parse_include(value: &Json, path: &str, depth: usize) -> Result<Vec<Include>>
                 match key.as_str() {
                     "relation" => {}
                     "scope" => {
-                        let scope = parse_filter(v, &format!("{path}.scope"), depth + 1, Origin::Json)?;
+                        let scope =
+                            parse_filter(v, &format!("{path}.scope"), depth + 1, Origin::Json)?;
                         include.scope = Some(Box::new(scope));
                     }
                     other => {
-                        return Err(Error::invalid_filter(path, unknown("include key", other, &["relation", "scope"])))
+                        return Err(Error::invalid_filter(
+                            path,
+                            unknown("include key", other, &["relation", "scope"]),
+                        ))
                     }
                 }
             }
@@ -245,7 +316,11 @@ fn parse_include(value: &Json, path: &str, depth: usize) -> Result<Vec<Include>>
                 let nested = parse_include(nested, &format!("{path}.{relation}"), depth + 1)?;
                 let mut include = Include::new(relation.clone());
                 if !nested.is_empty() {
-                    include.scope = Some(Box::new(Filter { include: nested, origin: Origin::Json, ..Filter::default() }));
+                    include.scope = Some(Box::new(Filter {
+                        include: nested,
+                        origin: Origin::Json,
+                        ..Filter::default()
+                    }));
                 }
                 out.push(include);
             }
@@ -253,19 +328,28 @@ fn parse_include(value: &Json, path: &str, depth: usize) -> Result<Vec<Include>>
         }
         other => Err(Error::invalid_filter(
             path,
-            format!("expected a relation name, an array or an object, got {}", describe(other)),
+            format!(
+                "expected a relation name, an array or an object, got {}",
+                describe(other)
+            ),
         )),
     }
 }
 
 pub(super) fn parse_where(value: &Json, path: &str, depth: usize) -> Result<Where> {
     if depth > MAX_DEPTH {
-        return Err(Error::invalid_filter(path, format!("nested deeper than {MAX_DEPTH} levels")));
+        return Err(Error::invalid_filter(
+            path,
+            format!("nested deeper than {MAX_DEPTH} levels"),
+        ));
     }
     let object = match value {
         Json::Object(m) => m,
         other => {
-            return Err(Error::invalid_filter(path, format!("expected an object, got {}", describe(other))))
+            return Err(Error::invalid_filter(
+                path,
+                format!("expected an object, got {}", describe(other)),
+            ))
         }
     };
     let mut parts = Vec::with_capacity(object.len());
@@ -283,25 +367,37 @@ pub(super) fn parse_where(value: &Json, path: &str, depth: usize) -> Result<Wher
                     }
                 };
                 if items.len() > MAX_LIST_LEN {
-                    return Err(Error::invalid_filter(here, format!("more than {MAX_LIST_LEN} conditions")));
+                    return Err(Error::invalid_filter(
+                        here,
+                        format!("more than {MAX_LIST_LEN} conditions"),
+                    ));
                 }
                 let mut conds = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     conds.push(parse_where(item, &format!("{here}[{i}]"), depth + 1)?);
                 }
-                parts.push(if key == "and" { Where::And(conds) } else { Where::Or(conds) });
+                parts.push(if key == "and" {
+                    Where::And(conds)
+                } else {
+                    Where::Or(conds)
+                });
             }
             property => parts.extend(parse_condition(property, v, &here)?),
         }
     }
-    Ok(if parts.len() == 1 { parts.remove(0) } else { Where::And(parts) })
+    Ok(if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        Where::And(parts)
+    })
 }
 
 fn scalar(value: &Json, path: &str) -> Result<Value> {
     match value {
-        Json::Array(_) | Json::Object(_) => {
-            Err(Error::invalid_filter(path, format!("expected a single value, got {}", describe(value))))
-        }
+        Json::Array(_) | Json::Object(_) => Err(Error::invalid_filter(
+            path,
+            format!("expected a single value, got {}", describe(value)),
+        )),
         other => Ok(Value::from_json(other.clone())),
     }
 }
@@ -312,19 +408,32 @@ fn list(value: &Json, path: &str) -> Result<Vec<Value>> {
             if items.len() > MAX_LIST_LEN {
                 return Err(Error::invalid_filter(
                     path,
-                    format!("a list of {} values is longer than the limit of {MAX_LIST_LEN}", items.len()),
+                    format!(
+                        "a list of {} values is longer than the limit of {MAX_LIST_LEN}",
+                        items.len()
+                    ),
                 ));
             }
-            items.iter().enumerate().map(|(i, item)| scalar(item, &format!("{path}[{i}]"))).collect()
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| scalar(item, &format!("{path}[{i}]")))
+                .collect()
         }
-        other => Err(Error::invalid_filter(path, format!("expected an array, got {}", describe(other)))),
+        other => Err(Error::invalid_filter(
+            path,
+            format!("expected an array, got {}", describe(other)),
+        )),
     }
 }
 
 fn text(value: &Json, path: &str) -> Result<String> {
     match value {
         Json::String(s) => Ok(s.clone()),
-        other => Err(Error::invalid_filter(path, format!("expected a pattern string, got {}", describe(other)))),
+        other => Err(Error::invalid_filter(
+            path,
+            format!("expected a pattern string, got {}", describe(other)),
+        )),
     }
 }
 
@@ -332,14 +441,20 @@ fn parse_condition(property: &str, value: &Json, path: &str) -> Result<Vec<Where
     if property.is_empty() {
         return Err(Error::invalid_filter(path, "empty property name"));
     }
-    let cond = |op| Where::Cond { property: property.to_owned(), op };
+    let cond = |op| Where::Cond {
+        property: property.to_owned(),
+        op,
+    };
     let ops = match value {
         Json::Object(map) => map,
         Json::Array(_) => return Ok(vec![cond(Op::Inq(list(value, path)?))]),
         other => return Ok(vec![cond(Op::Eq(Value::from_json(other.clone())))]),
     };
     if ops.is_empty() {
-        return Err(Error::invalid_filter(path, "expected an operator such as {\"gt\": 1}, got an empty object"));
+        return Err(Error::invalid_filter(
+            path,
+            "expected an operator such as {\"gt\": 1}, got an empty object",
+        ));
     }
     // Modifiers that travel with an operator.
     let options = ops.get("options");
@@ -390,7 +505,13 @@ fn parse_condition(property: &str, value: &Json, path: &str) -> Result<Vec<Where
             "regexp" => Op::Regexp(text(arg, &here)?),
             "near" => {
                 let point = GeoPoint::from_json(arg).ok_or_else(|| {
-                    Error::invalid_filter(&here, format!("expected a GeoPoint {{\"lat\", \"lng\"}}, got {}", describe(arg)))
+                    Error::invalid_filter(
+                        &here,
+                        format!(
+                            "expected a GeoPoint {{\"lat\", \"lng\"}}, got {}",
+                            describe(arg)
+                        ),
+                    )
                 })?;
                 let max_distance = match ops.get("maxDistance") {
                     None | Some(Json::Null) => None,
@@ -415,9 +536,18 @@ fn parse_condition(property: &str, value: &Json, path: &str) -> Result<Vec<Where
                         ))
                     }
                 };
-                Op::Near(Near { point, max_distance, unit })
+                Op::Near(Near {
+                    point,
+                    max_distance,
+                    unit,
+                })
             }
-            other => return Err(Error::invalid_filter(path, unknown("operator", other, OPERATORS))),
+            other => {
+                return Err(Error::invalid_filter(
+                    path,
+                    unknown("operator", other, OPERATORS),
+                ))
+            }
         };
         out.push(cond(op));
     }

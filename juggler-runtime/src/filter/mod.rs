@@ -69,9 +69,8 @@ impl Filter {
     /// Parses LoopBack's JSON filter. Property names are checked against the
     /// model when the filter is used.
     pub fn from_json(text: &str) -> crate::Result<Filter> {
-        let value: Json = serde_json::from_str(text).map_err(|e| {
-            crate::Error::invalid_filter("filter", format!("not valid JSON: {e}"))
-        })?;
+        let value: Json = serde_json::from_str(text)
+            .map_err(|e| crate::Error::invalid_filter("filter", format!("not valid JSON: {e}")))?;
         Filter::from_value(&value)
     }
 
@@ -155,7 +154,10 @@ impl Filter {
                 out.insert("fields".into(), json!(names));
             }
             Some(Fields::Exclude(names)) => {
-                let map: Map<String, Json> = names.iter().map(|n| (n.clone(), Json::Bool(false))).collect();
+                let map: Map<String, Json> = names
+                    .iter()
+                    .map(|n| (n.clone(), Json::Bool(false)))
+                    .collect();
                 out.insert("fields".into(), Json::Object(map));
             }
             None => {}
@@ -219,7 +221,10 @@ impl Where {
 
     /// A condition on `property`, by name (for dynamic models).
     pub fn cond(property: impl Into<String>, op: Op) -> Where {
-        Where::Cond { property: property.into(), op }
+        Where::Cond {
+            property: property.into(),
+            op,
+        }
     }
 
     /// Parses a JSON `where` object (LoopBack's form).
@@ -230,7 +235,9 @@ impl Where {
     /// This condition as LoopBack JSON.
     pub fn to_json(&self) -> Json {
         match self {
-            Where::And(items) => json!({"and": items.iter().map(Where::to_json).collect::<Vec<_>>()}),
+            Where::And(items) => {
+                json!({"and": items.iter().map(Where::to_json).collect::<Vec<_>>()})
+            }
             Where::Or(items) => json!({"or": items.iter().map(Where::to_json).collect::<Vec<_>>()}),
             Where::Cond { property, op } => {
                 let mut m = Map::new();
@@ -313,7 +320,9 @@ impl Op {
         let list = |vs: &[Value]| Json::Array(vs.iter().map(Value::to_json).collect());
         match self {
             Op::Eq(v) => v.to_json(),
-            Op::Neq(v) | Op::Gt(v) | Op::Gte(v) | Op::Lt(v) | Op::Lte(v) => json!({self.name(): v.to_json()}),
+            Op::Neq(v) | Op::Gt(v) | Op::Gte(v) | Op::Lt(v) | Op::Lte(v) => {
+                json!({self.name(): v.to_json()})
+            }
             Op::Between(a, b) => json!({"between": [a.to_json(), b.to_json()]}),
             Op::Inq(vs) | Op::Nin(vs) => json!({self.name(): list(vs)}),
             Op::Like(p) | Op::Nlike(p) | Op::Ilike(p) | Op::Nilike(p) | Op::Regexp(p) => {
@@ -321,7 +330,10 @@ impl Op {
             }
             Op::Near(n) => {
                 let mut m = Map::new();
-                m.insert("near".into(), json!({"lat": n.point.lat, "lng": n.point.lng}));
+                m.insert(
+                    "near".into(),
+                    json!({"lat": n.point.lat, "lng": n.point.lng}),
+                );
                 if let Some(d) = n.max_distance {
                     m.insert("maxDistance".into(), json!(d));
                 }
@@ -365,12 +377,18 @@ pub struct Order {
 impl Order {
     /// Ascending on `property`.
     pub fn asc(property: impl Into<String>) -> Self {
-        Order { property: property.into(), direction: Direction::Asc }
+        Order {
+            property: property.into(),
+            direction: Direction::Asc,
+        }
     }
 
     /// Descending on `property`.
     pub fn desc(property: impl Into<String>) -> Self {
-        Order { property: property.into(), direction: Direction::Desc }
+        Order {
+            property: property.into(),
+            direction: Direction::Desc,
+        }
     }
 }
 
@@ -395,7 +413,10 @@ pub struct Include {
 impl Include {
     /// Loads `relation`.
     pub fn new(relation: impl Into<String>) -> Self {
-        Include { relation: relation.into(), scope: None }
+        Include {
+            relation: relation.into(),
+            scope: None,
+        }
     }
 
     /// Filters the related rows.

@@ -116,7 +116,9 @@ pub(crate) fn unit_in_km(unit: &str) -> Option<f64> {
 /// Merges the model's default scope into `filter`: `where` is ANDed; `order`,
 /// `limit`, `skip` and `fields` apply when the filter has none.
 pub fn apply_scope(scope: Option<&Filter>, filter: &Filter) -> Filter {
-    let Some(scope) = scope else { return filter.clone() };
+    let Some(scope) = scope else {
+        return filter.clone();
+    };
     let mut merged = filter.clone();
     merged.where_ = match (scope.where_.clone(), filter.where_.clone()) {
         (Some(s), Some(f)) => Some(s.and(f)),
@@ -142,9 +144,10 @@ pub fn parse_scope(def: &ModelDefinition) -> Result<Option<Filter>> {
         None => Ok(None),
         Some(json) => {
             let mut f = Filter::from_value(json).map_err(|e| match e {
-                Error::InvalidFilter { path, message } => {
-                    Error::invalid_filter(format!("default scope of `{}`: {path}", def.name), message)
-                }
+                Error::InvalidFilter { path, message } => Error::invalid_filter(
+                    format!("default scope of `{}`: {path}", def.name),
+                    message,
+                ),
                 other => other,
             })?;
             f.origin = Origin::Code;
@@ -168,7 +171,9 @@ impl Resolver<'_> {
                 .map(String::as_str)
                 .filter(|n| self.origin == Origin::Code || !self.def.is_hidden(n))
                 .collect();
-            let hint = did_you_mean(name, &names).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            let hint = did_you_mean(name, &names)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
             return Err(Error::invalid_filter(
                 path,
                 format!("`{}` has no property `{name}`{hint}", self.def.name),
@@ -186,13 +191,21 @@ impl Resolver<'_> {
     fn resolve_where(&self, w: &Where, path: &str) -> Result<Cond> {
         match w {
             Where::And(items) | Where::Or(items) => {
-                let key = if matches!(w, Where::And(_)) { "and" } else { "or" };
+                let key = if matches!(w, Where::And(_)) {
+                    "and"
+                } else {
+                    "or"
+                };
                 let conds = items
                     .iter()
                     .enumerate()
                     .map(|(i, item)| self.resolve_where(item, &format!("{path}.{key}[{i}]")))
                     .collect::<Result<Vec<_>>>()?;
-                Ok(if key == "and" { Cond::And(conds) } else { Cond::Or(conds) })
+                Ok(if key == "and" {
+                    Cond::And(conds)
+                } else {
+                    Cond::Or(conds)
+                })
             }
             Where::Cond { property, op } => {
                 let here = format!("{path}.{property}");
@@ -220,7 +233,13 @@ fn check_value(ty: &PropertyType, value: &Value, path: &str) -> Result<Value> {
         (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
         (PropertyType::Boolean, Value::Bool(_)) => true,
         (PropertyType::Buffer, Value::Bytes(_) | Value::Text(_)) => true,
-        (PropertyType::Any | PropertyType::Object | PropertyType::Model(_) | PropertyType::GeoPoint, _) => true,
+        (
+            PropertyType::Any
+            | PropertyType::Object
+            | PropertyType::Model(_)
+            | PropertyType::GeoPoint,
+            _,
+        ) => true,
         (PropertyType::Array(_), Value::Json(serde_json::Value::Array(_))) => true,
         _ => false,
     };
@@ -238,21 +257,33 @@ fn check_value(ty: &PropertyType, value: &Value, path: &str) -> Result<Value> {
             PropertyType::Array(_) => "an array",
             other => expected_for(other),
         };
-        Err(Error::invalid_filter(path, format!("expected {want}, got {shown}")))
+        Err(Error::invalid_filter(
+            path,
+            format!("expected {want}, got {shown}"),
+        ))
     }
 }
 
 fn orderable(ty: &PropertyType, path: &str) -> Result<()> {
     match ty {
-        PropertyType::Number | PropertyType::String | PropertyType::Date | PropertyType::Boolean => Ok(()),
-        other => Err(Error::invalid_filter(path, format!("a `{other}` property cannot be compared by order"))),
+        PropertyType::Number
+        | PropertyType::String
+        | PropertyType::Date
+        | PropertyType::Boolean => Ok(()),
+        other => Err(Error::invalid_filter(
+            path,
+            format!("a `{other}` property cannot be compared by order"),
+        )),
     }
 }
 
 fn text_only(ty: &PropertyType, path: &str) -> Result<()> {
     match ty {
         PropertyType::String => Ok(()),
-        other => Err(Error::invalid_filter(path, format!("a `{other}` property is not text"))),
+        other => Err(Error::invalid_filter(
+            path,
+            format!("a `{other}` property is not text"),
+        )),
     }
 }
 
@@ -287,7 +318,11 @@ pub fn split_regexp(pattern: &str) -> std::result::Result<(String, bool), String
                 match f {
                     'i' => insensitive = true,
                     'g' | 'm' | 's' => {}
-                    other => return Err(format!("unknown regexp flag `{other}`; valid flags: i, g, m, s")),
+                    other => {
+                        return Err(format!(
+                            "unknown regexp flag `{other}`; valid flags: i, g, m, s"
+                        ))
+                    }
                 }
             }
             return Ok((body.to_owned(), insensitive));
@@ -303,7 +338,12 @@ fn compile(source: &str, insensitive: bool, path: &str) -> Result<Regex> {
         .build()
         .map_err(|e| {
             let msg = e.to_string();
-            let first = msg.lines().last().unwrap_or("invalid pattern").trim().to_owned();
+            let first = msg
+                .lines()
+                .last()
+                .unwrap_or("invalid pattern")
+                .trim()
+                .to_owned();
             Error::invalid_filter(path, format!("invalid regular expression: {first}"))
         })
 }
@@ -326,13 +366,20 @@ fn resolve_op(ty: &PropertyType, op: &Op, path: &str) -> Result<CmpOp> {
         }
         Op::Between(a, b) => {
             orderable(ty, path)?;
-            CmpOp::Between(check_value(ty, a, &format!("{path}[0]"))?, check_value(ty, b, &format!("{path}[1]"))?)
+            CmpOp::Between(
+                check_value(ty, a, &format!("{path}[0]"))?,
+                check_value(ty, b, &format!("{path}[1]"))?,
+            )
         }
         Op::Inq(vs) | Op::Nin(vs) => {
             if vs.len() > super::MAX_LIST_LEN {
                 return Err(Error::invalid_filter(
                     path,
-                    format!("a list of {} values is longer than the limit of {}", vs.len(), super::MAX_LIST_LEN),
+                    format!(
+                        "a list of {} values is longer than the limit of {}",
+                        vs.len(),
+                        super::MAX_LIST_LEN
+                    ),
                 ));
             }
             let checked = vs
@@ -351,24 +398,40 @@ fn resolve_op(ty: &PropertyType, op: &Op, path: &str) -> Result<CmpOp> {
             let insensitive = matches!(op, Op::Ilike(_) | Op::Nilike(_));
             let negated = matches!(op, Op::Nlike(_) | Op::Nilike(_));
             let regex = compile(&like_to_regex(p), insensitive, path)?;
-            CmpOp::Like { pattern: p.clone(), insensitive, negated, regex }
+            CmpOp::Like {
+                pattern: p.clone(),
+                insensitive,
+                negated,
+                regex,
+            }
         }
         Op::Regexp(p) => {
             text_only(ty, path)?;
-            let (source, insensitive) = split_regexp(p).map_err(|m| Error::invalid_filter(path, m))?;
+            let (source, insensitive) =
+                split_regexp(p).map_err(|m| Error::invalid_filter(path, m))?;
             let regex = compile(&source, insensitive, path)?;
-            CmpOp::Regexp { source, insensitive, regex }
+            CmpOp::Regexp {
+                source,
+                insensitive,
+                regex,
+            }
         }
         Op::Near(n) => {
             if *ty != PropertyType::GeoPoint {
-                return Err(Error::invalid_filter(path, format!("`near` needs a GeoPoint property, not `{ty}`")));
+                return Err(Error::invalid_filter(
+                    path,
+                    format!("`near` needs a GeoPoint property, not `{ty}`"),
+                ));
             }
             let factor = match &n.unit {
                 None => 1.0,
                 Some(u) => unit_in_km(u)
                     .ok_or_else(|| Error::invalid_filter(path, format!("unknown unit `{u}`")))?,
             };
-            CmpOp::Near { point: n.point, max_km: n.max_distance.map(|d| d * factor) }
+            CmpOp::Near {
+                point: n.point,
+                max_km: n.max_distance.map(|d| d * factor),
+            }
         }
     })
 }
@@ -377,11 +440,22 @@ fn resolve_op(ty: &PropertyType, op: &Op, path: &str) -> Result<CmpOp> {
 /// when the filter came from JSON), every value has the property's type,
 /// every pattern compiles.
 pub fn resolve(def: &ModelDefinition, filter: &Filter) -> Result<Query> {
-    let r = Resolver { def, origin: filter.origin };
-    let cond = filter.where_.as_ref().map(|w| r.resolve_where(w, "where")).transpose()?;
+    let r = Resolver {
+        def,
+        origin: filter.origin,
+    };
+    let cond = filter
+        .where_
+        .as_ref()
+        .map(|w| r.resolve_where(w, "where"))
+        .transpose()?;
     let mut order = Vec::with_capacity(filter.order.len() + 1);
     for (i, o) in filter.order.iter().enumerate() {
-        let path = if filter.order.len() == 1 { "order".to_owned() } else { format!("order[{i}]") };
+        let path = if filter.order.len() == 1 {
+            "order".to_owned()
+        } else {
+            format!("order[{i}]")
+        };
         let (prop, ty) = r.property(&o.property, &path)?;
         match ty {
             PropertyType::Number
@@ -389,7 +463,12 @@ pub fn resolve(def: &ModelDefinition, filter: &Filter) -> Result<Query> {
             | PropertyType::Date
             | PropertyType::Boolean
             | PropertyType::Buffer => {}
-            other => return Err(Error::invalid_filter(path, format!("cannot sort by a `{other}` property"))),
+            other => {
+                return Err(Error::invalid_filter(
+                    path,
+                    format!("cannot sort by a `{other}` property"),
+                ))
+            }
         }
         order.push((prop, o.direction));
     }
@@ -419,16 +498,27 @@ pub fn resolve(def: &ModelDefinition, filter: &Filter) -> Result<Query> {
             for name in names {
                 excluded.push(r.property(name, &format!("fields.{name}"))?.0);
             }
-            Some((0..def.properties.len()).filter(|i| !excluded.contains(i)).collect())
+            Some(
+                (0..def.properties.len())
+                    .filter(|i| !excluded.contains(i))
+                    .collect(),
+            )
         }
     };
     for (i, inc) in filter.include.iter().enumerate() {
         if !def.relations.contains_key(&inc.relation) {
             let names: Vec<&str> = def.relations.keys().map(String::as_str).collect();
-            let valid = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+            let valid = if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            };
             return Err(Error::invalid_filter(
                 format!("include[{i}]"),
-                format!("`{}` has no relation `{}`; valid relations: {valid}", def.name, inc.relation),
+                format!(
+                    "`{}` has no relation `{}`; valid relations: {valid}",
+                    def.name, inc.relation
+                ),
             ));
         }
     }
@@ -450,7 +540,10 @@ pub fn resolve_where(def: &ModelDefinition, w: &Where, origin: Origin) -> Result
 
 fn find_near(cond: &Cond) -> Option<(usize, GeoPoint)> {
     match cond {
-        Cond::Cmp { prop, op: CmpOp::Near { point, .. } } => Some((*prop, *point)),
+        Cond::Cmp {
+            prop,
+            op: CmpOp::Near { point, .. },
+        } => Some((*prop, *point)),
         Cond::And(items) => items.iter().find_map(find_near),
         _ => None,
     }

@@ -72,7 +72,10 @@ impl TextField for Option<String> {}
 impl<M, T> Field<M, T> {
     /// A handle for the property named `name` (its serde name).
     pub const fn new(name: &'static str) -> Self {
-        Field { name, _marker: PhantomData }
+        Field {
+            name,
+            _marker: PhantomData,
+        }
     }
 
     /// The property name.
@@ -81,7 +84,10 @@ impl<M, T> Field<M, T> {
     }
 
     fn cond(self, op: Op) -> Where {
-        Where::Cond { property: self.name.to_owned(), op }
+        Where::Cond {
+            property: self.name.to_owned(),
+            op,
+        }
     }
 
     /// `= value`.
@@ -116,17 +122,30 @@ impl<M, T> Field<M, T> {
 
     /// `BETWEEN low AND high`.
     pub fn between(self, low: impl FilterValue<T>, high: impl FilterValue<T>) -> Where {
-        self.cond(Op::Between(low.into_filter_value(), high.into_filter_value()))
+        self.cond(Op::Between(
+            low.into_filter_value(),
+            high.into_filter_value(),
+        ))
     }
 
     /// `IN (values)`.
     pub fn inq<V: FilterValue<T>>(self, values: impl IntoIterator<Item = V>) -> Where {
-        self.cond(Op::Inq(values.into_iter().map(FilterValue::into_filter_value).collect()))
+        self.cond(Op::Inq(
+            values
+                .into_iter()
+                .map(FilterValue::into_filter_value)
+                .collect(),
+        ))
     }
 
     /// `NOT IN (values)`; never matches NULL.
     pub fn nin<V: FilterValue<T>>(self, values: impl IntoIterator<Item = V>) -> Where {
-        self.cond(Op::Nin(values.into_iter().map(FilterValue::into_filter_value).collect()))
+        self.cond(Op::Nin(
+            values
+                .into_iter()
+                .map(FilterValue::into_filter_value)
+                .collect(),
+        ))
     }
 
     /// `IS NULL`.
@@ -185,6 +204,10 @@ impl GeoField for Option<crate::value::GeoPoint> {}
 impl<M, T: GeoField> Field<M, T> {
     /// Nearest to `point` first, within `max_km` kilometres if given.
     pub fn near(self, point: crate::value::GeoPoint, max_km: Option<f64>) -> Where {
-        self.cond(Op::Near(super::Near { point, max_distance: max_km, unit: None }))
+        self.cond(Op::Near(super::Near {
+            point,
+            max_distance: max_km,
+            unit: None,
+        }))
     }
 }
