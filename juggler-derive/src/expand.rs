@@ -69,3 +69,46 @@ pub(crate) fn derive_enum(input: &syn::DeriveInput) -> TokenStream {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::derive_model;
+
+    fn pretty(input: syn::DeriveInput) -> String {
+        let file: syn::File =
+            syn::parse2(derive_model(&input)).expect("the expansion parses as items");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn expansion_of_a_small_model() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            #[model(table = "notes")]
+            pub struct Note {
+                #[property(id, generated)]
+                pub id: i64,
+                #[property(required)]
+                #[validate(length(max = 140))]
+                pub text: String,
+                pub pinned: Option<bool>,
+            }
+        };
+        insta::assert_snapshot!(pretty(input));
+    }
+
+    #[test]
+    fn errors_come_with_a_stub_impl() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            struct Bad {
+                #[property(lenght = 3)]
+                name: String,
+            }
+        };
+        let out = derive_model(&input).to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(
+            out.contains("unreachable"),
+            "a stub impl keeps follow-on errors away: {out}"
+        );
+    }
+}
