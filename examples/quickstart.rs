@@ -41,9 +41,7 @@ fn customer(name: &str, email: &str, age: Option<i32>) -> Customer {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> juggler::Result<()> {
-    let url = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "memory:".to_owned());
+    let url = std::env::args().nth(1).unwrap_or_else(|| "memory:".to_owned());
     let ds = DataSource::connect(&url).await?;
     println!("connected to {url} ({} connector)\n", ds.connector_name());
     let customers = ds.repo::<Customer>();
@@ -59,10 +57,7 @@ async fn main() -> juggler::Result<()> {
             customer("Carl", "carl@example.com", None),
         ])
         .await?;
-    println!(
-        "created {} (id {}), name trimmed to {:?}",
-        ann.email, ann.id, ann.name
-    );
+    println!("created {} (id {}), name trimmed to {:?}", ann.email, ann.id, ann.name);
     println!(
         "as JSON (the hidden password is not there): {}\n",
         serde_json::to_string(&ann).unwrap_or_default()
@@ -85,10 +80,7 @@ async fn main() -> juggler::Result<()> {
     let json = r#"{"where": {"age": {"gt": 21}, "name": {"like": "A%"}}, "order": "age DESC"}"#;
     let from_json = customers.find(Filter::from_json(json)?).await?;
     assert_eq!(typed, from_json);
-    println!(
-        "JSON filter   {json}\n  -> the same {} customers\n",
-        from_json.len()
-    );
+    println!("JSON filter   {json}\n  -> the same {} customers\n", from_json.len());
 
     // a JSON filter with a mistake is an error that says where
     for (label, bad) in [
@@ -122,21 +114,13 @@ async fn main() -> juggler::Result<()> {
         )
         .await?;
     println!("set age 0 on {n} customer(s) without an age");
-    println!(
-        "adults: {}\n",
-        customers.count(Customer::AGE.gte(18)).await?
-    );
+    println!("adults: {}\n", customers.count(Customer::AGE.gte(18)).await?);
 
     // validation: every failing property at once, in LoopBack's JSON shape
-    let invalid = customers
-        .create(customer("", "ann@example.com", Some(200)))
-        .await;
+    let invalid = customers.create(customer("", "ann@example.com", Some(200))).await;
     if let Err(Error::Validation(v)) = invalid {
         println!("validation failed; nothing was written:");
-        println!(
-            "{}\n",
-            serde_json::to_string_pretty(&v.to_json()).unwrap_or_default()
-        );
+        println!("{}\n", serde_json::to_string_pretty(&v.to_json()).unwrap_or_default());
     }
 
     // delete
@@ -145,10 +129,6 @@ async fn main() -> juggler::Result<()> {
         "deleted {removed} customer(s) under 20; {} left",
         customers.count(None).await?
     );
-    println!(
-        "deleted #{}: {}",
-        ann.id,
-        customers.delete_by_id(ann.id).await?
-    );
+    println!("deleted #{}: {}", ann.id, customers.delete_by_id(ann.id).await?);
     Ok(())
 }

@@ -3,15 +3,17 @@
 //!
 //! Run: `cargo test --test conformance`
 //!
-//! This release has the memory connector; the SQL connectors join the
-//! `conformance!` list below when they land.
+//! Each body runs on memory, SQLite, PostgreSQL and MySQL/MariaDB (see
+//! `per_backend!` in `tests/common`); PostgreSQL and MySQL need their
+//! features: `cargo test --all-features --test conformance`.
 
 // Test bodies are plain async fns shared by every connector; they fail loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::{ids, seeded, Person, PersonPatch};
+use common::{ids, Person, PersonPatch};
+
 use juggler::prelude::*;
 use juggler::{Direction, Fields};
 use serde_json::json;
@@ -22,24 +24,14 @@ async fn where_json(ds: &DataSource, json: serde_json::Value) -> Vec<i64> {
 }
 
 async fn typed(ds: &DataSource, w: Where) -> Vec<i64> {
-    ids(&ds
-        .repo::<Person>()
-        .find(Filter::new().where_(w))
-        .await
-        .expect("find"))
+    ids(&ds.repo::<Person>().find(Filter::new().where_(w)).await.expect("find"))
 }
 
 async fn equality(ds: DataSource) {
     assert_eq!(where_json(&ds, json!({"name": "Ann"})).await, vec![1]);
     assert_eq!(where_json(&ds, json!({"age": 21})).await, vec![2, 5]);
-    assert_eq!(
-        where_json(&ds, json!({"age": {"eq": 21}})).await,
-        vec![2, 5]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"active": true, "age": 21})).await,
-        vec![5]
-    );
+    assert_eq!(where_json(&ds, json!({"age": {"eq": 21}})).await, vec![2, 5]);
+    assert_eq!(where_json(&ds, json!({"active": true, "age": 21})).await, vec![5]);
     assert_eq!(where_json(&ds, json!({"score": 7.25})).await, vec![3]);
     assert_eq!(typed(&ds, Person::AGE.eq(21)).await, vec![2, 5]);
     assert_eq!(typed(&ds, Person::NAME.eq("Ann")).await, vec![1]);
@@ -47,51 +39,24 @@ async fn equality(ds: DataSource) {
 
 async fn null_equality(ds: DataSource) {
     assert_eq!(where_json(&ds, json!({"city": null})).await, vec![2, 6]);
-    assert_eq!(
-        where_json(&ds, json!({"city": {"neq": null}})).await,
-        vec![1, 3, 4, 5]
-    );
+    assert_eq!(where_json(&ds, json!({"city": {"neq": null}})).await, vec![1, 3, 4, 5]);
     assert_eq!(typed(&ds, Person::AGE.is_null()).await, vec![3]);
-    assert_eq!(
-        typed(&ds, Person::AGE.is_not_null()).await,
-        vec![1, 2, 4, 5, 6]
-    );
+    assert_eq!(typed(&ds, Person::AGE.is_not_null()).await, vec![1, 2, 4, 5, 6]);
 }
 
 async fn neq_never_matches_null(ds: DataSource) {
     // carl (3) has no age: `neq` does not match NULL, as in SQL.
-    assert_eq!(
-        where_json(&ds, json!({"age": {"neq": 21}})).await,
-        vec![1, 4, 6]
-    );
+    assert_eq!(where_json(&ds, json!({"age": {"neq": 21}})).await, vec![1, 4, 6]);
     assert_eq!(typed(&ds, Person::CITY.neq("Paris")).await, vec![3, 4, 5]);
 }
 
 async fn comparisons(ds: DataSource) {
-    assert_eq!(
-        where_json(&ds, json!({"age": {"gt": 21}})).await,
-        vec![1, 4, 6]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"age": {"gte": 21}})).await,
-        vec![1, 2, 4, 5, 6]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"age": {"lt": 34}})).await,
-        vec![2, 5]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"age": {"lte": 34}})).await,
-        vec![1, 2, 5]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"score": {"gt": 7}})).await,
-        vec![1, 3, 4]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"name": {"gt": "C"}})).await,
-        vec![3, 4, 5]
-    );
+    assert_eq!(where_json(&ds, json!({"age": {"gt": 21}})).await, vec![1, 4, 6]);
+    assert_eq!(where_json(&ds, json!({"age": {"gte": 21}})).await, vec![1, 2, 4, 5, 6]);
+    assert_eq!(where_json(&ds, json!({"age": {"lt": 34}})).await, vec![2, 5]);
+    assert_eq!(where_json(&ds, json!({"age": {"lte": 34}})).await, vec![1, 2, 5]);
+    assert_eq!(where_json(&ds, json!({"score": {"gt": 7}})).await, vec![1, 3, 4]);
+    assert_eq!(where_json(&ds, json!({"name": {"gt": "C"}})).await, vec![3, 4, 5]);
     assert_eq!(typed(&ds, Person::SCORE.lte(6.0)).await, vec![2, 5, 6]);
 }
 
@@ -100,71 +65,35 @@ async fn between(ds: DataSource) {
         where_json(&ds, json!({"age": {"between": [21, 40]}})).await,
         vec![1, 2, 5]
     );
-    assert_eq!(
-        typed(&ds, Person::SCORE.between(5.5, 7.25)).await,
-        vec![2, 3, 5]
-    );
+    assert_eq!(typed(&ds, Person::SCORE.between(5.5, 7.25)).await, vec![2, 3, 5]);
 }
 
 async fn inq_and_nin(ds: DataSource) {
-    assert_eq!(
-        where_json(&ds, json!({"age": {"inq": [21, 45]}})).await,
-        vec![2, 4, 5]
-    );
+    assert_eq!(where_json(&ds, json!({"age": {"inq": [21, 45]}})).await, vec![2, 4, 5]);
     assert_eq!(where_json(&ds, json!({"id": [1, 3]})).await, vec![1, 3]);
     // nin does not match NULL (carl)
-    assert_eq!(
-        where_json(&ds, json!({"age": {"nin": [21, 45]}})).await,
-        vec![1, 6]
-    );
-    assert_eq!(
-        typed(&ds, Person::NAME.inq(["Bob", "Dana", "Zed"])).await,
-        vec![2, 4]
-    );
+    assert_eq!(where_json(&ds, json!({"age": {"nin": [21, 45]}})).await, vec![1, 6]);
+    assert_eq!(typed(&ds, Person::NAME.inq(["Bob", "Dana", "Zed"])).await, vec![2, 4]);
     assert_eq!(typed(&ds, Person::CITY.nin(["Paris"])).await, vec![3, 4, 5]);
-    assert_eq!(
-        where_json(&ds, json!({"age": {"inq": []}})).await,
-        Vec::<i64>::new()
-    );
+    assert_eq!(where_json(&ds, json!({"age": {"inq": []}})).await, Vec::<i64>::new());
 }
 
 async fn like_is_anchored(ds: DataSource) {
-    assert_eq!(
-        where_json(&ds, json!({"name": {"like": "A%"}})).await,
-        vec![1]
-    );
+    assert_eq!(where_json(&ds, json!({"name": {"like": "A%"}})).await, vec![1]);
     assert_eq!(
         where_json(&ds, json!({"name": {"like": "nn"}})).await,
         Vec::<i64>::new()
     );
-    assert_eq!(
-        where_json(&ds, json!({"name": {"like": "%a%"}})).await,
-        vec![3, 4]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"name": {"like": "_ob"}})).await,
-        vec![2]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"city": {"like": "paris"}})).await,
-        vec![3]
-    );
+    assert_eq!(where_json(&ds, json!({"name": {"like": "%a%"}})).await, vec![3, 4]);
+    assert_eq!(where_json(&ds, json!({"name": {"like": "_ob"}})).await, vec![2]);
+    assert_eq!(where_json(&ds, json!({"city": {"like": "paris"}})).await, vec![3]);
     assert_eq!(typed(&ds, Person::NAME.like("%Bob")).await, vec![2, 6]);
 }
 
 async fn like_escapes(ds: DataSource) {
-    assert_eq!(
-        where_json(&ds, json!({"name": {"like": "%\\%%"}})).await,
-        vec![6]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"name": {"like": "Eve\\_x"}})).await,
-        vec![5]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"name": {"like": "Eve\\_%"}})).await,
-        vec![5]
-    );
+    assert_eq!(where_json(&ds, json!({"name": {"like": "%\\%%"}})).await, vec![6]);
+    assert_eq!(where_json(&ds, json!({"name": {"like": "Eve\\_x"}})).await, vec![5]);
+    assert_eq!(where_json(&ds, json!({"name": {"like": "Eve\\_%"}})).await, vec![5]);
     assert_eq!(
         where_json(&ds, json!({"name": {"like": "Eve\\_y"}})).await,
         Vec::<i64>::new()
@@ -176,32 +105,17 @@ async fn nlike_ilike_nilike(ds: DataSource) {
         where_json(&ds, json!({"name": {"nlike": "A%"}})).await,
         vec![2, 3, 4, 5, 6]
     );
-    assert_eq!(
-        where_json(&ds, json!({"name": {"ilike": "c%"}})).await,
-        vec![3]
-    );
-    assert_eq!(
-        where_json(&ds, json!({"city": {"ilike": "PARIS"}})).await,
-        vec![1, 3]
-    );
+    assert_eq!(where_json(&ds, json!({"name": {"ilike": "c%"}})).await, vec![3]);
+    assert_eq!(where_json(&ds, json!({"city": {"ilike": "PARIS"}})).await, vec![1, 3]);
     // nilike does not match NULL cities (2, 6)
-    assert_eq!(
-        where_json(&ds, json!({"city": {"nilike": "paris"}})).await,
-        vec![4, 5]
-    );
+    assert_eq!(where_json(&ds, json!({"city": {"nilike": "paris"}})).await, vec![4, 5]);
     assert_eq!(
         where_json(&ds, json!({"city": {"like": "paris", "options": "i"}})).await,
         vec![1, 3]
     );
     assert_eq!(typed(&ds, Person::NAME.ilike("%BOB")).await, vec![2, 6]);
-    assert_eq!(
-        typed(&ds, Person::NAME.nilike("%b%")).await,
-        vec![1, 3, 4, 5]
-    );
-    assert_eq!(
-        typed(&ds, Person::NAME.nlike("%a%")).await,
-        vec![1, 2, 5, 6]
-    );
+    assert_eq!(typed(&ds, Person::NAME.nilike("%b%")).await, vec![1, 3, 4, 5]);
+    assert_eq!(typed(&ds, Person::NAME.nlike("%a%")).await, vec![1, 2, 5, 6]);
 }
 
 async fn regexp(ds: DataSource) {
@@ -209,10 +123,7 @@ async fn regexp(ds: DataSource) {
         where_json(&ds, json!({"name": {"regexp": "^[A-D]"}})).await,
         vec![1, 2, 4]
     );
-    assert_eq!(
-        where_json(&ds, json!({"name": {"regexp": "/^c/i"}})).await,
-        vec![3]
-    );
+    assert_eq!(where_json(&ds, json!({"name": {"regexp": "/^c/i"}})).await, vec![3]);
     assert_eq!(
         where_json(&ds, json!({"name": {"regexp": "/^C/"}})).await,
         Vec::<i64>::new()
@@ -266,30 +177,18 @@ async fn order_nulls_last_ascending(ds: DataSource) {
         .await
         .expect("find");
     assert_eq!(ids(&asc), vec![2, 5, 1, 4, 6, 3]);
-    let desc = repo
-        .find(Filter::new().order(Person::AGE.desc()))
-        .await
-        .expect("find");
+    let desc = repo.find(Filter::new().order(Person::AGE.desc())).await.expect("find");
     assert_eq!(ids(&desc), vec![3, 6, 4, 1, 2, 5]);
 }
 
 async fn order_several_keys(ds: DataSource) {
     let repo = ds.repo::<Person>();
     let f = Filter::from_json(r#"{"order": ["active DESC", "age ASC"]}"#).expect("filter");
-    assert_eq!(
-        ids(&repo.find(f).await.expect("find")),
-        vec![5, 1, 3, 2, 4, 6]
-    );
+    assert_eq!(ids(&repo.find(f).await.expect("find")), vec![5, 1, 3, 2, 4, 6]);
     let f = Filter::from_json(r#"{"order": "active DESC, score DESC"}"#).expect("filter");
-    assert_eq!(
-        ids(&repo.find(f).await.expect("find")),
-        vec![1, 3, 5, 4, 2, 6]
-    );
+    assert_eq!(ids(&repo.find(f).await.expect("find")), vec![1, 3, 5, 4, 2, 6]);
     let f = Filter::new().order(Person::SCORE.asc());
-    assert_eq!(
-        ids(&repo.find(f).await.expect("find")),
-        vec![6, 5, 2, 3, 1, 4]
-    );
+    assert_eq!(ids(&repo.find(f).await.expect("find")), vec![6, 5, 2, 3, 1, 4]);
 }
 
 async fn limit_and_skip(ds: DataSource) {
@@ -307,25 +206,17 @@ async fn limit_and_skip(ds: DataSource) {
 async fn fields_include_and_exclude(ds: DataSource) {
     let dynamic = ds.dynamic(Person::definition().clone()).expect("dynamic");
     let rows = dynamic
-        .find(
-            Filter::from_json(r#"{"fields": ["name", "age"], "where": {"id": {"lte": 2}}}"#)
-                .expect("filter"),
-        )
+        .find(Filter::from_json(r#"{"fields": ["name", "age"], "where": {"id": {"lte": 2}}}"#).expect("filter"))
         .await
         .expect("find");
     assert_eq!(
         rows,
-        vec![
-            json!({"name": "Ann", "age": 34}),
-            json!({"name": "Bob", "age": 21})
-        ]
+        vec![json!({"name": "Ann", "age": 34}), json!({"name": "Bob", "age": 21})]
     );
     let rows = dynamic
         .find(
-            Filter::from_json(
-                r#"{"fields": {"loc": false, "score": false, "city": false}, "where": {"id": 3}}"#,
-            )
-            .expect("filter"),
+            Filter::from_json(r#"{"fields": {"loc": false, "score": false, "city": false}, "where": {"id": 3}}"#)
+                .expect("filter"),
         )
         .await
         .expect("find");
@@ -379,21 +270,12 @@ async fn update_all_and_delete_all(ds: DataSource) {
     assert_eq!(typed(&ds, Person::CITY.eq("Nice")).await, vec![2, 5]);
     // Untouched rows keep their values.
     assert_eq!(
-        repo.find_by_id(1i64)
-            .await
-            .expect("find")
-            .and_then(|p| p.city),
+        repo.find_by_id(1i64).await.expect("find").and_then(|p| p.city),
         Some("Paris".into())
     );
-    let gone = repo
-        .delete_all(Person::ACTIVE.eq(false))
-        .await
-        .expect("delete_all");
+    let gone = repo.delete_all(Person::ACTIVE.eq(false)).await.expect("delete_all");
     assert_eq!(gone, 3);
-    assert_eq!(
-        ids(&repo.find(Filter::new()).await.expect("find")),
-        vec![1, 3, 5]
-    );
+    assert_eq!(ids(&repo.find(Filter::new()).await.expect("find")), vec![1, 3, 5]);
     assert_eq!(repo.delete_all(None).await.expect("delete_all"), 3);
     assert_eq!(repo.count(None).await.expect("count"), 0);
 }
@@ -412,25 +294,14 @@ async fn update_replace_delete_by_id(ds: DataSource) {
         .await
         .expect("update_by_id");
     assert_eq!(
-        (
-            updated.id,
-            updated.name.as_str(),
-            updated.age,
-            updated.score
-        ),
+        (updated.id, updated.name.as_str(), updated.age, updated.score),
         (2, "Bob", Some(22), 6.5)
     );
-    let missing = repo
-        .update_by_id(99i64, PersonPatch::default())
-        .await
-        .unwrap_err();
+    let missing = repo.update_by_id(99i64, PersonPatch::default()).await.unwrap_err();
     assert!(matches!(missing, Error::NotFound { .. }), "{missing}");
     let mut replacement = common::people()[0].clone();
     replacement.name = "Anne".into();
-    let replaced = repo
-        .replace_by_id(1i64, replacement)
-        .await
-        .expect("replace");
+    let replaced = repo.replace_by_id(1i64, replacement).await.expect("replace");
     assert_eq!((replaced.id, replaced.name.as_str()), (1, "Anne"));
     assert!(repo.delete_by_id(6i64).await.expect("delete"));
     assert!(!repo.delete_by_id(6i64).await.expect("delete"));
@@ -474,13 +345,7 @@ async fn save_and_reload(ds: DataSource) {
     assert_eq!(p.id, 7);
     p.age = Some(70);
     repo.save(&mut p).await.expect("save existing");
-    assert_eq!(
-        repo.find_by_id(7i64)
-            .await
-            .expect("find")
-            .and_then(|x| x.age),
-        Some(70)
-    );
+    assert_eq!(repo.find_by_id(7i64).await.expect("find").and_then(|x| x.age), Some(70));
     let mut stale = p.clone();
     repo.update_by_id(
         7i64,
@@ -506,26 +371,10 @@ async fn default_order_is_by_id(ds: DataSource) {
         direction: Direction::Asc,
     });
     // ties broken by id
-    assert_eq!(
-        ids(&repo.find(f).await.expect("find")),
-        vec![2, 4, 6, 1, 3, 5]
-    );
+    assert_eq!(ids(&repo.find(f).await.expect("find")), vec![2, 4, 6, 1, 3, 5]);
 }
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod memory {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(super::seeded("memory:").await).await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+per_backend!(crate::common::seeded;
     equality,
     null_equality,
     neq_never_matches_null,

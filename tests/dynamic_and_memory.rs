@@ -40,10 +40,7 @@ async fn dynamic_repository_mirrors_the_typed_one() {
         created[0],
         json!({"id": 1, "name": "pen", "price": 1.5, "tags": ["office"]})
     );
-    assert_eq!(
-        created[2],
-        json!({"id": 3, "name": "pad", "price": null, "tags": null})
-    );
+    assert_eq!(created[2], json!({"id": 3, "name": "pad", "price": null, "tags": null}));
 
     let cheap = products
         .find(Filter::from_json(r#"{"where": {"price": {"lt": 5}}}"#).unwrap())
@@ -57,14 +54,8 @@ async fn dynamic_repository_mirrors_the_typed_one() {
     let w = Where::from_json(&json!({"price": null})).unwrap();
     assert_eq!(products.count(Some(&w)).await.unwrap(), 1);
 
-    let updated = products
-        .update_by_id(&json!(3), json!({"price": 2}))
-        .await
-        .unwrap();
-    assert_eq!(
-        updated,
-        json!({"id": 3, "name": "pad", "price": 2, "tags": null})
-    );
+    let updated = products.update_by_id(&json!(3), json!({"price": 2})).await.unwrap();
+    assert_eq!(updated, json!({"id": 3, "name": "pad", "price": 2, "tags": null}));
     let n = products
         .update_all(
             Some(&Where::from_json(&json!({"price": {"gt": 1}})).unwrap()),
@@ -77,10 +68,7 @@ async fn dynamic_repository_mirrors_the_typed_one() {
         .replace_by_id(&json!(2), json!({"name": "ink2", "price": 8}))
         .await
         .unwrap();
-    assert_eq!(
-        replaced,
-        json!({"id": 2, "name": "ink2", "price": 8, "tags": null})
-    );
+    assert_eq!(replaced, json!({"id": 2, "name": "ink2", "price": 8, "tags": null}));
     let (found, created) = products
         .find_or_create(
             Filter::from_json(r#"{"where": {"name": "pen"}}"#).unwrap(),
@@ -89,10 +77,7 @@ async fn dynamic_repository_mirrors_the_typed_one() {
         .await
         .unwrap();
     assert_eq!((found["id"].clone(), created), (json!(1), false));
-    let up = products
-        .upsert(json!({"id": 10, "name": "cap"}))
-        .await
-        .unwrap();
+    let up = products.upsert(json!({"id": 10, "name": "cap"})).await.unwrap();
     assert_eq!(up["id"], 10);
     let mut pad = products.find_by_id(&json!(3)).await.unwrap().unwrap();
     pad["price"] = json!(3);
@@ -168,8 +153,7 @@ async fn memory_file_survives_a_restart() {
         notes.delete_by_id(1i64).await.unwrap();
     }
     // LoopBack's memory-connector format: rows are JSON strings.
-    let on_disk: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let on_disk: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(
         on_disk,
         json!({"ids": {"Note": 2}, "models": {"Note": {"2": "{\"id\":2,\"text\":\"two\"}"}}})
@@ -213,16 +197,11 @@ async fn a_broken_memory_file_is_an_error_naming_it() {
         .unwrap_err();
     let text = err.to_string();
     assert!(
-        text.starts_with(&format!(
-            "cannot load {}: row `1` of `Note`:",
-            file.display()
-        )),
+        text.starts_with(&format!("cannot load {}: row `1` of `Note`:", file.display())),
         "{text}"
     );
     // the file is left as it was
-    assert!(std::fs::read_to_string(&file)
-        .unwrap()
-        .contains("{not json"));
+    assert!(std::fs::read_to_string(&file).unwrap().contains("{not json"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -234,8 +213,5 @@ async fn unknown_urls_say_what_is_supported() {
         "cannot connect to `redis://x`: unknown scheme `redis`; supported: memory"
     );
     let err = DataSource::connect("nothing").await.unwrap_err();
-    assert!(
-        err.to_string().contains("expected a URL such as `memory:`"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("expected a URL such as `memory:`"), "{err}");
 }

@@ -62,17 +62,14 @@ const CASES: &[(&str, &str)] = &[
 
 #[tokio::test]
 async fn each_malformed_filter_names_the_place() {
-    let ds = seeded("memory:").await;
+    let ds = seeded(common::Backend::Memory, "fe").await.unwrap();
     let repo = ds.repo::<Person>();
     for (text, expected) in CASES {
         let err = match Filter::from_json(text) {
             Err(e) => e,
             Ok(filter) => repo.find(filter).await.expect_err(text),
         };
-        assert!(
-            matches!(err, Error::InvalidFilter { .. }),
-            "{text}: {err:?}"
-        );
+        assert!(matches!(err, Error::InvalidFilter { .. }), "{text}: {err:?}");
         assert_eq!(&err.to_string(), expected, "for {text}");
     }
 }
@@ -84,21 +81,11 @@ async fn deep_nesting_and_huge_lists_are_refused() {
         deep = json!({"and": [deep]});
     }
     let err = Filter::from_value(&json!({"where": deep})).unwrap_err();
-    assert!(
-        err.to_string().contains("nested deeper than 32 levels"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("nested deeper than 32 levels"), "{err}");
 
     // Far deeper than serde_json's own recursion limit: still an error, not a stack overflow.
-    let text = format!(
-        "{{\"where\": {}1{}}}",
-        "{\"and\": [".repeat(5000),
-        "]}".repeat(5000)
-    );
-    assert!(matches!(
-        Filter::from_json(&text),
-        Err(Error::InvalidFilter { .. })
-    ));
+    let text = format!("{{\"where\": {}1{}}}", "{\"and\": [".repeat(5000), "]}".repeat(5000));
+    assert!(matches!(Filter::from_json(&text), Err(Error::InvalidFilter { .. })));
 
     let huge: Vec<i64> = (0..20_000).collect();
     let err = Filter::from_value(&json!({"where": {"age": {"inq": huge}}})).unwrap_err();
@@ -107,8 +94,9 @@ async fn deep_nesting_and_huge_lists_are_refused() {
         "invalid filter at where.age.inq: a list of 20000 values is longer than the limit of 10000"
     );
     let typed = Filter::new().where_(Person::AGE.inq(0..20_000));
-    let err = seeded("memory:")
+    let err = seeded(common::Backend::Memory, "fe")
         .await
+        .unwrap()
         .repo::<Person>()
         .find(typed)
         .await
@@ -179,18 +167,7 @@ impl Gen {
             2 => json!((self.next() % 200) as i64 - 100),
             3 => json!((self.next() % 1000) as f64 / 7.0 - 50.0),
             4 => json!(self.pick(KEYS)),
-            5 => json!(self.pick(&[
-                "%",
-                "_",
-                "\\",
-                "A%",
-                "(",
-                "/a/i",
-                "/x/z",
-                "[",
-                "45.7,4.8",
-                "kilometers"
-            ])),
+            5 => json!(self.pick(&["%", "_", "\\", "A%", "(", "/a/i", "/x/z", "[", "45.7,4.8", "kilometers"])),
             6 | 7 => {
                 let n = self.next() % 4;
                 Json::Object(
@@ -209,7 +186,7 @@ impl Gen {
 
 #[tokio::test]
 async fn random_filters_never_panic() {
-    let ds = seeded("memory:").await;
+    let ds = seeded(common::Backend::Memory, "fe").await.unwrap();
     let repo = ds.repo::<Person>();
     let dynamic = ds.dynamic(Person::definition().clone()).unwrap();
     let mut gen = Gen(0x9E37_79B9_7F4A_7C15);

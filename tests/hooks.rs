@@ -110,10 +110,7 @@ async fn hooks_fire_in_order_with_context() {
         })
         .await
         .unwrap();
-    assert_eq!(
-        item.name, "APPLE",
-        "before_save changed the instance that was stored"
-    );
+    assert_eq!(item.name, "APPLE", "before_save changed the instance that was stored");
     assert_eq!(
         take_log(),
         vec![
@@ -123,9 +120,7 @@ async fn hooks_fire_in_order_with_context() {
         ]
     );
 
-    repo.find(Filter::new().where_(Item::QTY.gt(0)))
-        .await
-        .unwrap();
+    repo.find(Filter::new().where_(Item::QTY.gt(0))).await.unwrap();
     assert_eq!(
         take_log(),
         vec![
@@ -200,10 +195,7 @@ async fn hooks_fire_in_order_with_context() {
         err.to_string(),
         "`before save` hook of `Item` refused the operation: forbidden name"
     );
-    assert_eq!(
-        take_log(),
-        vec!["before save Create instance=0:forbidden new=true"]
-    );
+    assert_eq!(take_log(), vec!["before save Create instance=0:forbidden new=true"]);
     let kept = repo
         .create(Item {
             id: 999,
@@ -223,10 +215,7 @@ async fn hooks_fire_in_order_with_context() {
         ]
     );
     assert!(repo.exists(999i64).await.unwrap());
-    assert_eq!(
-        take_log(),
-        vec![r#"access Find query={"where":{"id":999}}"#]
-    );
+    assert_eq!(take_log(), vec![r#"access Find query={"where":{"id":999}}"#]);
 }
 
 /// An access hook can narrow every query.
@@ -272,13 +261,7 @@ async fn access_hook_rewrites_queries() {
     ])
     .await
     .unwrap();
-    let seen: Vec<i64> = repo
-        .find(Filter::new())
-        .await
-        .unwrap()
-        .iter()
-        .map(|t| t.id)
-        .collect();
+    let seen: Vec<i64> = repo.find(Filter::new()).await.unwrap().iter().map(|t| t.id).collect();
     assert_eq!(seen, vec![1, 3]);
     assert_eq!(repo.count(None).await.unwrap(), 2);
     assert_eq!(repo.find_by_id(2i64).await.unwrap(), None);

@@ -34,10 +34,7 @@ async fn default_scope_applies_to_every_query() {
     }
     let titles = |v: Vec<Post>| v.into_iter().map(|p| p.title).collect::<Vec<_>>();
     // where ANDed, order and limit from the scope
-    assert_eq!(
-        titles(posts.find(Filter::new()).await.unwrap()),
-        vec!["a", "c"]
-    );
+    assert_eq!(titles(posts.find(Filter::new()).await.unwrap()), vec!["a", "c"]);
     // the query's own order and limit win
     let f = Filter::new().order(Post::TITLE.desc()).limit(10);
     assert_eq!(titles(posts.find(f).await.unwrap()), vec!["d", "c", "a"]);
@@ -89,24 +86,15 @@ struct Loose {
 #[tokio::test]
 async fn strict_false_keeps_unknown_properties() {
     let ds = DataSource::connect("memory:").await.unwrap();
-    let loose: Loose =
-        serde_json::from_value(json!({"id": 0, "name": "n", "color": "red", "size": 3})).unwrap();
+    let loose: Loose = serde_json::from_value(json!({"id": 0, "name": "n", "color": "red", "size": 3})).unwrap();
     let saved = ds.repo::<Loose>().create(loose).await.unwrap();
-    let back = ds
-        .repo::<Loose>()
-        .find_by_id(saved.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let back = ds.repo::<Loose>().find_by_id(saved.id).await.unwrap().unwrap();
     assert_eq!(
         serde_json::to_value(&back).unwrap(),
         json!({"id": 1, "name": "n", "color": "red", "size": 3})
     );
     let dynamic = ds.dynamic(Loose::definition().clone()).unwrap();
-    let made = dynamic
-        .create(json!({"name": "m", "shape": "round"}))
-        .await
-        .unwrap();
+    let made = dynamic.create(json!({"name": "m", "shape": "round"})).await.unwrap();
     assert_eq!(made, json!({"id": 2, "name": "m", "shape": "round"}));
 }
 
@@ -172,14 +160,10 @@ async fn hidden_properties_never_leak() {
         r#"{"order": "passwordHash"}"#,
         r#"{"fields": ["apiKey"]}"#,
     ] {
-        let err = users
-            .find(Filter::from_json(json).unwrap())
-            .await
-            .unwrap_err();
+        let err = users.find(Filter::from_json(json).unwrap()).await.unwrap_err();
         assert!(matches!(err, Error::InvalidFilter { .. }), "{json}: {err}");
         assert!(
-            err.to_string()
-                .contains("is hidden and cannot be used in a filter"),
+            err.to_string().contains("is hidden and cannot be used in a filter"),
             "{err}"
         );
     }
@@ -191,10 +175,7 @@ async fn hidden_properties_never_leak() {
         dynamic.find_by_id(&json!(1)).await.unwrap(),
         Some(json!({"id": 1, "displayName": "Ann"}))
     );
-    assert_eq!(
-        User::definition().settings.hidden,
-        vec!["passwordHash", "apiKey"]
-    );
+    assert_eq!(User::definition().settings.hidden, vec!["passwordHash", "apiKey"]);
     assert_eq!(
         User::definition().properties["displayName"].column("displayName", None),
         "display_name"
@@ -228,10 +209,7 @@ async fn composite_ids() {
     })
     .await
     .unwrap();
-    assert_eq!(
-        Membership::definition().id_properties(),
-        vec!["user_id", "group_id"]
-    );
+    assert_eq!(Membership::definition().id_properties(), vec!["user_id", "group_id"]);
     let found = repo.find_by_id((2i64, 10i64)).await.unwrap().unwrap();
     assert_eq!(found.role, "member");
     let dup = repo
@@ -312,9 +290,7 @@ async fn defaults_transforms_and_rich_types() {
     assert_eq!(s.slug, "my-shop");
     assert_eq!(s.token.len(), 36, "a uuid: {}", s.token);
     assert!(
-        s.created
-            .as_deref()
-            .is_some_and(|t| t.ends_with('Z') && t.len() == 24),
+        s.created.as_deref().is_some_and(|t| t.ends_with('Z') && t.len() == 24),
         "{:?}",
         s.created
     );
@@ -420,12 +396,7 @@ async fn views_are_read_only() {
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "`ActiveUser` is a read-only view");
-    assert!(ds
-        .repo::<ActiveUser>()
-        .find(Filter::new())
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(ds.repo::<ActiveUser>().find(Filter::new()).await.unwrap().is_empty());
     assert_eq!(
         ActiveUser::definition().id_properties(),
         vec!["id"],

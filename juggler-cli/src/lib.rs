@@ -10,10 +10,9 @@ pub use juggler_schema::ModelDefinition;
 /// Reads a LoopBack model or discovery JSON file into definitions: one object,
 /// or an array of them. The error names the file, line and column.
 pub fn read_definitions(path: &std::path::Path) -> Result<Vec<ModelDefinition>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))?;
     let items = match value {
         serde_json::Value::Array(items) => items,
         one => vec![one],
@@ -22,8 +21,7 @@ pub fn read_definitions(path: &std::path::Path) -> Result<Vec<ModelDefinition>, 
         .into_iter()
         .enumerate()
         .map(|(i, item)| {
-            ModelDefinition::from_value(item)
-                .map_err(|e| format!("{}: model #{}: {e}", path.display(), i + 1))
+            ModelDefinition::from_value(item).map_err(|e| format!("{}: model #{}: {e}", path.display(), i + 1))
         })
         .collect()
 }

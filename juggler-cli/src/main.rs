@@ -26,9 +26,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Discover { .. } | Command::Generate { .. } => {
-            eprintln!(
-                "error: this command is not in this release yet; see the README's status table"
-            );
+            eprintln!("error: this command is not in this release yet; see the README's status table");
             ExitCode::from(2)
         }
     }

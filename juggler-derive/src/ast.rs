@@ -155,45 +155,31 @@ fn serde_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Option<String>, boo
 /// (visible when that derive comes after `Model` in the list or in a later
 /// attribute).
 fn derives_serialize(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            let mut found = false;
-            let _ = a.parse_nested_meta(|meta| {
-                if meta
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "Serialize")
-                {
-                    found = true;
-                }
-                Ok(())
-            });
-            found
-        })
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|meta| {
+            if meta.path.segments.last().is_some_and(|s| s.ident == "Serialize") {
+                found = true;
+            }
+            Ok(())
+        });
+        found
+    })
 }
 
 /// Parses the struct and its attributes. Every attribute error is pushed to
 /// `errors`; parsing goes on so one build reports them all.
-pub(crate) fn lower<'a>(
-    input: &'a syn::DeriveInput,
-    errors: &mut darling::error::Accumulator,
-) -> Option<ModelIr<'a>> {
+pub(crate) fn lower<'a>(input: &'a syn::DeriveInput, errors: &mut darling::error::Accumulator) -> Option<ModelIr<'a>> {
     let syn::Data::Struct(data) = &input.data else {
         errors.push(
-            darling::Error::custom("`#[derive(Model)]` works on structs with named fields")
-                .with_span(&input.ident),
+            darling::Error::custom("`#[derive(Model)]` works on structs with named fields").with_span(&input.ident),
         );
         return None;
     };
     let syn::Fields::Named(named) = &data.fields else {
         errors.push(
-            darling::Error::custom(
-                "`#[derive(Model)]` needs named fields, as in `struct Customer { id: i64 }`",
-            )
-            .with_span(&data.fields),
+            darling::Error::custom("`#[derive(Model)]` needs named fields, as in `struct Customer { id: i64 }`")
+                .with_span(&data.fields),
         );
         return None;
     };
@@ -219,11 +205,7 @@ pub(crate) fn lower<'a>(
         let (rename, _, serde_skips) = serde_attrs(&field.attrs);
         let rust = ident.to_string().trim_start_matches("r#").to_owned();
         let name = rename
-            .or_else(|| {
-                rename_rule
-                    .as_deref()
-                    .and_then(|rule| rename_all(rule, &rust))
-            })
+            .or_else(|| rename_rule.as_deref().and_then(|rule| rename_all(rule, &rust)))
             .unwrap_or(rust);
 
         let mut property = PropertyAttr::default();
@@ -303,17 +285,12 @@ fn merge_model(into: &mut ModelAttr, from: ModelAttr) {
 impl ModelIr<'_> {
     /// The model name: `#[model(name)]` or the struct name.
     pub(crate) fn model_name(&self) -> String {
-        self.attr
-            .name
-            .clone()
-            .unwrap_or_else(|| self.input.ident.to_string())
+        self.attr.name.clone().unwrap_or_else(|| self.input.ident.to_string())
     }
 
     /// Stored properties, in order.
     pub(crate) fn properties(&self) -> impl Iterator<Item = &FieldIr<'_>> {
-        self.fields
-            .iter()
-            .filter(|f| matches!(f.kind, FieldKind::Property))
+        self.fields.iter().filter(|f| matches!(f.kind, FieldKind::Property))
     }
 
     /// The id fields, by key order.
@@ -332,8 +309,6 @@ impl ModelIr<'_> {
     }
 
     pub(crate) fn extra_field(&self) -> Option<&FieldIr<'_>> {
-        self.fields
-            .iter()
-            .find(|f| matches!(f.kind, FieldKind::Extra))
+        self.fields.iter().find(|f| matches!(f.kind, FieldKind::Extra))
     }
 }

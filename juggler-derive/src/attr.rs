@@ -56,12 +56,7 @@ pub(crate) const VALIDATE_KEYS: &[&str] = &[
     "custom_async",
     "message",
 ];
-pub(crate) const RELATION_KEYS: &[&str] = &[
-    "belongs_to",
-    "has_many",
-    "has_one",
-    "has_and_belongs_to_many",
-];
+pub(crate) const RELATION_KEYS: &[&str] = &["belongs_to", "has_many", "has_one", "has_and_belongs_to_many"];
 
 /// Checks the top-level keys of `#[name(...)]` against `valid`, with a
 /// suggestion and the full list. Returns false when a key is unknown (the
@@ -76,21 +71,13 @@ pub(crate) fn check_keys(
         Meta::List(list) => list,
         Meta::Path(p) => {
             errors.push(
-                Error::custom(format!(
-                    "`#[{name}]` needs arguments, as in `#[{name}({})]`",
-                    valid[0]
-                ))
-                .with_span(p),
+                Error::custom(format!("`#[{name}]` needs arguments, as in `#[{name}({})]`", valid[0])).with_span(p),
             );
             return false;
         }
         Meta::NameValue(nv) => {
-            errors.push(
-                Error::custom(format!(
-                    "`#[{name} = ..]` is not supported; write `#[{name}(..)]`"
-                ))
-                .with_span(nv),
-            );
+            errors
+                .push(Error::custom(format!("`#[{name} = ..]` is not supported; write `#[{name}(..)]`")).with_span(nv));
             return false;
         }
     };
@@ -153,10 +140,7 @@ impl FromMeta for Count {
             Some(Json::Number(n)) if n.as_u64().is_some_and(|v| v <= u64::from(u32::MAX)) => {
                 Ok(Count(n.as_u64().unwrap_or(0) as u32))
             }
-            _ => Err(
-                Error::custom("expected a non-negative integer, as in `length = 64`")
-                    .with_span(expr),
-            ),
+            _ => Err(Error::custom("expected a non-negative integer, as in `length = 64`").with_span(expr)),
         }
     }
 }
@@ -168,8 +152,7 @@ pub(crate) struct Literal(pub(crate) Json);
 impl FromMeta for Literal {
     fn from_expr(expr: &Expr) -> darling::Result<Self> {
         literal_json(expr).map(Literal).ok_or_else(|| {
-            Error::custom("expected a literal: a string, number, boolean or array of them")
-                .with_span(expr)
+            Error::custom("expected a literal: a string, number, boolean or array of them").with_span(expr)
         })
     }
 }
@@ -260,10 +243,9 @@ impl FromMeta for IdAttr {
                 Ok(0) | Err(_) => Err(Error::custom("`id` position starts at 1").with_span(value)),
                 Ok(n) => Ok(IdAttr(Some(n))),
             },
-            _ => Err(Error::custom(
-                "expected `id` or `id = N` with N the position in a composite key",
-            )
-            .with_span(value)),
+            _ => {
+                Err(Error::custom("expected `id` or `id = N` with N the position in a composite key").with_span(value))
+            }
         }
     }
 }

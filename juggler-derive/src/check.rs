@@ -56,15 +56,9 @@ fn is_bool(ty: &syn::Type) -> bool {
 /// Two `id` properties need explicit positions.
 /// Rejected: `#[property(id)] a: i64, #[property(id)] b: i64`.
 fn check_ids_are_ordered(model: &ModelIr<'_>, errors: &mut Accumulator) {
-    let ids: Vec<&FieldIr<'_>> = model
-        .properties()
-        .filter(|f| f.property.id.is_some())
-        .collect();
+    let ids: Vec<&FieldIr<'_>> = model.properties().filter(|f| f.property.id.is_some()).collect();
     if ids.len() > 1 {
-        for f in ids
-            .iter()
-            .filter(|f| f.property.id.is_some_and(|i| i.0.is_none()))
-        {
+        for f in ids.iter().filter(|f| f.property.id.is_some_and(|i| i.0.is_none())) {
             errors.push(
                 Error::custom(format!(
                     "`{}` is one of {} id properties: give each its position in the key, as in `#[property(id = 1)]`",
@@ -79,11 +73,8 @@ fn check_ids_are_ordered(model: &ModelIr<'_>, errors: &mut Accumulator) {
             if let Some(n) = f.property.id.and_then(|i| i.0) {
                 if let Some(other) = seen.insert(n, f.rust_name()) {
                     errors.push(
-                        Error::custom(format!(
-                            "`{}` and `{other}` both have id position {n}",
-                            f.rust_name()
-                        ))
-                        .with_span(&f.ident),
+                        Error::custom(format!("`{}` and `{other}` both have id position {n}", f.rust_name()))
+                            .with_span(&f.ident),
                     );
                 }
             }
@@ -163,10 +154,7 @@ fn check_format_has_one_pattern(model: &ModelIr<'_>, errors: &mut Accumulator) {
                     if let Err(e) = regex_syntax::Parser::new().parse(&re.value()) {
                         let msg = e.to_string();
                         let last = msg.lines().last().unwrap_or("invalid").trim().to_owned();
-                        errors.push(
-                            Error::custom(format!("invalid regular expression: {last}"))
-                                .with_span(re),
-                        );
+                        errors.push(Error::custom(format!("invalid regular expression: {last}")).with_span(re));
                     }
                 }
                 (None, true) => {}
@@ -212,25 +200,16 @@ fn check_relation_type_matches_kind(model: &ModelIr<'_>, errors: &mut Accumulato
                 continue;
             }
             [_, (_, second), ..] => {
-                errors.push(
-                    Error::custom("a field holds one relation; remove the second kind")
-                        .with_span(second),
-                );
+                errors.push(Error::custom("a field holds one relation; remove the second kind").with_span(second));
                 continue;
             }
         };
-        let expected = NAVIGATION
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or("", |(_, t)| t);
+        let expected = NAVIGATION.iter().find(|(k, _)| *k == kind).map_or("", |(_, t)| t);
         let actual = type_name(&f.original.ty).unwrap_or_default();
         if actual != expected || generic_arg(&f.original.ty, expected).is_none() {
             let _ = span;
             let ty = &f.original.ty;
-            let shown = quote::quote!(#ty)
-                .to_string()
-                .replace(' ', "")
-                .replace(',', ", ");
+            let shown = quote::quote!(#ty).to_string().replace(' ', "").replace(',', ", ");
             errors.push(
                 Error::custom(format!(
                     "a `{kind}` relation is held in a `{expected}<T>` field, not `{shown}`"
@@ -351,10 +330,8 @@ fn check_extra_field(model: &ModelIr<'_>, errors: &mut Accumulator) {
         }
         if type_name(&f.original.ty).as_deref() != Some("Map") {
             errors.push(
-                Error::custom(
-                    "an `extra` field must be a `serde_json::Map<String, serde_json::Value>`",
-                )
-                .with_span(&f.original.ty),
+                Error::custom("an `extra` field must be a `serde_json::Map<String, serde_json::Value>`")
+                    .with_span(&f.original.ty),
             );
         }
     }
@@ -396,9 +373,7 @@ fn check_scope_is_json(model: &ModelIr<'_>, errors: &mut Accumulator) {
         match serde_json::from_str::<serde_json::Value>(&w.value()) {
             Ok(serde_json::Value::Object(_)) => {}
             Ok(_) => errors.push(Error::custom("`where` must be a JSON object").with_span(w)),
-            Err(e) => {
-                errors.push(Error::custom(format!("`where` is not valid JSON: {e}")).with_span(w))
-            }
+            Err(e) => errors.push(Error::custom(format!("`where` is not valid JSON: {e}")).with_span(w)),
         }
     }
     if let Some(o) = &scope.order {
@@ -406,9 +381,7 @@ fn check_scope_is_json(model: &ModelIr<'_>, errors: &mut Accumulator) {
             let mut words = part.split_whitespace();
             let prop = words.next().unwrap_or("");
             let dir = words.next().map(str::to_ascii_uppercase);
-            if !model.properties().any(|f| f.name == prop)
-                || !matches!(dir.as_deref(), None | Some("ASC" | "DESC"))
-            {
+            if !model.properties().any(|f| f.name == prop) || !matches!(dir.as_deref(), None | Some("ASC" | "DESC")) {
                 errors.push(
                     Error::custom(format!(
                         "`order` part `{}` should be \"property ASC|DESC\" naming a property",
@@ -427,10 +400,7 @@ fn check_unique_property_names(model: &ModelIr<'_>, errors: &mut Accumulator) {
     let mut seen = std::collections::HashSet::new();
     for f in &model.fields {
         if !seen.insert(f.name.as_str()) {
-            errors.push(
-                Error::custom(format!("two fields are named `{}` as properties", f.name))
-                    .with_span(&f.ident),
-            );
+            errors.push(Error::custom(format!("two fields are named `{}` as properties", f.name)).with_span(&f.ident));
         }
     }
 }

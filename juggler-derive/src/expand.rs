@@ -24,11 +24,8 @@ pub(crate) fn derive_model(input: &syn::DeriveInput) -> TokenStream {
 /// Expands `#[derive(Enum)]`: a unit-only enum stored as its variant name.
 pub(crate) fn derive_enum(input: &syn::DeriveInput) -> TokenStream {
     let syn::Data::Enum(data) = &input.data else {
-        return syn::Error::new_spanned(
-            &input.ident,
-            "`#[derive(Enum)]` works on enums with unit variants",
-        )
-        .to_compile_error();
+        return syn::Error::new_spanned(&input.ident, "`#[derive(Enum)]` works on enums with unit variants")
+            .to_compile_error();
     };
     let mut errors = Vec::new();
     for v in &data.variants {
@@ -75,8 +72,7 @@ mod tests {
     use super::derive_model;
 
     fn pretty(input: syn::DeriveInput) -> String {
-        let file: syn::File =
-            syn::parse2(derive_model(&input)).expect("the expansion parses as items");
+        let file: syn::File = syn::parse2(derive_model(&input)).expect("the expansion parses as items");
         prettyplease::unparse(&file)
     }
 

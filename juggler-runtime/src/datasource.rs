@@ -7,7 +7,16 @@ use crate::model::Model;
 use crate::repository::Repository;
 use crate::schema::ModelDefinition;
 use crate::{Error, Result};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+
+#[cfg(feature = "_sql")]
+pub use crate::connector::sql::PoolSettings;
+
+/// Pool settings (this build has no SQL connector, so they are not used).
+#[cfg(not(feature = "_sql"))]
+#[derive(Debug, Clone, Default)]
+pub struct PoolSettings {}
 
 /// A connected store. Cheap to clone; clones share the connection.
 #[derive(Clone)]
@@ -30,9 +39,18 @@ impl DataSource {
     /// - `memory:path/to/file.json` — a store kept in that file (LoopBack's
     ///   memory-connector format), loaded now and rewritten after each write.
     ///
-    /// The SQL connectors (`sqlite:`, `postgres:`, `mysql:`) are not part of
-    /// this release; their URLs get an [`Error::Connect`] saying so.
+    /// - `sqlite://app.db?mode=rwc`, `sqlite::memory:` (feature `sqlite`, default);
+    /// - `postgres://user@host/db` or `postgresql://..` (feature `postgres`);
+    /// - `mysql://user@host/db` or `mariadb://..` (feature `mysql`).
+    ///
+    /// A scheme whose feature is off gets an [`Error::Connect`] naming the feature.
     pub async fn connect(url: &str) -> Result<DataSource> {
+        DataSource::connect_with(url, PoolSettings::default()).await
+    }
+
+    /// Connects with pool settings (ignored by the memory connector).
+    pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<DataSource> {
+        let _ = &settings;
         let (scheme, rest) = url.split_once(':').ok_or_else(|| Error::Connect {
             url: url.to_owned(),
             message: "expected a URL such as `memory:` or `memory:data.json`".to_owned(),
@@ -46,18 +64,37 @@ impl DataSource {
                     Arc::new(MemoryConnector::with_file(path)?)
                 }
             }
+            #[cfg(feature = "sqlite")]
+            "sqlite" => Arc::new(crate::connector::sql::sqlite::SqliteConnector::connect(url, &settings).await?),
+            #[cfg(feature = "postgres")]
+            "postgres" | "postgresql" => {
+                Arc::new(crate::connector::sql::postgres::PgConnector::connect(url, &settings).await?)
+            }
+            #[cfg(feature = "mysql")]
+            "mysql" | "mariadb" => {
+                Arc::new(crate::connector::sql::mysql::MySqlConnector::connect(url, &settings).await?)
+            }
+            // Reached only for the schemes whose feature is off.
+            #[allow(unreachable_patterns)]
             "sqlite" | "postgres" | "postgresql" | "mysql" | "mariadb" => {
+                let feature = match scheme {
+                    "sqlite" => "sqlite",
+                    "mysql" | "mariadb" => "mysql",
+                    _ => "postgres",
+                };
                 return Err(Error::Connect {
                     url: url.to_owned(),
                     message: format!(
-                        "the `{scheme}` connector is not in this release yet; supported: memory"
+                        "this build has no `{scheme}` connector; enable the `{feature}` feature of juggler"
                     ),
-                })
+                });
             }
             other => {
                 return Err(Error::Connect {
                     url: url.to_owned(),
-                    message: format!("unknown scheme `{other}`; supported: memory"),
+                    message: format!(
+                        "unknown scheme `{other}`; supported: memory, sqlite, postgres, postgresql, mysql, mariadb"
+                    ),
                 })
             }
         };
@@ -85,5 +122,107 @@ impl DataSource {
     /// definition's default scope is not a valid filter.
     pub fn dynamic(&self, definition: ModelDefinition) -> Result<DynamicRepository> {
         DynamicRepository::new(self.connector.clone(), definition)
+    }
+
+    /// Drops and re-creates the tables of these models. **This destroys their
+    /// data**; it is meant for tests and first setup.
+    pub async fn automigrate(&self, definitions: &[&ModelDefinition]) -> Result<()> {
+        self.connector.automigrate(definitions).await
+    }
+
+    /// Starts a transaction; inside one, starts a savepoint. Nothing is
+    /// committed unless [`Transaction::commit`] is called: a transaction
+    /// dropped without it rolls back.
+    pub async fn begin(&self) -> Result<Transaction> {
+        let connector = self.connector.begin().await?;
+        Ok(Transaction {
+            ds: DataSource { connector },
+            done: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// Runs `work` in a transaction: commits when it returns `Ok`, rolls back
+    /// when it returns `Err` (and returns that error).
+    ///
+    /// ```
+    /// # use juggler::prelude::*;
+    /// # #[derive(Model, Debug, Clone)] struct Note { #[property(id, generated)] id: i64, text: String }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> juggler::Result<()> {
+    /// let ds = DataSource::connect("memory:").await?;
+    /// let id = ds
+    ///     .transaction(|tx| async move {
+    ///         let note = tx.repo::<Note>().create(Note { id: 0, text: "kept".into() }).await?;
+    ///         Ok(note.id)
+    ///     })
+    ///     .await?;
+    /// assert!(ds.repo::<Note>().exists(id).await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn transaction<T, F, Fut>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let tx = self.begin().await?;
+        match work(tx.clone()).await {
+            Ok(value) => {
+                tx.commit().await?;
+                Ok(value)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// An open transaction (or savepoint). Clones share it. Repositories taken
+/// from it ([`Transaction::repo`]) run inside it.
+#[derive(Clone, Debug)]
+pub struct Transaction {
+    ds: DataSource,
+    done: Arc<AtomicBool>,
+}
+
+impl Transaction {
+    /// The typed repository of `M`, inside the transaction.
+    pub fn repo<M: Model>(&self) -> Repository<M> {
+        self.ds.repo::<M>()
+    }
+
+    /// A dynamic repository inside the transaction.
+    pub fn dynamic(&self, definition: ModelDefinition) -> Result<DynamicRepository> {
+        self.ds.dynamic(definition)
+    }
+
+    /// The transaction as a data source, for code that takes `&DataSource`.
+    pub fn data_source(&self) -> &DataSource {
+        &self.ds
+    }
+
+    /// A savepoint inside this transaction.
+    pub async fn begin(&self) -> Result<Transaction> {
+        self.ds.begin().await
+    }
+
+    /// Commits (releases a savepoint).
+    pub async fn commit(&self) -> Result<()> {
+        if self.done.swap(true, Ordering::SeqCst) {
+            return Err(Error::Unsupported(
+                "the transaction is already committed or rolled back".into(),
+            ));
+        }
+        self.ds.connector.commit().await
+    }
+
+    /// Rolls back (to the savepoint).
+    pub async fn rollback(&self) -> Result<()> {
+        if self.done.swap(true, Ordering::SeqCst) {
+            return Err(Error::Unsupported(
+                "the transaction is already committed or rolled back".into(),
+            ));
+        }
+        self.ds.connector.rollback().await
     }
 }

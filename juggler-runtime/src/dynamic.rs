@@ -110,10 +110,7 @@ impl DynamicRepository {
         let Json::Object(object) = data else {
             return Err(Error::invalid_data(
                 &def.name,
-                format!(
-                    "expected a JSON object, got {}",
-                    Value::from_json(data).kind()
-                ),
+                format!("expected a JSON object, got {}", Value::from_json(data).kind()),
             ));
         };
         let row = Row::from_json_object(def, object);
@@ -222,10 +219,7 @@ impl DynamicRepository {
     /// The object with this id.
     pub async fn find_by_id(&self, id: &Json) -> Result<Option<Json>> {
         let values = self.id_values(id);
-        Ok(self
-            .find_row(&values)
-            .await?
-            .map(|r| self.to_json(&r, None)))
+        Ok(self.find_row(&values).await?.map(|r| self.to_json(&r, None)))
     }
 
     async fn find_row(&self, values: &[Value]) -> Result<Option<Row>> {
@@ -252,10 +246,7 @@ impl DynamicRepository {
             )));
         }
         let rows = self.conn.find(&self.def, &query).await?;
-        Ok(rows
-            .iter()
-            .map(|r| self.to_json(r, query.fields.as_deref()))
-            .collect())
+        Ok(rows.iter().map(|r| self.to_json(r, query.fields.as_deref())).collect())
     }
 
     /// The first object matching `filter`.
@@ -273,10 +264,7 @@ impl DynamicRepository {
     fn patch_set(&self, patch: Json) -> Result<Vec<(usize, Value)>> {
         let def = &self.def;
         let Json::Object(object) = patch else {
-            return Err(Error::invalid_data(
-                &def.name,
-                "a patch must be a JSON object",
-            ));
+            return Err(Error::invalid_data(&def.name, "a patch must be a JSON object"));
         };
         let mut set = Vec::with_capacity(object.len());
         for (name, value) in object {
@@ -320,13 +308,10 @@ impl DynamicRepository {
     pub async fn update_by_id(&self, id: &Json, patch: Json) -> Result<Json> {
         ops::writable(&self.def)?;
         let values = self.id_values(id);
-        let mut merged = self
-            .find_row(&values)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                model: self.def.name.clone(),
-                id: id_text(&values),
-            })?;
+        let mut merged = self.find_row(&values).await?.ok_or_else(|| Error::NotFound {
+            model: self.def.name.clone(),
+            id: id_text(&values),
+        })?;
         let mut set = self.patch_set(patch)?;
         for (pos, value) in &set {
             merged.values[*pos] = value.clone();
@@ -425,10 +410,7 @@ fn check_type(model: &str, name: &str, ty: &PropertyType, value: &Value) -> Resu
                 PropertyType::Object | PropertyType::GeoPoint | PropertyType::Model(_),
                 Value::Json(Json::Object(_)),
             )
-            | (
-                PropertyType::Buffer,
-                Value::Text(_) | Value::Json(Json::Array(_))
-            )
+            | (PropertyType::Buffer, Value::Text(_) | Value::Json(Json::Array(_)))
             | (PropertyType::Any, _)
     );
     if ok {

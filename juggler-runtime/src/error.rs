@@ -67,6 +67,14 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// The database refused a statement.
+    #[error("database error: {message}")]
+    Database {
+        /// The database's message.
+        message: String,
+        /// The SQLSTATE or vendor code, when there is one.
+        code: Option<String>,
+    },
     /// A stored file could not be read as JSON.
     #[error("{context}: {message}")]
     Storage {

@@ -30,9 +30,7 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
         let mut schema = match field.nested {
             Some((name, mut nested)) => {
                 // Hoist the nested model's own $defs.
-                if let Some(Json::Object(inner)) =
-                    nested.as_object_mut().and_then(|o| o.remove("$defs"))
-                {
+                if let Some(Json::Object(inner)) = nested.as_object_mut().and_then(|o| o.remove("$defs")) {
                     defs.extend(inner);
                 }
                 nested.as_object_mut().map(|o| o.remove("$schema"));
@@ -69,10 +67,7 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
                         object.insert("minLength".into(), json!(m));
                     }
                     if let Some(m) = max {
-                        let tighter = object
-                            .get("maxLength")
-                            .and_then(Json::as_u64)
-                            .map_or(m, |l| l.min(m));
+                        let tighter = object.get("maxLength").and_then(Json::as_u64).map_or(m, |l| l.min(m));
                         object.insert("maxLength".into(), json!(tighter));
                     }
                 }
@@ -100,8 +95,7 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
                     object.insert("not".into(), json!({"enum": values}));
                 }
                 ValidationKind::Presence
-                    if object.get("type") == Some(&json!("string"))
-                        && !object.contains_key("minLength") =>
+                    if object.get("type") == Some(&json!("string")) && !object.contains_key("minLength") =>
                 {
                     object.insert("minLength".into(), json!(1));
                 }
@@ -123,10 +117,7 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
         properties.insert(field.name.to_owned(), schema);
     }
     let mut out = Map::new();
-    out.insert(
-        "$schema".into(),
-        json!("https://json-schema.org/draft/2020-12/schema"),
-    );
+    out.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
     out.insert("title".into(), json!(def.name));
     if let Some(Json::String(d)) = &def.settings.description {
         out.insert("description".into(), json!(d));

@@ -19,7 +19,7 @@ mod value;
 /// The definitions shared with the derive and the CLI.
 pub use juggler_schema as schema;
 
-pub use datasource::DataSource;
+pub use datasource::{DataSource, PoolSettings, Transaction};
 pub use dynamic::DynamicRepository;
 pub use error::{Error, Result};
 pub use filter::{Direction, Field, Fields, Filter, Include, Op, Order, Where};
@@ -59,15 +59,12 @@ pub mod __private {
                 return T::placeholder().ok_or_else(|| {
                     Error::invalid_data(
                         model,
-                        format!(
-                            "`{property}` was left out by `fields` and its type has no empty value"
-                        ),
+                        format!("`{property}` was left out by `fields` and its type has no empty value"),
                     )
                 });
             }
         }
-        T::from_value(value)
-            .map_err(|message| Error::invalid_data(model, format!("`{property}`: {message}")))
+        T::from_value(value).map_err(|message| Error::invalid_data(model, format!("`{property}`: {message}")))
     }
 
     /// Parses a default scope once, reporting a bad one on first use.

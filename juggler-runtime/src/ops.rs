@@ -12,10 +12,7 @@ use crate::{Error, Result};
 /// Refuses writes on a view.
 pub(crate) fn writable(def: &ModelDefinition) -> Result<()> {
     if def.settings.view {
-        Err(Error::Unsupported(format!(
-            "`{}` is a read-only view",
-            def.name
-        )))
+        Err(Error::Unsupported(format!("`{}` is a read-only view", def.name)))
     } else {
         Ok(())
     }
@@ -24,21 +21,16 @@ pub(crate) fn writable(def: &ModelDefinition) -> Result<()> {
 /// Applies `default`, `default_fn` to NULL values of a new row.
 pub(crate) fn apply_defaults(def: &ModelDefinition, row: &mut Row) {
     for (value, prop) in row.values.iter_mut().zip(def.properties.values()) {
-        let empty = value.is_null()
-            || (prop.default_fn.is_some() && matches!(value, Value::Text(t) if t.is_empty()));
+        let empty = value.is_null() || (prop.default_fn.is_some() && matches!(value, Value::Text(t) if t.is_empty()));
         if !empty {
             continue;
         }
         if let Some(f) = &prop.default_fn {
             match f.as_str() {
                 "now" => {
-                    *value = Value::Text(
-                        humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
-                    )
+                    *value = Value::Text(humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string())
                 }
-                "uuid" | "uuidv4" | "guid" => {
-                    *value = Value::Text(uuid::Uuid::new_v4().to_string())
-                }
+                "uuid" | "uuidv4" | "guid" => *value = Value::Text(uuid::Uuid::new_v4().to_string()),
                 _ => {}
             }
         } else if let Some(d) = &prop.default {
@@ -50,17 +42,8 @@ pub(crate) fn apply_defaults(def: &ModelDefinition, row: &mut Row) {
 }
 
 /// Applies `trim`, `lowercase`, `uppercase` to text values.
-pub(crate) fn apply_transforms(
-    def: &ModelDefinition,
-    row: &mut Row,
-    present: &dyn Fn(usize) -> bool,
-) {
-    for (i, (value, prop)) in row
-        .values
-        .iter_mut()
-        .zip(def.properties.values())
-        .enumerate()
-    {
+pub(crate) fn apply_transforms(def: &ModelDefinition, row: &mut Row, present: &dyn Fn(usize) -> bool) {
+    for (i, (value, prop)) in row.values.iter_mut().zip(def.properties.values()).enumerate() {
         if !present(i) || !(prop.trim || prop.lowercase || prop.uppercase) {
             continue;
         }
@@ -90,19 +73,12 @@ pub(crate) fn id_positions(def: &ModelDefinition) -> Vec<usize> {
 pub(crate) fn id_cond(def: &ModelDefinition, values: &[Value]) -> Result<Cond> {
     let ids = id_positions(def);
     if ids.is_empty() {
-        return Err(Error::Unsupported(format!(
-            "`{}` has no id property",
-            def.name
-        )));
+        return Err(Error::Unsupported(format!("`{}` has no id property", def.name)));
     }
     if ids.len() != values.len() {
         return Err(Error::invalid_data(
             &def.name,
-            format!(
-                "the id has {} parts, {} were given",
-                ids.len(),
-                values.len()
-            ),
+            format!("the id has {} parts, {} were given", ids.len(), values.len()),
         ));
     }
     let conds = ids
@@ -141,10 +117,7 @@ pub(crate) fn id_where(def: &ModelDefinition, values: &[Value]) -> Where {
 
 /// The id values of a row.
 pub(crate) fn row_id(def: &ModelDefinition, row: &Row) -> Vec<Value> {
-    id_positions(def)
-        .into_iter()
-        .map(|i| row.values[i].clone())
-        .collect()
+    id_positions(def).into_iter().map(|i| row.values[i].clone()).collect()
 }
 
 /// Whether the row's id is not set yet.
@@ -243,11 +216,7 @@ pub(crate) async fn check_uniqueness(
 }
 
 /// Resolves a filter with the default scope merged in.
-pub(crate) fn query(
-    def: &ModelDefinition,
-    scope: Option<&Filter>,
-    filter: &Filter,
-) -> Result<Query> {
+pub(crate) fn query(def: &ModelDefinition, scope: Option<&Filter>, filter: &Filter) -> Result<Query> {
     let merged = resolve::apply_scope(scope, filter);
     resolve::resolve(def, &merged)
 }
@@ -259,9 +228,7 @@ pub(crate) fn where_cond(
     w: Option<&Where>,
     origin: Origin,
 ) -> Result<Option<Cond>> {
-    let own = w
-        .map(|w| resolve::resolve_where(def, w, origin))
-        .transpose()?;
+    let own = w.map(|w| resolve::resolve_where(def, w, origin)).transpose()?;
     let scoped = scope
         .and_then(|s| s.where_.as_ref())
         .map(|w| resolve::resolve_where(def, w, Origin::Code))
@@ -284,23 +251,13 @@ pub(crate) fn check_set_types(def: &ModelDefinition, set: &[(usize, Value)]) -> 
             (PropertyType::Number, Value::Int(_) | Value::Float(_)) => true,
             (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
             (PropertyType::Boolean, Value::Bool(_)) => true,
-            (
-                PropertyType::String
-                | PropertyType::Number
-                | PropertyType::Date
-                | PropertyType::Boolean,
-                _,
-            ) => false,
+            (PropertyType::String | PropertyType::Number | PropertyType::Date | PropertyType::Boolean, _) => false,
             _ => true,
         };
         if !ok {
             return Err(Error::invalid_data(
                 &def.name,
-                format!(
-                    "`{name}` expects a {} value, got {}",
-                    prop.property_type,
-                    value.kind()
-                ),
+                format!("`{name}` expects a {} value, got {}", prop.property_type, value.kind()),
             ));
         }
     }

@@ -138,12 +138,7 @@ impl<M: Model> Repository<M> {
         Ok(ctx.query.unwrap_or_default())
     }
 
-    async fn loaded(
-        &self,
-        op: Operation,
-        rows: Vec<Row>,
-        fields: Option<&[usize]>,
-    ) -> Result<Vec<M>> {
+    async fn loaded(&self, op: Operation, rows: Vec<Row>, fields: Option<&[usize]>) -> Result<Vec<M>> {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let instance = M::from_row(row, fields)?;
@@ -176,9 +171,7 @@ impl<M: Model> Repository<M> {
         let mut ready = Vec::with_capacity(instances.len());
         for instance in instances {
             let (instance, _) = self.prepare(instance)?;
-            let instance = self
-                .before_save(Operation::Create, instance, Some(true))
-                .await?;
+            let instance = self.before_save(Operation::Create, instance, Some(true)).await?;
             let row = instance.to_row();
             ops::check_force_id(def, &row)?;
             self.validate_row(&instance, &row).await?;
@@ -188,10 +181,7 @@ impl<M: Model> Repository<M> {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let instance = M::from_row(row, None)?;
-            out.push(
-                self.after_save(Operation::Create, instance, Some(true))
-                    .await?,
-            );
+            out.push(self.after_save(Operation::Create, instance, Some(true)).await?);
         }
         Ok(out)
     }
@@ -207,8 +197,7 @@ impl<M: Model> Repository<M> {
         self.validate_row(&instance, &row).await?;
         let (row, inserted) = self.conn.upsert(def, row).await?;
         let instance = M::from_row(row, None)?;
-        self.after_save(Operation::Upsert, instance, Some(inserted))
-            .await
+        self.after_save(Operation::Upsert, instance, Some(inserted)).await
     }
 
     /// The first instance matching `filter`, or `data` created; the flag says
@@ -225,17 +214,9 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         let values = id.to_id_values();
         let filter = self
-            .access(
-                Operation::Find,
-                Filter::new().where_(ops::id_where(def, &values)),
-            )
+            .access(Operation::Find, Filter::new().where_(ops::id_where(def, &values)))
             .await?;
-        let cond = ops::where_cond(
-            def,
-            M::default_scope(),
-            filter.where_.as_ref(),
-            filter.origin,
-        )?;
+        let cond = ops::where_cond(def, M::default_scope(), filter.where_.as_ref(), filter.origin)?;
         Ok(self.conn.count(def, cond.as_ref()).await? > 0)
     }
 
@@ -244,8 +225,7 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         let values = id.to_id_values();
         ops::id_cond(def, &values)?;
-        self.find_one(Filter::new().where_(ops::id_where(def, &values)))
-            .await
+        self.find_one(Filter::new().where_(ops::id_where(def, &values))).await
     }
 
     /// Every instance matching `filter` (with the default scope applied).
@@ -260,8 +240,7 @@ impl<M: Model> Repository<M> {
             )));
         }
         let rows = self.conn.find(def, &query).await?;
-        self.loaded(Operation::Find, rows, query.fields.as_deref())
-            .await
+        self.loaded(Operation::Find, rows, query.fields.as_deref()).await
     }
 
     /// The first instance matching `filter`.
@@ -279,12 +258,7 @@ impl<M: Model> Repository<M> {
             ..Filter::default()
         };
         let filter = self.access(Operation::Count, filter).await?;
-        let cond = ops::where_cond(
-            def,
-            M::default_scope(),
-            filter.where_.as_ref(),
-            filter.origin,
-        )?;
+        let cond = ops::where_cond(def, M::default_scope(), filter.where_.as_ref(), filter.origin)?;
         self.conn.count(def, cond.as_ref()).await
     }
 
@@ -292,11 +266,7 @@ impl<M: Model> Repository<M> {
     /// returns how many. The set values are checked by the property-level
     /// validators (all but `uniqueness` and custom ones, which need an
     /// instance).
-    pub async fn update_all(
-        &self,
-        where_: impl Into<Option<Where>>,
-        patch: M::Patch,
-    ) -> Result<u64> {
+    pub async fn update_all(&self, where_: impl Into<Option<Where>>, patch: M::Patch) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
         let filter = Filter {
@@ -322,11 +292,7 @@ impl<M: Model> Repository<M> {
             hooks::run(HookKind::Persist, &mut ctx).await?;
             patch = ctx.data.unwrap_or_default();
         }
-        let set = if M::HAS_HOOKS {
-            self.checked_set(&patch)?
-        } else {
-            set
-        };
+        let set = if M::HAS_HOOKS { self.checked_set(&patch)? } else { set };
         let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), filter.origin)?;
         let n = if set.is_empty() {
             self.conn.count(def, cond.as_ref()).await?
@@ -405,8 +371,7 @@ impl<M: Model> Repository<M> {
         }
         let updated = self.find_by_id_raw(&values).await?;
         let instance = M::from_row(updated, None)?;
-        self.after_save(Operation::UpdateById, instance, Some(false))
-            .await
+        self.after_save(Operation::UpdateById, instance, Some(false)).await
     }
 
     async fn find_by_id_raw(&self, values: &[Value]) -> Result<Row> {
@@ -426,14 +391,10 @@ impl<M: Model> Repository<M> {
             fields: None,
             include: Vec::new(),
         };
-        self.conn
-            .find(def, &query)
-            .await?
-            .pop()
-            .ok_or_else(|| Error::NotFound {
-                model: def.name.clone(),
-                id: id_text(values),
-            })
+        self.conn.find(def, &query).await?.pop().ok_or_else(|| Error::NotFound {
+            model: def.name.clone(),
+            id: id_text(values),
+        })
     }
 
     /// Replaces every property of the instance with this id.
@@ -452,9 +413,7 @@ impl<M: Model> Repository<M> {
     async fn replace(&self, instance: M) -> Result<M> {
         let def = Self::def();
         let (instance, _) = self.prepare(instance)?;
-        let instance = self
-            .before_save(Operation::Replace, instance, Some(false))
-            .await?;
+        let instance = self.before_save(Operation::Replace, instance, Some(false)).await?;
         let row = instance.to_row();
         self.validate_row(&instance, &row).await?;
         let id = ops::row_id(def, &row);
@@ -465,8 +424,7 @@ impl<M: Model> Repository<M> {
             });
         }
         let instance = M::from_row(row, None)?;
-        self.after_save(Operation::Replace, instance, Some(false))
-            .await
+        self.after_save(Operation::Replace, instance, Some(false)).await
     }
 
     /// Creates the instance when its id is not set (or not stored yet), else
@@ -551,8 +509,7 @@ impl<M: Model> Repository<M> {
 }
 
 fn take_instance<M: Model>(ctx: Context<M>) -> Result<M> {
-    ctx.instance
-        .ok_or_else(|| Error::hook("a hook removed `ctx.instance`"))
+    ctx.instance.ok_or_else(|| Error::hook("a hook removed `ctx.instance`"))
 }
 
 pub(crate) fn id_text(values: &[Value]) -> String {

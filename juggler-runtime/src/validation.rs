@@ -69,11 +69,7 @@ impl ValidationError {
             property: property.to_owned(),
             code: code.to_owned(),
             message: message.to_owned(),
-            shown_value: if hidden {
-                "<hidden>".to_owned()
-            } else {
-                show(value)
-            },
+            shown_value: if hidden { "<hidden>".to_owned() } else { show(value) },
         });
     }
 
@@ -140,11 +136,7 @@ impl fmt::Display for ValidationError {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            write!(
-                f,
-                "`{}` {} (value: {})",
-                e.property, e.message, e.shown_value
-            )?;
+            write!(f, "`{}` {} (value: {})", e.property, e.message, e.shown_value)?;
         }
         f.write_str(".")
     }
@@ -183,9 +175,7 @@ pub fn default_message(code: &str) -> &'static str {
 pub(crate) fn cached_regex(pattern: &str) -> Option<Arc<Regex>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut map = cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut map = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(re) = map.get(pattern) {
         return Some(re.clone());
     }
@@ -202,12 +192,7 @@ pub fn email_regex() -> &'static str {
 /// Runs every rule of `def` that needs only the row (all but `uniqueness` and
 /// `custom`), adding failures to `errors`. `present` says which properties
 /// are being written (all, for a full save).
-pub fn check_rules(
-    def: &ModelDefinition,
-    row: &Row,
-    present: &dyn Fn(usize) -> bool,
-    errors: &mut ValidationError,
-) {
+pub fn check_rules(def: &ModelDefinition, row: &Row, present: &dyn Fn(usize) -> bool, errors: &mut ValidationError) {
     for rule in &def.validations {
         let Some((index, _, prop)) = def.properties.get_full(&rule.property) else {
             continue;
@@ -218,10 +203,7 @@ pub fn check_rules(
         let value = row.values.get(index).unwrap_or(&Value::Null);
         let hidden = def.is_hidden(&rule.property);
         let mut fail = |code: &str| {
-            let message = rule
-                .message
-                .as_deref()
-                .unwrap_or_else(|| default_message(code));
+            let message = rule.message.as_deref().unwrap_or_else(|| default_message(code));
             errors.add(&rule.property, code, message, value, hidden);
         };
         if matches!(rule.kind, ValidationKind::Presence) {
@@ -230,10 +212,7 @@ pub fn check_rules(
             }
             continue;
         }
-        if matches!(
-            rule.kind,
-            ValidationKind::Uniqueness | ValidationKind::Custom { .. }
-        ) {
+        if matches!(rule.kind, ValidationKind::Uniqueness | ValidationKind::Custom { .. }) {
             continue;
         }
         // A nullable property may be absent; anything else blank is `<code>.blank`.
@@ -294,18 +273,12 @@ fn check_one(rule: &ValidationRule, value: &Value, fail: &mut dyn FnMut(&str)) {
             }
         }
         ValidationKind::Inclusion { values } => {
-            if !values
-                .iter()
-                .any(|v| value.same_as(&Value::from_json(v.clone())))
-            {
+            if !values.iter().any(|v| value.same_as(&Value::from_json(v.clone()))) {
                 fail("inclusion");
             }
         }
         ValidationKind::Exclusion { values } => {
-            if values
-                .iter()
-                .any(|v| value.same_as(&Value::from_json(v.clone())))
-            {
+            if values.iter().any(|v| value.same_as(&Value::from_json(v.clone()))) {
                 fail("exclusion");
             }
         }
@@ -320,20 +293,8 @@ mod tests {
     #[test]
     fn several_failures_in_one_message() {
         let mut e = ValidationError::new("Customer");
-        e.add(
-            "name",
-            "presence",
-            "can't be blank",
-            &Value::Text(String::new()),
-            false,
-        );
-        e.add(
-            "password",
-            "length.min",
-            "too short",
-            &Value::Text("x".into()),
-            true,
-        );
+        e.add("name", "presence", "can't be blank", &Value::Text(String::new()), false);
+        e.add("password", "length.min", "too short", &Value::Text("x".into()), true);
         assert_eq!(
             e.to_string(),
             "The `Customer` instance is not valid. Details: `name` can't be blank (value: \"\"); \
@@ -348,9 +309,6 @@ mod tests {
 
     #[test]
     fn long_values_are_shortened() {
-        assert_eq!(
-            show(&Value::Text("x".repeat(50))),
-            format!("\"{}...", "x".repeat(28))
-        );
+        assert_eq!(show(&Value::Text("x".repeat(50))), format!("\"{}...", "x".repeat(28)));
     }
 }

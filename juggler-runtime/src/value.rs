@@ -171,10 +171,7 @@ impl Row {
             .keys()
             .map(|name| object.remove(name).map_or(Value::Null, Value::from_json))
             .collect();
-        Row {
-            values,
-            extra: object,
-        }
+        Row { values, extra: object }
     }
 }
 
@@ -210,6 +207,13 @@ pub trait FieldValue: Sized {
     /// The JSON Schema of the type (without nullability).
     fn json_schema() -> Json;
 
+    /// The generic column type juggler's DDL uses when none is given
+    /// (`"smallint"`, `"integer"`, `"bigint"`); `None` picks one from the
+    /// property type.
+    fn data_type() -> Option<&'static str> {
+        None
+    }
+
     /// For an embedded model, its definition (used for JSON Schema `$defs`).
     fn nested_definition() -> Option<&'static ModelDefinition> {
         None
@@ -226,9 +230,10 @@ fn expected(what: &str, got: &Value) -> String {
 }
 
 macro_rules! int_field {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $dt:literal),*) => {$(
         impl FieldValue for $t {
             fn property_type() -> PropertyType { PropertyType::Number }
+            fn data_type() -> Option<&'static str> { Some($dt) }
             fn to_value(&self) -> Value { Value::Int(i64::from(*self)) }
             fn from_value(value: Value) -> Result<Self, String> {
                 match value {
@@ -245,11 +250,14 @@ macro_rules! int_field {
         }
     )*};
 }
-int_field!(i8, i16, i32, i64, u8, u16, u32);
+int_field!(i8 => "smallint", i16 => "smallint", i32 => "integer", i64 => "bigint", u8 => "smallint", u16 => "integer", u32 => "bigint");
 
 impl FieldValue for u64 {
     fn property_type() -> PropertyType {
         PropertyType::Number
+    }
+    fn data_type() -> Option<&'static str> {
+        Some("bigint")
     }
     fn to_value(&self) -> Value {
         match i64::try_from(*self) {
@@ -340,6 +348,9 @@ impl<T: FieldValue> FieldValue for Option<T> {
     }
     fn nullable() -> bool {
         true
+    }
+    fn data_type() -> Option<&'static str> {
+        T::data_type()
     }
     fn to_value(&self) -> Value {
         match self {
@@ -447,8 +458,7 @@ pub struct GeoPoint {
 impl GeoPoint {
     /// A point; `None` when a coordinate is out of range.
     pub fn new(lat: f64, lng: f64) -> Option<Self> {
-        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng))
-            .then_some(GeoPoint { lat, lng })
+        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)).then_some(GeoPoint { lat, lng })
     }
 
     /// Reads `{"lat": .., "lng": ..}`, `[lat, lng]` or `"lat,lng"`.
@@ -485,8 +495,7 @@ impl FieldValue for GeoPoint {
     }
     fn from_value(value: Value) -> Result<Self, String> {
         let json = value.to_json();
-        GeoPoint::from_json(&json)
-            .ok_or_else(|| format!("expected a GeoPoint {{lat, lng}}, got {json}"))
+        GeoPoint::from_json(&json).ok_or_else(|| format!("expected a GeoPoint {{lat, lng}}, got {json}"))
     }
     fn json_schema() -> Json {
         json!({"type": "object", "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}},
@@ -501,10 +510,7 @@ mod tests {
     #[test]
     fn integers_check_their_range() {
         assert_eq!(i8::from_value(Value::Int(5)), Ok(5));
-        assert_eq!(
-            i8::from_value(Value::Int(300)),
-            Err("300 does not fit in i8".into())
-        );
+        assert_eq!(i8::from_value(Value::Int(300)), Err("300 does not fit in i8".into()));
         assert_eq!(
             i32::from_value(Value::Text("x".into())),
             Err("expected an integer, got a string".into())

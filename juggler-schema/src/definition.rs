@@ -110,8 +110,7 @@ impl ModelDefinition {
     /// Whether `property` is hidden (listed in the model's `hidden` setting or
     /// marked `hidden` itself).
     pub fn is_hidden(&self, property: &str) -> bool {
-        self.settings.hidden.iter().any(|h| h == property)
-            || self.properties.get(property).is_some_and(|p| p.hidden)
+        self.settings.hidden.iter().any(|h| h == property) || self.properties.get(property).is_some_and(|p| p.hidden)
     }
 
     /// Whether unknown properties are rejected (LoopBack's `strict`, true unless
@@ -146,8 +145,7 @@ impl<'de> Deserialize<'de> for ModelDefinition {
         for extra in [raw.settings, raw.options].into_iter().flatten() {
             merged.extend(extra);
         }
-        let settings =
-            ModelSettings::deserialize(Json::Object(merged)).map_err(serde::de::Error::custom)?;
+        let settings = ModelSettings::deserialize(Json::Object(merged)).map_err(serde::de::Error::custom)?;
         Ok(ModelDefinition {
             name: raw.name,
             settings,
@@ -190,11 +188,7 @@ pub struct ModelSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Whether unknown properties are rejected; `false` keeps them.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "strict_flag"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "strict_flag")]
     pub strict: Option<bool>,
     /// Properties never serialised and never usable in a JSON filter.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -282,25 +276,13 @@ pub struct PropertyDefinition {
     #[serde(rename = "type")]
     pub property_type: PropertyType,
     /// LoopBack's `required`: the value may not be blank.
-    #[serde(
-        default,
-        skip_serializing_if = "std::ops::Not::not",
-        deserialize_with = "flag"
-    )]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", deserialize_with = "flag")]
     pub required: bool,
     /// Position in the (possibly composite) id; `true` in JSON reads as 1.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "id_position"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "id_position")]
     pub id: Option<u32>,
     /// The database generates the value.
-    #[serde(
-        default,
-        skip_serializing_if = "std::ops::Not::not",
-        deserialize_with = "flag"
-    )]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", deserialize_with = "flag")]
     pub generated: bool,
     /// Whether NULL may be stored; `None` means LoopBack's default (nullable
     /// unless required or an id).
@@ -325,11 +307,7 @@ pub struct PropertyDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<IndexSpec>,
     /// Never serialised, never usable in a JSON filter.
-    #[serde(
-        default,
-        skip_serializing_if = "std::ops::Not::not",
-        deserialize_with = "flag"
-    )]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", deserialize_with = "flag")]
     pub hidden: bool,
     /// Column name for every connector (juggler's `column`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -341,25 +319,13 @@ pub struct PropertyDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Json>,
     /// Trim text before saving.
-    #[serde(
-        default,
-        skip_serializing_if = "std::ops::Not::not",
-        deserialize_with = "flag"
-    )]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", deserialize_with = "flag")]
     pub trim: bool,
     /// Lower-case text before saving.
-    #[serde(
-        default,
-        skip_serializing_if = "std::ops::Not::not",
-        deserialize_with = "flag"
-    )]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", deserialize_with = "flag")]
     pub lowercase: bool,
     /// Upper-case text before saving.
-    #[serde(
-        default,
-        skip_serializing_if = "std::ops::Not::not",
-        deserialize_with = "flag"
-    )]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", deserialize_with = "flag")]
     pub uppercase: bool,
     /// PostgreSQL column mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,10 +345,7 @@ pub struct PropertyDefinition {
 }
 
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(matches!(
-        Option::<Json>::deserialize(d)?,
-        Some(Json::Bool(true))
-    ))
+    Ok(matches!(Option::<Json>::deserialize(d)?, Some(Json::Bool(true))))
 }
 
 fn id_position<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
@@ -394,9 +357,7 @@ fn id_position<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error>
             Some(n) => u32::try_from(n)
                 .map(Some)
                 .map_err(|_| serde::de::Error::custom("`id` position is too large")),
-            None => Err(serde::de::Error::custom(
-                "`id` must be true or a positive integer",
-            )),
+            None => Err(serde::de::Error::custom("`id` must be true or a positive integer")),
         },
         Some(Json::String(s)) => match s.as_str() {
             "true" => Ok(Some(1)),
@@ -501,25 +462,13 @@ pub struct ColumnMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<String>,
     /// Maximum length; `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "explicit_null"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "explicit_null")]
     pub data_length: Option<Option<u64>>,
     /// Numeric precision; `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "explicit_null"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "explicit_null")]
     pub data_precision: Option<Option<u64>>,
     /// Numeric scale; `Some(None)` is an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "explicit_null"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "explicit_null")]
     pub data_scale: Option<Option<i64>>,
     /// `"YES"`/`"NO"` (PostgreSQL, MySQL), `"Y"`/`"N"` (Oracle) or a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -732,10 +681,7 @@ mod tests {
         assert_eq!(pg.nullable.as_ref().map(Nullable::is_nullable), Some(false));
         let name = &def.properties["name"];
         assert_eq!(name.length, Some(64));
-        assert_eq!(
-            name.postgresql.as_ref().and_then(|m| m.data_precision),
-            None
-        );
+        assert_eq!(name.postgresql.as_ref().and_then(|m| m.data_precision), None);
         assert_eq!(name.column("name", Some("postgresql")), "name");
     }
 
@@ -765,31 +711,20 @@ mod tests {
         .expect("loads");
         assert!(!def.is_strict());
         assert!(def.is_hidden("password"));
-        assert!(def.properties["email"]
-            .index
-            .as_ref()
-            .is_some_and(IndexSpec::is_unique));
+        assert!(def.properties["email"].index.as_ref().is_some_and(IndexSpec::is_unique));
         assert_eq!(def.settings.extra["base"], "PersistedModel");
         assert_eq!(def.relations["orders"].kind, RelationKind::HasMany);
-        assert_eq!(
-            def.relations["orders"].foreign_key.as_deref(),
-            Some("customerId")
-        );
+        assert_eq!(def.relations["orders"].foreign_key.as_deref(), Some("customerId"));
         let again = ModelDefinition::from_value(def.to_json()).expect("reloads");
         assert_eq!(again, def);
     }
 
     #[test]
     fn errors_name_line_and_column() {
-        let err = ModelDefinition::from_json(
-            "{\"name\": \"X\",\n \"properties\": {\"a\": {\"type\": 5}}}",
-        )
-        .unwrap_err();
+        let err =
+            ModelDefinition::from_json("{\"name\": \"X\",\n \"properties\": {\"a\": {\"type\": 5}}}").unwrap_err();
         let text = err.to_string();
-        assert!(
-            text.starts_with("invalid model definition at line 2"),
-            "{text}"
-        );
+        assert!(text.starts_with("invalid model definition at line 2"), "{text}");
         assert!(text.contains("type name"), "{text}");
     }
 

@@ -21,12 +21,13 @@
 
 mod definition;
 mod naming;
+pub mod sql;
 mod types;
 
 pub use definition::{
-    ColumnMapping, ConnectorModelSettings, IndexSpec, ModelDefinition, ModelSettings, Nullable,
-    PropertyDefinition, RelationDefinition, RelationKind, SchemaError, ValidationKind,
-    ValidationRule, EMAIL_REGEX,
+    ColumnMapping, ConnectorModelSettings, IndexSpec, ModelDefinition, ModelSettings, Nullable, PropertyDefinition,
+    RelationDefinition, RelationKind, SchemaError, ValidationKind, ValidationRule, EMAIL_REGEX,
 };
 pub use naming::{is_rust_keyword, to_snake_case};
+pub use sql::{ColumnKind, Dialect};
 pub use types::PropertyType;

@@ -97,9 +97,7 @@ impl<'de> Deserialize<'de> for PropertyType {
         impl<'de> de::Visitor<'de> for TypeVisitor {
             type Value = PropertyType;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(
-                    "a type name such as \"String\" or a one-element array such as [\"String\"]",
-                )
+                f.write_str("a type name such as \"String\" or a one-element array such as [\"String\"]")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<PropertyType, E> {
                 if v.is_empty() {
@@ -107,19 +105,14 @@ impl<'de> Deserialize<'de> for PropertyType {
                 }
                 Ok(PropertyType::from_name(v))
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<PropertyType, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<PropertyType, A::Error> {
                 let item: Option<PropertyType> = seq.next_element()?;
                 if seq.next_element::<de::IgnoredAny>()?.is_some() {
                     return Err(de::Error::custom(
                         "an array type names exactly one item type, as in [\"String\"]",
                     ));
                 }
-                Ok(PropertyType::Array(Box::new(
-                    item.unwrap_or(PropertyType::Any),
-                )))
+                Ok(PropertyType::Array(Box::new(item.unwrap_or(PropertyType::Any))))
             }
         }
         deserializer.deserialize_any(TypeVisitor)
@@ -135,18 +128,14 @@ mod tests {
         for (json, ty) in [
             ("\"String\"", PropertyType::String),
             ("\"number\"", PropertyType::Number),
-            (
-                "[\"String\"]",
-                PropertyType::Array(Box::new(PropertyType::String)),
-            ),
+            ("[\"String\"]", PropertyType::Array(Box::new(PropertyType::String))),
             ("\"Address\"", PropertyType::Model("Address".into())),
         ] {
             let parsed: PropertyType = serde_json::from_str(json).expect(json);
             assert_eq!(parsed, ty);
         }
         assert_eq!(
-            serde_json::to_string(&PropertyType::Array(Box::new(PropertyType::Number)))
-                .expect("ser"),
+            serde_json::to_string(&PropertyType::Array(Box::new(PropertyType::Number))).expect("ser"),
             "[\"Number\"]"
         );
     }

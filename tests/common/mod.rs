@@ -1,6 +1,9 @@
-//! Models and data shared by the conformance tests. Every expected result in
-//! the tests is written out by hand from this data, not computed.
-
+//! Models, data and connections shared by the integration tests. Every
+//! expected result in the tests is written out by hand from this data.
+//!
+//! Real databases: each test gets its own PostgreSQL schema or MariaDB
+//! database, named after it, so tests running in parallel never collide.
+//! Without a server a test prints that it skipped; with `CI` set it fails.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // shared by several test files; fails loudly
 
 use juggler::prelude::*;
@@ -10,23 +13,17 @@ use juggler::prelude::*;
 pub(crate) struct Person {
     #[property(id, generated)]
     pub(crate) id: i64,
-    #[property(required)]
+    #[property(required, length = 40)]
     pub(crate) name: String,
     pub(crate) age: Option<i32>,
+    #[property(length = 40)]
     pub(crate) city: Option<String>,
     pub(crate) score: f64,
     pub(crate) active: bool,
     pub(crate) loc: Option<GeoPoint>,
 }
 
-fn p(
-    name: &str,
-    age: Option<i32>,
-    city: Option<&str>,
-    score: f64,
-    active: bool,
-    loc: Option<(f64, f64)>,
-) -> Person {
+fn p(name: &str, age: Option<i32>, city: Option<&str>, score: f64, active: bool, loc: Option<(f64, f64)>) -> Person {
     Person {
         id: 0,
         name: name.into(),
@@ -41,59 +38,162 @@ fn p(
 /// id 1..=6, in this order.
 pub(crate) fn people() -> Vec<Person> {
     vec![
-        p(
-            "Ann",
-            Some(34),
-            Some("Paris"),
-            8.5,
-            true,
-            Some((48.8566, 2.3522)),
-        ), // 1, Paris
-        p("Bob", Some(21), None, 6.0, false, None), // 2
-        p(
-            "carl",
-            None,
-            Some("paris"),
-            7.25,
-            true,
-            Some((45.7640, 4.8357)),
-        ), // 3, Lyon
-        p(
-            "Dana",
-            Some(45),
-            Some("Berlin"),
-            9.0,
-            false,
-            Some((52.5200, 13.4050)),
-        ), // 4, Berlin
-        p(
-            "Eve_x",
-            Some(21),
-            Some("Lyon"),
-            5.5,
-            true,
-            Some((45.7578, 4.8320)),
-        ), // 5, Lyon
-        p("100% Bob", Some(60), None, 0.0, false, None), // 6
+        p("Ann", Some(34), Some("Paris"), 8.5, true, Some((48.8566, 2.3522))), // 1, Paris
+        p("Bob", Some(21), None, 6.0, false, None),                            // 2
+        p("carl", None, Some("paris"), 7.25, true, Some((45.7640, 4.8357))),   // 3, Lyon
+        p("Dana", Some(45), Some("Berlin"), 9.0, false, Some((52.5200, 13.4050))), // 4, Berlin
+        p("Eve_x", Some(21), Some("Lyon"), 5.5, true, Some((45.7578, 4.8320))), // 5, Lyon
+        p("100% Bob", Some(60), None, 0.0, false, None),                       // 6
     ]
 }
 
-/// A data source for a connector URL, seeded with [`people`].
-pub(crate) async fn seeded(url: &str) -> DataSource {
-    let ds = DataSource::connect(url).await.expect("connect");
-    let created = ds
-        .repo::<Person>()
-        .create_all(people())
-        .await
-        .expect("seed");
-    assert_eq!(
-        created.iter().map(|p| p.id).collect::<Vec<_>>(),
-        vec![1, 2, 3, 4, 5, 6]
+/// Where a test runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Memory,
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+fn unreachable_server(what: &str, url: &str, err: &dyn std::fmt::Display) -> Option<DataSource> {
+    if in_ci() {
+        panic!("{what} must be reachable in CI at {url}: {err}");
+    }
+    eprintln!("skipped: {what} is not reachable at {url} ({err}); CI=true makes this a failure");
+    None
+}
+
+/// A fresh, empty data source for `test` on `backend`; `None` (after printing
+/// why) when the server is not there outside CI.
+pub(crate) async fn data_source(backend: Backend, test: &str) -> Option<DataSource> {
+    let name = format!(
+        "jt_{}",
+        test.to_ascii_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     );
-    ds
+    match backend {
+        Backend::Memory => Some(DataSource::connect("memory:").await.expect("memory")),
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("juggler-tests-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join(format!("{name}.db"));
+            let _ = std::fs::remove_file(&file);
+            let url = format!("sqlite://{}?mode=rwc", file.display());
+            Some(DataSource::connect(&url).await.expect("sqlite"))
+        }
+        Backend::Postgres => postgres(&name).await,
+        Backend::MySql => mysql(&name).await,
+    }
+}
+
+#[cfg(feature = "postgres")]
+async fn postgres(schema: &str) -> Option<DataSource> {
+    use sqlx::Executor as _;
+    let base =
+        std::env::var("JUGGLER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let admin = match sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&base)
+        .await
+    {
+        Ok(pool) => pool,
+        Err(e) => return unreachable_server("PostgreSQL", &base, &e),
+    };
+    admin
+        .execute(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+        )))
+        .await
+        .expect("create schema");
+    admin.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    Some(DataSource::connect(&url).await.expect("postgres"))
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn postgres(_: &str) -> Option<DataSource> {
+    eprintln!("skipped: built without the `postgres` feature");
+    None
+}
+
+#[cfg(feature = "mysql")]
+async fn mysql(database: &str) -> Option<DataSource> {
+    use sqlx::Executor as _;
+    let base = std::env::var("JUGGLER_TEST_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    let admin = match sqlx::mysql::MySqlPoolOptions::new()
+        .max_connections(1)
+        .connect(&base)
+        .await
+    {
+        Ok(pool) => pool,
+        Err(e) => return unreachable_server("MariaDB/MySQL", &base, &e),
+    };
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database}")))
+        .await
+        .expect("drop database");
+    admin
+        .execute(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {database} CHARACTER SET utf8mb4"
+        )))
+        .await
+        .expect("create database");
+    admin.close().await;
+    let root = base.rsplit_once('/').map_or(base.as_str(), |(r, _)| r);
+    Some(DataSource::connect(&format!("{root}/{database}")).await.expect("mysql"))
+}
+
+#[cfg(not(feature = "mysql"))]
+async fn mysql(_: &str) -> Option<DataSource> {
+    eprintln!("skipped: built without the `mysql` feature");
+    None
+}
+
+/// A data source for `test` on `backend` with [`people`] stored.
+pub(crate) async fn seeded(backend: Backend, test: &str) -> Option<DataSource> {
+    let ds = data_source(backend, test).await?;
+    ds.automigrate(&[Person::definition()]).await.expect("automigrate");
+    let created = ds.repo::<Person>().create_all(people()).await.expect("seed");
+    assert_eq!(created.iter().map(|p| p.id).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5, 6]);
+    Some(ds)
 }
 
 /// Ids of a result, in result order.
 pub(crate) fn ids(people: &[Person]) -> Vec<i64> {
     people.iter().map(|p| p.id).collect()
+}
+
+/// Generates one `#[tokio::test]` per backend for each listed test body
+/// (`async fn name(ds: DataSource)`), seeding the data first.
+#[macro_export]
+macro_rules! per_backend {
+    ($seed:path; $($name:ident),* $(,)?) => {
+        mod memory {
+            $(#[tokio::test] async fn $name() {
+                if let Some(ds) = $seed($crate::common::Backend::Memory, concat!("m_", stringify!($name))).await { super::$name(ds).await }
+            })*
+        }
+        #[cfg(feature = "sqlite")]
+        mod sqlite {
+            $(#[tokio::test] async fn $name() {
+                if let Some(ds) = $seed($crate::common::Backend::Sqlite, concat!("s_", stringify!($name))).await { super::$name(ds).await }
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(ds) = $seed($crate::common::Backend::Postgres, concat!(module_path!(), "_p_", stringify!($name))).await { super::$name(ds).await }
+            })*
+        }
+        mod mysql {
+            $(#[tokio::test] async fn $name() {
+                if let Some(ds) = $seed($crate::common::Backend::MySql, concat!(module_path!(), "_y_", stringify!($name))).await { super::$name(ds).await }
+            })*
+        }
+    };
 }

@@ -4,8 +4,8 @@
 
 use crate::ast::{generic_arg, type_name, FieldIr, FieldKind, ModelIr};
 use juggler_schema::{
-    ColumnMapping, ConnectorModelSettings, IndexSpec, ModelDefinition, PropertyDefinition,
-    PropertyType, RelationDefinition, RelationKind, ValidationKind, ValidationRule, EMAIL_REGEX,
+    ColumnMapping, ConnectorModelSettings, IndexSpec, ModelDefinition, PropertyDefinition, PropertyType,
+    RelationDefinition, RelationKind, ValidationKind, ValidationRule, EMAIL_REGEX,
 };
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -49,10 +49,7 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
     if let Some(scope) = &a.scope {
         let mut m = Map::new();
         if let Some(w) = &scope.where_ {
-            m.insert(
-                "where".into(),
-                serde_json::from_str(&w.value()).unwrap_or(Json::Null),
-            );
+            m.insert("where".into(), serde_json::from_str(&w.value()).unwrap_or(Json::Null));
         }
         if let Some(o) = &scope.order {
             m.insert("order".into(), json!(o.value()));
@@ -207,11 +204,7 @@ fn push_validations(def: &mut ModelDefinition, f: &FieldIr<'_>) {
     }
 }
 
-fn relation(
-    model: &ModelIr<'_>,
-    f: &FieldIr<'_>,
-    r: &crate::attr::RelationAttr,
-) -> Option<RelationDefinition> {
+fn relation(model: &ModelIr<'_>, f: &FieldIr<'_>, r: &crate::attr::RelationAttr) -> Option<RelationDefinition> {
     let (kind, opts) = if let Some(o) = &r.belongs_to {
         (RelationKind::BelongsTo, o)
     } else if let Some(o) = &r.has_many {
@@ -219,10 +212,7 @@ fn relation(
     } else if let Some(o) = &r.has_one {
         (RelationKind::HasOne, o)
     } else {
-        (
-            RelationKind::HasAndBelongsToMany,
-            r.has_and_belongs_to_many.as_ref()?,
-        )
+        (RelationKind::HasAndBelongsToMany, r.has_and_belongs_to_many.as_ref()?)
     };
     let nav = type_name(&f.original.ty)?;
     let target = generic_arg(&f.original.ty, &nav).and_then(type_name)?;
@@ -242,8 +232,7 @@ fn relation(
     };
     let through = opts.through.as_ref().map(|t| match t {
         syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
+            lit: syn::Lit::Str(s), ..
         }) => s.value(),
         other => quote!(#other).to_string().replace(' ', ""),
     });
@@ -267,6 +256,9 @@ pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
             if let ::core::option::Option::Some((_, p)) = def.properties.get_index_mut(#i) {
                 p.property_type = <#ty as ::juggler::__private::FieldValue>::property_type();
                 p.nullable = ::core::option::Option::Some(<#ty as ::juggler::__private::FieldValue>::nullable());
+                if p.data_type.is_none() {
+                    p.data_type = <#ty as ::juggler::__private::FieldValue>::data_type().map(::std::string::String::from);
+                }
             }
         }
     });

@@ -143,22 +143,25 @@ fn hidden_serialize_guards(model: &ModelIr<'_>, hidden: &[String]) -> TokenStrea
         return TokenStream::new();
     }
     let ident = &model.input.ident;
-    let guards = model.properties().filter(|f| hidden.contains(&f.name) && !f.serde_skips).map(|f| {
-        let trait_name = quote::format_ident!(
-            "HiddenField_{}_WouldBeSerialized_AddSerdeSkipSerializing",
-            f.rust_name(),
-            span = f.ident.span()
-        );
-        quote::quote_spanned! {f.ident.span()=> {
-            #[allow(non_camel_case_types, dead_code)]
-            trait #trait_name<A> { fn check() {} }
-            impl<T: ?Sized> #trait_name<()> for T {}
-            #[allow(dead_code)]
-            struct __JugglerSerializes;
-            impl<T: ?Sized + ::juggler::__private::serde::Serialize> #trait_name<__JugglerSerializes> for T {}
-            let _ = <#ident as #trait_name<_>>::check;
-        }}
-    });
+    let guards = model
+        .properties()
+        .filter(|f| hidden.contains(&f.name) && !f.serde_skips)
+        .map(|f| {
+            let trait_name = quote::format_ident!(
+                "HiddenField_{}_WouldBeSerialized_AddSerdeSkipSerializing",
+                f.rust_name(),
+                span = f.ident.span()
+            );
+            quote::quote_spanned! {f.ident.span()=> {
+                #[allow(non_camel_case_types, dead_code)]
+                trait #trait_name<A> { fn check() {} }
+                impl<T: ?Sized> #trait_name<()> for T {}
+                #[allow(dead_code)]
+                struct __JugglerSerializes;
+                impl<T: ?Sized + ::juggler::__private::serde::Serialize> #trait_name<__JugglerSerializes> for T {}
+                let _ = <#ident as #trait_name<_>>::check;
+            }}
+        });
     quote! {
         #[allow(dead_code)]
         fn __juggler_hidden_guards() {

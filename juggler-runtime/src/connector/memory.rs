@@ -16,26 +16,35 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 type Object = Map<String, Json>;
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Store {
     ids: BTreeMap<String, i64>,
     models: BTreeMap<String, IndexMap<String, Object>>,
 }
 
-/// Rows in memory, optionally persisted to a JSON file after every write.
-pub struct MemoryConnector {
+struct Inner {
     store: Mutex<Store>,
     file: Option<PathBuf>,
+}
+
+/// Rows in memory, optionally persisted to a JSON file after every write.
+///
+/// A transaction works on a copy of the store and writes it back on commit;
+/// writes made meanwhile outside the transaction are overwritten by the
+/// commit (the memory connector is for tests and small tools).
+pub struct MemoryConnector {
+    inner: Arc<Inner>,
+    parent: Option<Arc<Inner>>,
 }
 
 impl std::fmt::Debug for MemoryConnector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MemoryConnector")
-            .field("file", &self.file)
+            .field("file", &self.inner.file)
             .finish_non_exhaustive()
     }
 }
@@ -43,10 +52,7 @@ impl std::fmt::Debug for MemoryConnector {
 impl MemoryConnector {
     /// An empty store that lives as long as the process.
     pub fn new() -> Self {
-        MemoryConnector {
-            store: Mutex::new(Store::default()),
-            file: None,
-        }
+        MemoryConnector::from_store(Store::default(), None)
     }
 
     /// A store kept in `path`: loaded now if the file exists, rewritten after
@@ -65,16 +71,31 @@ impl MemoryConnector {
                 })
             }
         };
-        Ok(MemoryConnector {
-            store: Mutex::new(store),
-            file: Some(path),
-        })
+        Ok(MemoryConnector::from_store(store, Some(path)))
+    }
+
+    fn from_store(store: Store, file: Option<PathBuf>) -> Self {
+        MemoryConnector {
+            inner: Arc::new(Inner {
+                store: Mutex::new(store),
+                file,
+            }),
+            parent: None,
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock()
+    }
+
+    fn persist(&self, store: &Store) -> Result<()> {
+        self.inner.persist(store)
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn persist(&self, store: &Store) -> Result<()> {
@@ -85,10 +106,7 @@ impl MemoryConnector {
         for (name, rows) in &store.models {
             let mut table = Map::new();
             for (key, row) in rows {
-                table.insert(
-                    key.clone(),
-                    Json::String(Json::Object(row.clone()).to_string()),
-                );
+                table.insert(key.clone(), Json::String(Json::Object(row.clone()).to_string()));
             }
             models.insert(name.clone(), Json::Object(table));
         }
@@ -145,11 +163,7 @@ fn parse_file(path: &Path, text: &str) -> Result<Store> {
                     Json::Object(o) => {
                         table.insert(key.clone(), o);
                     }
-                    _ => {
-                        return Err(storage(format!(
-                            "row `{key}` of `{model}` is not an object"
-                        )))
-                    }
+                    _ => return Err(storage(format!("row `{key}` of `{model}` is not an object"))),
                 }
             }
             store.models.insert(model.clone(), table);
@@ -189,12 +203,7 @@ fn unique_positions(def: &ModelDefinition) -> Vec<usize> {
 }
 
 /// Checks unique indexes for `row` (stored under `key`) against `rows`.
-fn check_unique(
-    def: &ModelDefinition,
-    rows: &IndexMap<String, Object>,
-    key: &str,
-    row: &Row,
-) -> Result<()> {
+fn check_unique(def: &ModelDefinition, rows: &IndexMap<String, Object>, key: &str, row: &Row) -> Result<()> {
     for pos in unique_positions(def) {
         let value = &row.values[pos];
         if value.is_null() {
@@ -212,10 +221,7 @@ fn check_unique(
             {
                 return Err(Error::invalid_data(
                     &def.name,
-                    format!(
-                        "duplicate value {} for unique property `{name}`",
-                        value.to_json()
-                    ),
+                    format!("duplicate value {} for unique property `{name}`", value.to_json()),
                 ));
             }
         }
@@ -248,10 +254,7 @@ impl Store {
             let prop = &def.properties[pos];
             if is_unset_id(&row.values[pos]) {
                 if ids.len() > 1 || !(prop.generated || prop.id.is_some()) {
-                    let name = def
-                        .properties
-                        .get_index(pos)
-                        .map_or("", |(n, _)| n.as_str());
+                    let name = def.properties.get_index(pos).map_or("", |(n, _)| n.as_str());
                     return Err(Error::invalid_data(
                         &def.name,
                         format!("id property `{name}` is not set"),
@@ -355,12 +358,7 @@ impl Connector for MemoryConnector {
             .count() as u64)
     }
 
-    async fn update(
-        &self,
-        def: &ModelDefinition,
-        cond: Option<&Cond>,
-        set: &[(usize, Value)],
-    ) -> Result<u64> {
+    async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64> {
         let mut store = self.lock();
         let Some(table) = store.models.get(&def.name) else {
             return Ok(0);
@@ -438,5 +436,43 @@ impl Connector for MemoryConnector {
             self.persist(&store)?;
         }
         Ok(n)
+    }
+
+    async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {
+        let mut store = self.lock();
+        for def in defs {
+            store.models.remove(&def.name);
+            store.ids.remove(&def.name);
+        }
+        self.persist(&store)
+    }
+
+    async fn begin(&self) -> Result<Arc<dyn Connector>> {
+        let copy = self.lock().clone();
+        Ok(Arc::new(MemoryConnector {
+            inner: Arc::new(Inner {
+                store: Mutex::new(copy),
+                file: None,
+            }),
+            parent: Some(self.inner.clone()),
+        }))
+    }
+
+    async fn commit(&self) -> Result<()> {
+        let parent = self
+            .parent
+            .as_ref()
+            .ok_or_else(|| Error::Unsupported("commit outside a transaction".into()))?;
+        let committed = self.lock().clone();
+        let mut target = parent.lock();
+        *target = committed;
+        parent.persist(&target)
+    }
+
+    async fn rollback(&self) -> Result<()> {
+        if self.parent.is_none() {
+            return Err(Error::Unsupported("rollback outside a transaction".into()));
+        }
+        Ok(())
     }
 }

@@ -6,16 +6,19 @@
 //! | connector | URL                         | status                                   |
 //! |-----------|-----------------------------|------------------------------------------|
 //! | memory    | `memory:` / `memory:a.json` | always built; the file form persists     |
-//! | SQLite    | `sqlite:`                   | not in this release yet                  |
-//! | PostgreSQL| `postgres:` / `postgresql:` | not in this release yet                  |
-//! | MySQL     | `mysql:` / `mariadb:`       | not in this release yet                  |
+//! | SQLite    | `sqlite:` / `sqlite::memory:` | feature `sqlite` (default)             |
+//! | PostgreSQL| `postgres:` / `postgresql:` | feature `postgres`                       |
+//! | MySQL     | `mysql:` / `mariadb:`       | feature `mysql`                          |
 
 pub mod memory;
+#[cfg(feature = "_sql")]
+pub mod sql;
 
 use crate::filter::resolve::{Cond, Query};
 use crate::schema::ModelDefinition;
 use crate::value::{Row, Value};
 use crate::Result;
+use std::sync::Arc;
 
 /// Storage behind a [`DataSource`](crate::DataSource).
 #[async_trait::async_trait]
@@ -34,12 +37,7 @@ pub trait Connector: Send + Sync + 'static {
     async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64>;
 
     /// Sets properties on every row matching `cond`; returns how many.
-    async fn update(
-        &self,
-        def: &ModelDefinition,
-        cond: Option<&Cond>,
-        set: &[(usize, Value)],
-    ) -> Result<u64>;
+    async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64>;
 
     /// Replaces the row with the same id; `false` when there is none.
     async fn replace(&self, def: &ModelDefinition, row: Row) -> Result<bool>;
@@ -50,4 +48,17 @@ pub trait Connector: Send + Sync + 'static {
 
     /// Deletes every row matching `cond`; returns how many.
     async fn delete(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64>;
+
+    /// Drops and re-creates the storage of each model (destroys its data).
+    async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()>;
+
+    /// Starts a transaction (a savepoint inside one); the returned connector
+    /// runs every operation in it.
+    async fn begin(&self) -> Result<Arc<dyn Connector>>;
+
+    /// Commits a connector returned by [`Connector::begin`].
+    async fn commit(&self) -> Result<()>;
+
+    /// Rolls back a connector returned by [`Connector::begin`].
+    async fn rollback(&self) -> Result<()>;
 }

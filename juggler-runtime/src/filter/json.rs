@@ -1,18 +1,14 @@
 //! Parsing LoopBack's JSON filter into [`Filter`].
 
-use super::{
-    Direction, Fields, Filter, Include, Near, Op, Order, Origin, Where, MAX_DEPTH, MAX_LIST_LEN,
-};
+use super::{Direction, Fields, Filter, Include, Near, Op, Order, Origin, Where, MAX_DEPTH, MAX_LIST_LEN};
 use crate::value::{GeoPoint, Value};
 use crate::{Error, Result};
 use serde_json::Value as Json;
 
-const FILTER_KEYS: &[&str] = &[
-    "where", "order", "limit", "skip", "offset", "fields", "include",
-];
+const FILTER_KEYS: &[&str] = &["where", "order", "limit", "skip", "offset", "fields", "include"];
 const OPERATORS: &[&str] = &[
-    "eq", "neq", "gt", "gte", "lt", "lte", "between", "inq", "nin", "like", "nlike", "ilike",
-    "nilike", "regexp", "near",
+    "eq", "neq", "gt", "gte", "lt", "lte", "between", "inq", "nin", "like", "nlike", "ilike", "nilike", "regexp",
+    "near",
 ];
 
 pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -53,12 +49,7 @@ fn describe(json: &Json) -> String {
     }
 }
 
-pub(super) fn parse_filter(
-    value: &Json,
-    path: &str,
-    depth: usize,
-    origin: Origin,
-) -> Result<Filter> {
+pub(super) fn parse_filter(value: &Json, path: &str, depth: usize, origin: Origin) -> Result<Filter> {
     if depth > MAX_DEPTH {
         return Err(Error::invalid_filter(
             path,
@@ -108,12 +99,7 @@ pub(super) fn parse_filter(
             }
             "fields" => filter.fields = parse_fields(v, &here)?,
             "include" => filter.include = parse_include(v, &here, depth + 1)?,
-            other => {
-                return Err(Error::invalid_filter(
-                    path,
-                    unknown("filter key", other, FILTER_KEYS),
-                ))
-            }
+            other => return Err(Error::invalid_filter(path, unknown("filter key", other, FILTER_KEYS))),
         }
     }
     Ok(filter)
@@ -295,8 +281,7 @@ fn parse_include(value: &Json, path: &str, depth: usize) -> Result<Vec<Include>>
                 match key.as_str() {
                     "relation" => {}
                     "scope" => {
-                        let scope =
-                            parse_filter(v, &format!("{path}.scope"), depth + 1, Origin::Json)?;
+                        let scope = parse_filter(v, &format!("{path}.scope"), depth + 1, Origin::Json)?;
                         include.scope = Some(Box::new(scope));
                     }
                     other => {
@@ -507,10 +492,7 @@ fn parse_condition(property: &str, value: &Json, path: &str) -> Result<Vec<Where
                 let point = GeoPoint::from_json(arg).ok_or_else(|| {
                     Error::invalid_filter(
                         &here,
-                        format!(
-                            "expected a GeoPoint {{\"lat\", \"lng\"}}, got {}",
-                            describe(arg)
-                        ),
+                        format!("expected a GeoPoint {{\"lat\", \"lng\"}}, got {}", describe(arg)),
                     )
                 })?;
                 let max_distance = match ops.get("maxDistance") {
@@ -542,12 +524,7 @@ fn parse_condition(property: &str, value: &Json, path: &str) -> Result<Vec<Where
                     unit,
                 })
             }
-            other => {
-                return Err(Error::invalid_filter(
-                    path,
-                    unknown("operator", other, OPERATORS),
-                ))
-            }
+            other => return Err(Error::invalid_filter(path, unknown("operator", other, OPERATORS))),
         };
         out.push(cond(op));
     }

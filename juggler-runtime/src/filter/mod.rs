@@ -154,10 +154,7 @@ impl Filter {
                 out.insert("fields".into(), json!(names));
             }
             Some(Fields::Exclude(names)) => {
-                let map: Map<String, Json> = names
-                    .iter()
-                    .map(|n| (n.clone(), Json::Bool(false)))
-                    .collect();
+                let map: Map<String, Json> = names.iter().map(|n| (n.clone(), Json::Bool(false))).collect();
                 out.insert("fields".into(), Json::Object(map));
             }
             None => {}
@@ -330,10 +327,7 @@ impl Op {
             }
             Op::Near(n) => {
                 let mut m = Map::new();
-                m.insert(
-                    "near".into(),
-                    json!({"lat": n.point.lat, "lng": n.point.lng}),
-                );
+                m.insert("near".into(), json!({"lat": n.point.lat, "lng": n.point.lng}));
                 if let Some(d) = n.max_distance {
                     m.insert("maxDistance".into(), json!(d));
                 }

@@ -144,10 +144,9 @@ pub fn parse_scope(def: &ModelDefinition) -> Result<Option<Filter>> {
         None => Ok(None),
         Some(json) => {
             let mut f = Filter::from_value(json).map_err(|e| match e {
-                Error::InvalidFilter { path, message } => Error::invalid_filter(
-                    format!("default scope of `{}`: {path}", def.name),
-                    message,
-                ),
+                Error::InvalidFilter { path, message } => {
+                    Error::invalid_filter(format!("default scope of `{}`: {path}", def.name), message)
+                }
                 other => other,
             })?;
             f.origin = Origin::Code;
@@ -191,11 +190,7 @@ impl Resolver<'_> {
     fn resolve_where(&self, w: &Where, path: &str) -> Result<Cond> {
         match w {
             Where::And(items) | Where::Or(items) => {
-                let key = if matches!(w, Where::And(_)) {
-                    "and"
-                } else {
-                    "or"
-                };
+                let key = if matches!(w, Where::And(_)) { "and" } else { "or" };
                 let conds = items
                     .iter()
                     .enumerate()
@@ -233,13 +228,7 @@ fn check_value(ty: &PropertyType, value: &Value, path: &str) -> Result<Value> {
         (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
         (PropertyType::Boolean, Value::Bool(_)) => true,
         (PropertyType::Buffer, Value::Bytes(_) | Value::Text(_)) => true,
-        (
-            PropertyType::Any
-            | PropertyType::Object
-            | PropertyType::Model(_)
-            | PropertyType::GeoPoint,
-            _,
-        ) => true,
+        (PropertyType::Any | PropertyType::Object | PropertyType::Model(_) | PropertyType::GeoPoint, _) => true,
         (PropertyType::Array(_), Value::Json(serde_json::Value::Array(_))) => true,
         _ => false,
     };
@@ -257,19 +246,13 @@ fn check_value(ty: &PropertyType, value: &Value, path: &str) -> Result<Value> {
             PropertyType::Array(_) => "an array",
             other => expected_for(other),
         };
-        Err(Error::invalid_filter(
-            path,
-            format!("expected {want}, got {shown}"),
-        ))
+        Err(Error::invalid_filter(path, format!("expected {want}, got {shown}")))
     }
 }
 
 fn orderable(ty: &PropertyType, path: &str) -> Result<()> {
     match ty {
-        PropertyType::Number
-        | PropertyType::String
-        | PropertyType::Date
-        | PropertyType::Boolean => Ok(()),
+        PropertyType::Number | PropertyType::String | PropertyType::Date | PropertyType::Boolean => Ok(()),
         other => Err(Error::invalid_filter(
             path,
             format!("a `{other}` property cannot be compared by order"),
@@ -280,10 +263,7 @@ fn orderable(ty: &PropertyType, path: &str) -> Result<()> {
 fn text_only(ty: &PropertyType, path: &str) -> Result<()> {
     match ty {
         PropertyType::String => Ok(()),
-        other => Err(Error::invalid_filter(
-            path,
-            format!("a `{other}` property is not text"),
-        )),
+        other => Err(Error::invalid_filter(path, format!("a `{other}` property is not text"))),
     }
 }
 
@@ -318,11 +298,7 @@ pub fn split_regexp(pattern: &str) -> std::result::Result<(String, bool), String
                 match f {
                     'i' => insensitive = true,
                     'g' | 'm' | 's' => {}
-                    other => {
-                        return Err(format!(
-                            "unknown regexp flag `{other}`; valid flags: i, g, m, s"
-                        ))
-                    }
+                    other => return Err(format!("unknown regexp flag `{other}`; valid flags: i, g, m, s")),
                 }
             }
             return Ok((body.to_owned(), insensitive));
@@ -338,12 +314,7 @@ fn compile(source: &str, insensitive: bool, path: &str) -> Result<Regex> {
         .build()
         .map_err(|e| {
             let msg = e.to_string();
-            let first = msg
-                .lines()
-                .last()
-                .unwrap_or("invalid pattern")
-                .trim()
-                .to_owned();
+            let first = msg.lines().last().unwrap_or("invalid pattern").trim().to_owned();
             Error::invalid_filter(path, format!("invalid regular expression: {first}"))
         })
 }
@@ -407,8 +378,7 @@ fn resolve_op(ty: &PropertyType, op: &Op, path: &str) -> Result<CmpOp> {
         }
         Op::Regexp(p) => {
             text_only(ty, path)?;
-            let (source, insensitive) =
-                split_regexp(p).map_err(|m| Error::invalid_filter(path, m))?;
+            let (source, insensitive) = split_regexp(p).map_err(|m| Error::invalid_filter(path, m))?;
             let regex = compile(&source, insensitive, path)?;
             CmpOp::Regexp {
                 source,
@@ -425,8 +395,7 @@ fn resolve_op(ty: &PropertyType, op: &Op, path: &str) -> Result<CmpOp> {
             }
             let factor = match &n.unit {
                 None => 1.0,
-                Some(u) => unit_in_km(u)
-                    .ok_or_else(|| Error::invalid_filter(path, format!("unknown unit `{u}`")))?,
+                Some(u) => unit_in_km(u).ok_or_else(|| Error::invalid_filter(path, format!("unknown unit `{u}`")))?,
             };
             CmpOp::Near {
                 point: n.point,
@@ -498,11 +467,7 @@ pub fn resolve(def: &ModelDefinition, filter: &Filter) -> Result<Query> {
             for name in names {
                 excluded.push(r.property(name, &format!("fields.{name}"))?.0);
             }
-            Some(
-                (0..def.properties.len())
-                    .filter(|i| !excluded.contains(i))
-                    .collect(),
-            )
+            Some((0..def.properties.len()).filter(|i| !excluded.contains(i)).collect())
         }
     };
     for (i, inc) in filter.include.iter().enumerate() {

@@ -62,9 +62,7 @@ impl FilterValue<Option<String>> for &str {
 }
 
 /// Marks the property types that take text operators (`like`, `regexp`).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not text: `like`, `ilike` and `regexp` need a `String` property"
-)]
+#[diagnostic::on_unimplemented(message = "`{Self}` is not text: `like`, `ilike` and `regexp` need a `String` property")]
 pub trait TextField {}
 impl TextField for String {}
 impl TextField for Option<String> {}
@@ -122,29 +120,20 @@ impl<M, T> Field<M, T> {
 
     /// `BETWEEN low AND high`.
     pub fn between(self, low: impl FilterValue<T>, high: impl FilterValue<T>) -> Where {
-        self.cond(Op::Between(
-            low.into_filter_value(),
-            high.into_filter_value(),
-        ))
+        self.cond(Op::Between(low.into_filter_value(), high.into_filter_value()))
     }
 
     /// `IN (values)`.
     pub fn inq<V: FilterValue<T>>(self, values: impl IntoIterator<Item = V>) -> Where {
         self.cond(Op::Inq(
-            values
-                .into_iter()
-                .map(FilterValue::into_filter_value)
-                .collect(),
+            values.into_iter().map(FilterValue::into_filter_value).collect(),
         ))
     }
 
     /// `NOT IN (values)`; never matches NULL.
     pub fn nin<V: FilterValue<T>>(self, values: impl IntoIterator<Item = V>) -> Where {
         self.cond(Op::Nin(
-            values
-                .into_iter()
-                .map(FilterValue::into_filter_value)
-                .collect(),
+            values.into_iter().map(FilterValue::into_filter_value).collect(),
         ))
     }
 

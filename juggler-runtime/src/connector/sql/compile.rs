@@ -1,0 +1,372 @@
+//! Checked queries to parameterised SQL. Names come from the definition and
+//! are quoted; every value is a bind parameter.
+
+use crate::filter::resolve::{CmpOp, Cond, Query};
+use crate::filter::Direction;
+use crate::schema::sql::{column_kind, column_ref, table_ref};
+use crate::schema::{ColumnKind, Dialect, ModelDefinition};
+use crate::value::Value;
+
+/// A statement and its parameters, each with the column kind it binds as.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Statement {
+    pub(crate) sql: String,
+    pub(crate) binds: Vec<(Value, ColumnKind)>,
+}
+
+pub(crate) struct Compiler<'a> {
+    pub(crate) def: &'a ModelDefinition,
+    pub(crate) dialect: Dialect,
+    pub(crate) out: Statement,
+}
+
+impl<'a> Compiler<'a> {
+    pub(crate) fn new(def: &'a ModelDefinition, dialect: Dialect) -> Self {
+        Compiler {
+            def,
+            dialect,
+            out: Statement::default(),
+        }
+    }
+
+    fn push(&mut self, sql: &str) {
+        self.out.sql.push_str(sql);
+    }
+
+    fn bind(&mut self, value: Value, kind: ColumnKind) {
+        self.out.binds.push((value, kind));
+        let p = self.dialect.placeholder(self.out.binds.len());
+        self.out.sql.push_str(&p);
+    }
+
+    pub(crate) fn column(&self, pos: usize) -> (String, ColumnKind) {
+        let (name, prop) = self
+            .def
+            .properties
+            .get_index(pos)
+            .expect("position from the same definition");
+        (column_ref(name, prop, self.dialect), column_kind(prop, self.dialect))
+    }
+
+    pub(crate) fn table(&self) -> String {
+        table_ref(self.def, self.dialect)
+    }
+
+    /// ` WHERE ...` (nothing for no condition).
+    pub(crate) fn where_clause(&mut self, cond: Option<&Cond>) {
+        if let Some(c) = cond {
+            self.push(" WHERE ");
+            self.cond(c);
+        }
+    }
+
+    fn cond(&mut self, cond: &Cond) {
+        match cond {
+            Cond::And(items) | Cond::Or(items) if items.is_empty() => {
+                self.push(if matches!(cond, Cond::And(_)) { "1=1" } else { "1=0" });
+            }
+            Cond::And(items) | Cond::Or(items) => {
+                let joiner = if matches!(cond, Cond::And(_)) { " AND " } else { " OR " };
+                self.push("(");
+                for (i, c) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.push(joiner);
+                    }
+                    self.cond(c);
+                }
+                self.push(")");
+            }
+            Cond::Cmp { prop, op } => self.cmp(*prop, op),
+        }
+    }
+
+    fn cmp(&mut self, prop: usize, op: &CmpOp) {
+        let (col, kind) = self.column(prop);
+        let binary = |c: &mut Self, sym: &str, v: &Value| {
+            c.push(&format!("{col} {sym} "));
+            c.bind(v.clone(), kind);
+        };
+        match op {
+            CmpOp::IsNull => self.push(&format!("{col} IS NULL")),
+            CmpOp::NotNull => self.push(&format!("{col} IS NOT NULL")),
+            CmpOp::Eq(v) => binary(self, "=", v),
+            CmpOp::Neq(v) => binary(self, "<>", v),
+            CmpOp::Gt(v) => binary(self, ">", v),
+            CmpOp::Gte(v) => binary(self, ">=", v),
+            CmpOp::Lt(v) => binary(self, "<", v),
+            CmpOp::Lte(v) => binary(self, "<=", v),
+            CmpOp::Between(a, b) => {
+                self.push(&format!("{col} BETWEEN "));
+                self.bind(a.clone(), kind);
+                self.push(" AND ");
+                self.bind(b.clone(), kind);
+            }
+            CmpOp::In(vs) | CmpOp::NotIn(vs) if vs.is_empty() => {
+                self.push(&if matches!(op, CmpOp::In(_)) {
+                    "1=0".to_owned()
+                } else {
+                    format!("{col} IS NOT NULL")
+                });
+            }
+            CmpOp::In(vs) | CmpOp::NotIn(vs) => {
+                self.push(&format!(
+                    "{col} {}IN (",
+                    if matches!(op, CmpOp::NotIn(_)) { "NOT " } else { "" }
+                ));
+                for (i, v) in vs.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.bind(v.clone(), kind);
+                }
+                self.push(")");
+            }
+            CmpOp::Like {
+                pattern,
+                insensitive,
+                negated,
+                ..
+            } => {
+                let pattern = close_escape(pattern);
+                let not = if *negated { "NOT " } else { "" };
+                let escape = if self.dialect == Dialect::MySql {
+                    ""
+                } else {
+                    " ESCAPE '\\'"
+                };
+                match (self.dialect, insensitive) {
+                    (Dialect::Postgres, true) => self.push(&format!("{col} {not}ILIKE ")),
+                    (_, true) => self.push(&format!("LOWER({col}) {not}LIKE LOWER(")),
+                    (_, false) => self.push(&format!("{col} {not}LIKE ")),
+                }
+                self.bind(Value::Text(pattern), ColumnKind::Text);
+                if *insensitive && self.dialect != Dialect::Postgres {
+                    self.push(")");
+                }
+                self.push(escape);
+            }
+            CmpOp::Regexp {
+                source, insensitive, ..
+            } => match self.dialect {
+                Dialect::Postgres => {
+                    self.push(&format!("{col} {} ", if *insensitive { "~*" } else { "~" }));
+                    self.bind(Value::Text(source.clone()), ColumnKind::Text);
+                }
+                Dialect::MySql | Dialect::Sqlite => {
+                    self.push(&format!("{col} REGEXP "));
+                    let flag = if *insensitive {
+                        "(?i)"
+                    } else if self.dialect == Dialect::MySql {
+                        "(?-i)"
+                    } else {
+                        ""
+                    };
+                    self.bind(Value::Text(format!("{flag}{source}")), ColumnKind::Text);
+                }
+            },
+            // `near` is computed after the rows are read (see `needs_post_filter`).
+            CmpOp::Near { .. } => self.push(&format!("{col} IS NOT NULL")),
+        }
+    }
+
+    /// ` ORDER BY ...` with NULLs last ascending and first descending.
+    pub(crate) fn order_by(&mut self, order: &[(usize, Direction)]) {
+        if order.is_empty() {
+            return;
+        }
+        self.push(" ORDER BY ");
+        for (i, (pos, dir)) in order.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            let (col, _) = self.column(*pos);
+            let part = match (self.dialect, dir) {
+                (Dialect::MySql, Direction::Asc) => format!("{col} IS NULL, {col} ASC"),
+                (Dialect::MySql, Direction::Desc) => format!("{col} IS NULL DESC, {col} DESC"),
+                (_, Direction::Asc) => format!("{col} ASC NULLS LAST"),
+                (_, Direction::Desc) => format!("{col} DESC NULLS FIRST"),
+            };
+            self.push(&part);
+        }
+    }
+
+    /// ` LIMIT n OFFSET m` (numbers, not user text).
+    pub(crate) fn limit(&mut self, limit: Option<u64>, skip: Option<u64>) {
+        match (limit, skip) {
+            (None, None) => {}
+            (Some(l), None) => self.push(&format!(" LIMIT {l}")),
+            (l, Some(s)) => {
+                let l = match (l, self.dialect) {
+                    (Some(l), _) => l.to_string(),
+                    (None, Dialect::Sqlite) => "-1".to_owned(),
+                    (None, Dialect::MySql) => u64::MAX.to_string(),
+                    (None, Dialect::Postgres) => "ALL".to_owned(),
+                };
+                self.push(&format!(" LIMIT {l} OFFSET {s}"));
+            }
+        }
+    }
+}
+
+/// A trailing lone backslash would escape nothing; make it a literal one.
+fn close_escape(pattern: &str) -> String {
+    let trailing = pattern.chars().rev().take_while(|c| *c == '\\').count();
+    if trailing % 2 == 1 {
+        format!("{pattern}\\")
+    } else {
+        pattern.to_owned()
+    }
+}
+
+/// Whether the query has a `near`, which SQL connectors evaluate after reading.
+pub(crate) fn needs_post_filter(query: &Query) -> bool {
+    query.near.is_some()
+}
+
+/// `SELECT cols FROM t WHERE .. ORDER BY .. LIMIT ..`; returns the statement
+/// and the property positions of the selected columns, in order.
+pub(crate) fn select(def: &ModelDefinition, dialect: Dialect, query: &Query) -> (Statement, Vec<usize>) {
+    let mut c = Compiler::new(def, dialect);
+    let positions: Vec<usize> = match (&query.fields, needs_post_filter(query)) {
+        (Some(f), false) => f.clone(),
+        _ => (0..def.properties.len()).collect(),
+    };
+    let cols: Vec<String> = positions.iter().map(|p| c.column(*p).0).collect();
+    let table = c.table();
+    c.push(&format!(
+        "SELECT {} FROM {table}",
+        if cols.is_empty() {
+            "1".to_owned()
+        } else {
+            cols.join(", ")
+        }
+    ));
+    c.where_clause(query.cond.as_ref());
+    if !needs_post_filter(query) {
+        c.order_by(&query.order);
+        c.limit(query.limit, query.skip);
+    }
+    (c.out, positions)
+}
+
+/// `SELECT COUNT(*) FROM t WHERE ..`.
+pub(crate) fn count(def: &ModelDefinition, dialect: Dialect, cond: Option<&Cond>) -> Statement {
+    let mut c = Compiler::new(def, dialect);
+    let table = c.table();
+    c.push(&format!("SELECT COUNT(*) FROM {table}"));
+    c.where_clause(cond);
+    c.out
+}
+
+/// `UPDATE t SET .. WHERE ..`.
+pub(crate) fn update(
+    def: &ModelDefinition,
+    dialect: Dialect,
+    cond: Option<&Cond>,
+    set: &[(usize, Value)],
+) -> Statement {
+    let mut c = Compiler::new(def, dialect);
+    let table = c.table();
+    c.push(&format!("UPDATE {table} SET "));
+    for (i, (pos, value)) in set.iter().enumerate() {
+        if i > 0 {
+            c.push(", ");
+        }
+        let (col, kind) = c.column(*pos);
+        c.push(&format!("{col} = "));
+        c.bind(value.clone(), kind);
+    }
+    c.where_clause(cond);
+    c.out
+}
+
+/// `DELETE FROM t WHERE ..`.
+pub(crate) fn delete(def: &ModelDefinition, dialect: Dialect, cond: Option<&Cond>) -> Statement {
+    let mut c = Compiler::new(def, dialect);
+    let table = c.table();
+    c.push(&format!("DELETE FROM {table}"));
+    c.where_clause(cond);
+    c.out
+}
+
+/// `INSERT INTO t (cols) VALUES (..), (..)` for `rows` (each a full row);
+/// `columns` are the positions written. `returning` adds `RETURNING col`.
+pub(crate) fn insert(
+    def: &ModelDefinition,
+    dialect: Dialect,
+    columns: &[usize],
+    rows: &[&[Value]],
+    returning: Option<usize>,
+) -> Statement {
+    let mut c = Compiler::new(def, dialect);
+    let table = c.table();
+    let cols: Vec<(String, ColumnKind)> = columns.iter().map(|p| c.column(*p)).collect();
+    let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
+    if names.is_empty() {
+        c.push(&match dialect {
+            Dialect::MySql => format!("INSERT INTO {table} () VALUES ()"),
+            _ => format!("INSERT INTO {table} DEFAULT VALUES"),
+        });
+    } else {
+        c.push(&format!("INSERT INTO {table} ({}) VALUES ", names.join(", ")));
+        for (r, row) in rows.iter().enumerate() {
+            if r > 0 {
+                c.push(", ");
+            }
+            c.push("(");
+            for (i, pos) in columns.iter().enumerate() {
+                if i > 0 {
+                    c.push(", ");
+                }
+                c.bind(row[*pos].clone(), cols[i].1);
+            }
+            c.push(")");
+        }
+    }
+    if let Some(pos) = returning {
+        let (col, _) = c.column(pos);
+        c.push(&format!(" RETURNING {col}"));
+    }
+    c.out
+}
+
+/// An atomic insert-or-update of one full row on its id columns.
+pub(crate) fn upsert(def: &ModelDefinition, dialect: Dialect, row: &[Value], ids: &[usize]) -> Statement {
+    let columns: Vec<usize> = (0..def.properties.len()).collect();
+    let mut stmt = insert(def, dialect, &columns, &[row], None);
+    let c = Compiler::new(def, dialect);
+    let id_cols: Vec<String> = ids.iter().map(|p| c.column(*p).0).collect();
+    let others: Vec<String> = columns
+        .iter()
+        .filter(|p| !ids.contains(p))
+        .map(|p| c.column(*p).0)
+        .collect();
+    let sets: Vec<String> = match dialect {
+        Dialect::MySql => others.iter().map(|col| format!("{col} = VALUES({col})")).collect(),
+        _ => others.iter().map(|col| format!("{col} = excluded.{col}")).collect(),
+    };
+    match dialect {
+        Dialect::MySql => {
+            let sets = if sets.is_empty() {
+                vec![format!("{0} = {0}", id_cols[0])]
+            } else {
+                sets
+            };
+            stmt.sql
+                .push_str(&format!(" ON DUPLICATE KEY UPDATE {}", sets.join(", ")));
+        }
+        _ => {
+            if sets.is_empty() {
+                stmt.sql
+                    .push_str(&format!(" ON CONFLICT ({}) DO NOTHING", id_cols.join(", ")));
+            } else {
+                stmt.sql.push_str(&format!(
+                    " ON CONFLICT ({}) DO UPDATE SET {}",
+                    id_cols.join(", "),
+                    sets.join(", ")
+                ));
+            }
+        }
+    }
+    stmt
+}

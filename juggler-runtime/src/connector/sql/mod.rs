@@ -1,0 +1,407 @@
+//! The SQL connectors (SQLite, PostgreSQL, MySQL/MariaDB) over sqlx.
+//!
+//! They share the compiler in `compile.rs` and the body of the connector in
+//! `sql_connector!`; each driver module supplies binding, decoding, insert
+//! ids and the atomic upsert, in the same item order so two can be diffed.
+//!
+//! Behaviour that differs by database, and what juggler does about it:
+//!
+//! | topic | SQLite | PostgreSQL | MySQL / MariaDB |
+//! |-------|--------|------------|-----------------|
+//! | `like` case | `PRAGMA case_sensitive_like = ON` | `LIKE` | text columns are `utf8mb4_bin` |
+//! | `ilike` | `LOWER(col) LIKE LOWER(?)` (ASCII case only) | `ILIKE` | `LOWER(col) LIKE LOWER(?)` |
+//! | `regexp` | Rust `regex` syntax | POSIX (`~`, `~*`) | PCRE / ICU |
+//! | NULLs last ascending | `NULLS LAST` | `NULLS LAST` | `col IS NULL, col` |
+//! | `near` | in Rust after reading | in Rust after reading | in Rust after reading |
+//! | text order | byte order | the database collation | byte order (`utf8mb4_bin`) |
+
+mod compile;
+#[cfg(feature = "mysql")]
+pub mod mysql;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+
+use crate::schema::ModelDefinition;
+use crate::Error;
+
+/// Turns a sqlx error into juggler's: a unique violation on a property with a
+/// `uniqueness` rule or a unique index becomes a `ValidationError`.
+pub(crate) fn map_error(def: &ModelDefinition, err: sqlx::Error) -> Error {
+    if let sqlx::Error::Database(db) = &err {
+        if db.is_unique_violation() {
+            let text = format!("{} {}", db.message(), db.constraint().unwrap_or(""));
+            let found = def.properties.iter().find(|(name, p)| {
+                let col = p.column(name, None);
+                p.index.as_ref().is_some_and(|i| i.is_unique()) && text.contains(col)
+            });
+            if let Some((name, _)) = found {
+                let mut v = crate::ValidationError::new(&def.name);
+                v.add(
+                    name,
+                    "uniqueness",
+                    "is not unique",
+                    &crate::Value::Null,
+                    def.is_hidden(name),
+                );
+                return Error::Validation(v);
+            }
+        }
+        return Error::Database {
+            message: db.message().to_owned(),
+            code: db.code().map(|c| c.into_owned()),
+        };
+    }
+    Error::Database {
+        message: err.to_string(),
+        code: None,
+    }
+}
+
+/// Reads JSON kept as text; text that is not JSON is kept as text.
+pub(crate) fn json_text(text: &str) -> crate::Value {
+    crate::Value::from_json(serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned())))
+}
+
+/// Pool settings for [`DataSource::connect_with`](crate::DataSource::connect_with).
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// Most connections open at once (default 10; 1 for `sqlite::memory:`).
+    pub max_connections: u32,
+    /// Connections kept open when idle (default 0).
+    pub min_connections: u32,
+    /// How long to wait for a free connection (default 30 s).
+    pub acquire_timeout: std::time::Duration,
+    /// Ping each connection before handing it out (default false: it costs a
+    /// round trip on every query).
+    pub test_before_acquire: bool,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 10,
+            min_connections: 0,
+            acquire_timeout: std::time::Duration::from_secs(30),
+            test_before_acquire: false,
+        }
+    }
+}
+
+impl PoolSettings {
+    pub(crate) fn options<DB: sqlx::Database>(&self) -> sqlx::pool::PoolOptions<DB> {
+        sqlx::pool::PoolOptions::<DB>::new()
+            .max_connections(self.max_connections)
+            .min_connections(self.min_connections)
+            .acquire_timeout(self.acquire_timeout)
+            .test_before_acquire(self.test_before_acquire)
+    }
+}
+
+/// Stamps out a connector over one sqlx database. The module that invokes it
+/// provides `bind`, `decode`, `insert_ids` and `upsert_row`.
+macro_rules! sql_connector {
+    ($name:ident, $db:ty, $dialect:expr) => {
+        use $crate::connector::sql::compile;
+        use $crate::connector::sql::map_error;
+        use $crate::connector::Connector;
+        use $crate::filter::resolve::{Cond, Query};
+        use $crate::schema::{Dialect, ModelDefinition};
+        use $crate::value::{Row, Value};
+        use $crate::{Error, Result};
+        use std::sync::Arc;
+
+        type Tx = sqlx::Transaction<'static, $db>;
+
+        struct TxState {
+            tx: tokio::sync::Mutex<Option<Tx>>,
+            savepoints: std::sync::atomic::AtomicUsize,
+        }
+
+        enum Exec {
+            Pool(sqlx::Pool<$db>),
+            Tx(Arc<TxState>),
+            Savepoint(Arc<TxState>, String),
+        }
+
+        /// The connector; see the module docs.
+        pub struct $name {
+            exec: Exec,
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let state = match &self.exec {
+                    Exec::Pool(_) => "pool",
+                    Exec::Tx(_) => "transaction",
+                    Exec::Savepoint(..) => "savepoint",
+                };
+                f.debug_struct(stringify!($name)).field("exec", &state).finish()
+            }
+        }
+
+        const DIALECT: Dialect = $dialect;
+
+        fn closed() -> Error {
+            Error::Unsupported("the transaction is already committed or rolled back".to_owned())
+        }
+
+        fn log(stmt: &compile::Statement, started: std::time::Instant) {
+            tracing::debug!(
+                target: "juggler::sql",
+                sql = %stmt.sql,
+                params = stmt.binds.len(),
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "statement"
+            );
+        }
+
+        fn build(stmt: &compile::Statement) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
+            let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(stmt.sql.clone()));
+            for (value, kind) in &stmt.binds {
+                q = bind(q, value, *kind);
+            }
+            q
+        }
+
+        impl $name {
+            pub(crate) fn from_pool(pool: sqlx::Pool<$db>) -> Self {
+                $name { exec: Exec::Pool(pool) }
+            }
+
+            async fn fetch_all(&self, def: &ModelDefinition, stmt: &compile::Statement) -> Result<Vec<<$db as sqlx::Database>::Row>> {
+                let started = std::time::Instant::now();
+                let q = build(stmt);
+                let rows = match &self.exec {
+                    Exec::Pool(pool) => q.fetch_all(pool).await,
+                    Exec::Tx(state) | Exec::Savepoint(state, _) => {
+                        let mut guard = state.tx.lock().await;
+                        let tx = guard.as_mut().ok_or_else(closed)?;
+                        q.fetch_all(&mut **tx).await
+                    }
+                }
+                .map_err(|e| map_error(def, e))?;
+                log(stmt, started);
+                Ok(rows)
+            }
+
+            async fn execute(&self, def: &ModelDefinition, stmt: &compile::Statement) -> Result<<$db as sqlx::Database>::QueryResult> {
+                let started = std::time::Instant::now();
+                let q = build(stmt);
+                let done = match &self.exec {
+                    Exec::Pool(pool) => q.execute(pool).await,
+                    Exec::Tx(state) | Exec::Savepoint(state, _) => {
+                        let mut guard = state.tx.lock().await;
+                        let tx = guard.as_mut().ok_or_else(closed)?;
+                        q.execute(&mut **tx).await
+                    }
+                }
+                .map_err(|e| map_error(def, e))?;
+                log(stmt, started);
+                Ok(done)
+            }
+
+            async fn raw(&self, sql: String) -> Result<()> {
+                let stmt = compile::Statement { sql, binds: Vec::new() };
+                let empty = ModelDefinition::default();
+                self.execute(&empty, &stmt).await.map(|_| ())
+            }
+
+            fn decode_rows(def: &ModelDefinition, rows: Vec<<$db as sqlx::Database>::Row>, positions: &[usize]) -> Result<Vec<Row>> {
+                let kinds: Vec<_> = positions
+                    .iter()
+                    .map(|p| $crate::schema::sql::column_kind(&def.properties[*p], DIALECT))
+                    .collect();
+                rows.iter()
+                    .map(|r| {
+                        let mut values = vec![Value::Null; def.properties.len()];
+                        for (i, (pos, kind)) in positions.iter().zip(&kinds).enumerate() {
+                            values[*pos] = decode(r, i, *kind).map_err(|e| {
+                                let name = def.properties.get_index(*pos).map_or("", |(n, _)| n.as_str());
+                                Error::invalid_data(&def.name, format!("cannot read `{name}`: {e}"))
+                            })?;
+                        }
+                        Ok(Row::new(values))
+                    })
+                    .collect()
+            }
+
+            /// Runs DDL statements as they are (they come from definitions).
+            pub(crate) async fn run_ddl(&self, statements: &[String]) -> Result<()> {
+                for sql in statements {
+                    self.raw(sql.clone()).await?;
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl Connector for $name {
+            fn name(&self) -> &'static str {
+                match DIALECT {
+                    Dialect::Sqlite => "sqlite",
+                    Dialect::Postgres => "postgres",
+                    Dialect::MySql => "mysql",
+                }
+            }
+
+            async fn insert(&self, def: &ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
+                let generated = $crate::schema::sql::generated_id(def).and_then(|(n, _)| def.properties.get_index_of(n));
+                let mut out = rows;
+                // Rows whose generated id is unset leave the column out and get it back.
+                let (auto, given): (Vec<usize>, Vec<usize>) = (0..out.len())
+                    .partition(|i| generated.is_some_and(|g| $crate::model::is_unset_id(&out[*i].values[g])));
+                let all: Vec<usize> = (0..def.properties.len()).collect();
+                for (group, columns) in [
+                    (given, all.clone()),
+                    (auto, all.iter().copied().filter(|p| Some(*p) != generated).collect::<Vec<_>>()),
+                ] {
+                    if group.is_empty() {
+                        continue;
+                    }
+                    let per_statement = (DIALECT.max_binds() / columns.len().max(1)).max(1);
+                    for chunk in group.chunks(per_statement) {
+                        let values: Vec<&[Value]> = chunk.iter().map(|i| out[*i].values.as_slice()).collect();
+                        let returning = if DIALECT == Dialect::Postgres && columns.len() < all.len() { generated } else { None };
+                        let stmt = compile::insert(def, DIALECT, &columns, &values, returning);
+                        let ids = self.insert_ids(def, &stmt, chunk.len(), returning.is_some()).await?;
+                        if columns.len() < all.len() {
+                            if let Some(g) = generated {
+                                for (i, id) in chunk.iter().zip(ids) {
+                                    out[*i].values[g] = Value::Int(id);
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>> {
+                let (stmt, positions) = compile::select(def, DIALECT, query);
+                let rows = self.fetch_all(def, &stmt).await?;
+                let rows = Self::decode_rows(def, rows, &positions)?;
+                if compile::needs_post_filter(query) {
+                    let mut rows: Vec<Row> =
+                        rows.into_iter().filter(|r| query.cond.as_ref().is_none_or(|c| c.matches(r))).collect();
+                    query.sort(&mut rows);
+                    let mut rows = query.page(rows);
+                    if let Some(fields) = &query.fields {
+                        for row in &mut rows {
+                            for (i, v) in row.values.iter_mut().enumerate() {
+                                if !fields.contains(&i) {
+                                    *v = Value::Null;
+                                }
+                            }
+                        }
+                    }
+                    return Ok(rows);
+                }
+                Ok(rows)
+            }
+
+            async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
+                let stmt = compile::count(def, DIALECT, cond);
+                let rows = self.fetch_all(def, &stmt).await?;
+                let n: i64 = rows
+                    .first()
+                    .map(|r| sqlx::Row::try_get::<i64, _>(r, 0))
+                    .transpose()
+                    .map_err(|e| map_error(def, e))?
+                    .unwrap_or(0);
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+
+            async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64> {
+                let stmt = compile::update(def, DIALECT, cond, set);
+                Ok(self.execute(def, &stmt).await?.rows_affected())
+            }
+
+            async fn replace(&self, def: &ModelDefinition, row: Row) -> Result<bool> {
+                let ids = $crate::ops::id_positions(def);
+                if ids.is_empty() {
+                    return Err(Error::Unsupported(format!("`{}` has no id, so it cannot be replaced by id", def.name)));
+                }
+                let cond = $crate::ops::id_cond(def, &ids.iter().map(|i| row.values[*i].clone()).collect::<Vec<_>>())?;
+                let set: Vec<(usize, Value)> = (0..def.properties.len())
+                    .filter(|p| !ids.contains(p))
+                    .map(|p| (p, row.values[p].clone()))
+                    .collect();
+                if set.is_empty() {
+                    return Ok(self.count(def, Some(&cond)).await? > 0);
+                }
+                Ok(self.update(def, Some(&cond), &set).await? > 0)
+            }
+
+            async fn upsert(&self, def: &ModelDefinition, row: Row) -> Result<(Row, bool)> {
+                let ids = $crate::ops::id_positions(def);
+                if ids.is_empty() || ids.iter().any(|i| $crate::model::is_unset_id(&row.values[*i])) {
+                    let mut rows = self.insert(def, vec![row]).await?;
+                    return rows.pop().map(|r| (r, true)).ok_or_else(|| Error::invalid_data(&def.name, "no row inserted"));
+                }
+                let inserted = self.upsert_row(def, &row, &ids).await?;
+                Ok((row, inserted))
+            }
+
+            async fn delete(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
+                let stmt = compile::delete(def, DIALECT, cond);
+                Ok(self.execute(def, &stmt).await?.rows_affected())
+            }
+
+            async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {
+                for def in defs.iter().rev() {
+                    self.raw($crate::schema::sql::drop_table_sql(def, DIALECT)).await?;
+                }
+                for def in defs {
+                    if def.settings.view {
+                        continue;
+                    }
+                    self.run_ddl(&$crate::schema::sql::create_table_sql(def, DIALECT)).await?;
+                }
+                Ok(())
+            }
+
+            async fn begin(&self) -> Result<Arc<dyn Connector>> {
+                match &self.exec {
+                    Exec::Pool(pool) => {
+                        let tx = pool.begin().await.map_err(|e| map_error(&ModelDefinition::default(), e))?;
+                        let state = TxState { tx: tokio::sync::Mutex::new(Some(tx)), savepoints: Default::default() };
+                        Ok(Arc::new($name { exec: Exec::Tx(Arc::new(state)) }))
+                    }
+                    Exec::Tx(state) | Exec::Savepoint(state, _) => {
+                        let n = state.savepoints.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                        let name = format!("juggler_sp_{n}");
+                        let nested = $name { exec: Exec::Savepoint(state.clone(), name.clone()) };
+                        nested.raw(format!("SAVEPOINT {name}")).await?;
+                        Ok(Arc::new(nested))
+                    }
+                }
+            }
+
+            async fn commit(&self) -> Result<()> {
+                match &self.exec {
+                    Exec::Pool(_) => Err(Error::Unsupported("commit outside a transaction".to_owned())),
+                    Exec::Tx(state) => {
+                        let tx = state.tx.lock().await.take().ok_or_else(closed)?;
+                        tx.commit().await.map_err(|e| map_error(&ModelDefinition::default(), e))
+                    }
+                    Exec::Savepoint(_, name) => self.raw(format!("RELEASE SAVEPOINT {name}")).await,
+                }
+            }
+
+            async fn rollback(&self) -> Result<()> {
+                match &self.exec {
+                    Exec::Pool(_) => Err(Error::Unsupported("rollback outside a transaction".to_owned())),
+                    Exec::Tx(state) => {
+                        let tx = state.tx.lock().await.take().ok_or_else(closed)?;
+                        tx.rollback().await.map_err(|e| map_error(&ModelDefinition::default(), e))
+                    }
+                    Exec::Savepoint(_, name) => self.raw(format!("ROLLBACK TO SAVEPOINT {name}")).await,
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use sql_connector;

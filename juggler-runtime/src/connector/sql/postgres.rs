@@ -1,0 +1,101 @@
+//! PostgreSQL, over sqlx.
+
+use crate::schema::ColumnKind;
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgRow, Postgres};
+use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
+use std::str::FromStr;
+
+super::sql_connector!(PgConnector, Postgres, Dialect::Postgres);
+
+type Q = sqlx::query::Query<'static, Postgres, PgArguments>;
+
+fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
+    match (value, kind) {
+        (Value::Null, ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt) => q.bind(None::<i64>),
+        (Value::Null, ColumnKind::Float) => q.bind(None::<f64>),
+        (Value::Null, ColumnKind::Bool) => q.bind(None::<bool>),
+        (Value::Null, ColumnKind::Bytes) => q.bind(None::<Vec<u8>>),
+        (Value::Null, _) => q.bind(None::<String>),
+        (Value::Bool(b), _) => q.bind(*b),
+        (Value::Int(i), ColumnKind::Float) => q.bind(*i as f64),
+        (Value::Int(i), ColumnKind::SmallInt) => q.bind(i16::try_from(*i).map_or(*i as f64, f64::from)),
+        (Value::Int(i), ColumnKind::Int) => match i32::try_from(*i) {
+            Ok(v) => q.bind(v),
+            Err(_) => q.bind(*i),
+        },
+        (Value::Int(i), _) => q.bind(*i),
+        (Value::Float(f), _) => q.bind(*f),
+        (Value::Text(t), ColumnKind::Json) => q.bind(serde_json::Value::String(t.clone()).to_string()),
+        (Value::Text(t), _) => q.bind(t.clone()),
+        (Value::Bytes(b), _) => q.bind(b.clone()),
+        (Value::Json(j), _) => q.bind(j.to_string()),
+    }
+}
+
+fn decode(row: &PgRow, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
+    let raw = row.try_get_raw(i)?;
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    let type_name = raw.type_info().name().to_owned();
+    Ok(match (kind, type_name.as_str()) {
+        (_, "INT2") => Value::Int(i64::from(row.try_get::<i16, _>(i)?)),
+        (_, "INT4") => Value::Int(i64::from(row.try_get::<i32, _>(i)?)),
+        (_, "INT8") => Value::Int(row.try_get::<i64, _>(i)?),
+        (_, "FLOAT4") => Value::Float(f64::from(row.try_get::<f32, _>(i)?)),
+        (_, "FLOAT8") => Value::Float(row.try_get::<f64, _>(i)?),
+        (_, "BOOL") => Value::Bool(row.try_get::<bool, _>(i)?),
+        (_, "BYTEA") => Value::Bytes(row.try_get::<Vec<u8>, _>(i)?),
+        (ColumnKind::Json, _) => super::json_text(&row.try_get::<String, _>(i)?),
+        _ => Value::Text(row.try_get::<String, _>(i)?),
+    })
+}
+
+impl PgConnector {
+    /// Opens a pool: `postgres://user@host:5432/db` (`options=-c search_path=..` works).
+    pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url).map_err(|e| Error::Connect {
+            url: url.to_owned(),
+            message: e.to_string(),
+        })?;
+        let pool = settings
+            .options::<Postgres>()
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Connect {
+                url: url.to_owned(),
+                message: e.to_string(),
+            })?;
+        Ok(PgConnector::from_pool(pool))
+    }
+
+    /// Runs an insert; generated ids come back through `RETURNING`.
+    async fn insert_ids(
+        &self,
+        def: &ModelDefinition,
+        stmt: &compile::Statement,
+        _rows: usize,
+        returning: bool,
+    ) -> Result<Vec<i64>> {
+        if !returning {
+            self.execute(def, stmt).await?;
+            return Ok(Vec::new());
+        }
+        let rows = self.fetch_all(def, stmt).await?;
+        rows.iter()
+            .map(|r| sqlx::Row::try_get::<i64, _>(r, 0).map_err(|e| map_error(def, e)))
+            .collect()
+    }
+
+    /// `INSERT .. ON CONFLICT .. DO UPDATE .. RETURNING (xmax = 0)`: atomic,
+    /// and says whether the row was inserted.
+    async fn upsert_row(&self, def: &ModelDefinition, row: &Row, ids: &[usize]) -> Result<bool> {
+        let mut stmt = compile::upsert(def, DIALECT, &row.values, ids);
+        stmt.sql.push_str(" RETURNING (xmax = 0)");
+        let rows = self.fetch_all(def, &stmt).await?;
+        match rows.first() {
+            Some(r) => sqlx::Row::try_get::<bool, _>(r, 0).map_err(|e| map_error(def, e)),
+            None => Ok(false),
+        }
+    }
+}

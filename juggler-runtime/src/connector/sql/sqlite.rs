@@ -1,0 +1,90 @@
+//! SQLite (bundled), over sqlx.
+
+use crate::schema::ColumnKind;
+use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnectOptions, SqliteRow};
+use sqlx::{Row as _, ValueRef as _};
+use std::str::FromStr;
+
+super::sql_connector!(SqliteConnector, Sqlite, Dialect::Sqlite);
+
+type Q = sqlx::query::Query<'static, Sqlite, SqliteArguments>;
+
+fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
+    match (value, kind) {
+        (Value::Null, _) => q.bind(None::<String>),
+        (Value::Bool(b), _) => q.bind(*b),
+        (Value::Int(i), _) => q.bind(*i),
+        (Value::Float(f), _) => q.bind(*f),
+        (Value::Text(t), ColumnKind::Json) => q.bind(serde_json::Value::String(t.clone()).to_string()),
+        (Value::Text(t), _) => q.bind(t.clone()),
+        (Value::Bytes(b), _) => q.bind(b.clone()),
+        (Value::Json(j), _) => q.bind(j.to_string()),
+    }
+}
+
+fn decode(row: &SqliteRow, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
+    if row.try_get_raw(i)?.is_null() {
+        return Ok(Value::Null);
+    }
+    Ok(match kind {
+        ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => Value::Int(row.try_get::<i64, _>(i)?),
+        ColumnKind::Float => Value::Float(row.try_get::<f64, _>(i)?),
+        ColumnKind::Bool => Value::Bool(row.try_get::<bool, _>(i)?),
+        ColumnKind::Text => Value::Text(row.try_get::<String, _>(i)?),
+        ColumnKind::Bytes => Value::Bytes(row.try_get::<Vec<u8>, _>(i)?),
+        ColumnKind::Json => super::json_text(&row.try_get::<String, _>(i)?),
+    })
+}
+
+impl SqliteConnector {
+    /// Opens a pool: `sqlite://path.db?mode=rwc`, `sqlite::memory:`.
+    pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| Error::Connect {
+                url: url.to_owned(),
+                message: e.to_string(),
+            })?
+            .pragma("case_sensitive_like", "ON")
+            .foreign_keys(true)
+            .with_regexp();
+        let mut settings = settings.clone();
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            // Each connection to an in-memory database is its own database.
+            settings.max_connections = 1;
+            settings.min_connections = 1;
+        }
+        let pool = settings
+            .options::<Sqlite>()
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Connect {
+                url: url.to_owned(),
+                message: e.to_string(),
+            })?;
+        Ok(SqliteConnector::from_pool(pool))
+    }
+
+    /// Runs an insert; SQLite hands back the last rowid, and one multi-row
+    /// insert takes consecutive ids.
+    async fn insert_ids(
+        &self,
+        def: &ModelDefinition,
+        stmt: &compile::Statement,
+        rows: usize,
+        _returning: bool,
+    ) -> Result<Vec<i64>> {
+        let done = self.execute(def, stmt).await?;
+        let last = done.last_insert_rowid();
+        let first = last - rows as i64 + 1;
+        Ok((first..=last).collect())
+    }
+
+    /// Inserts or updates on the id; returns whether a row was inserted.
+    async fn upsert_row(&self, def: &ModelDefinition, row: &Row, ids: &[usize]) -> Result<bool> {
+        let cond = crate::ops::id_cond(def, &ids.iter().map(|i| row.values[*i].clone()).collect::<Vec<_>>())?;
+        let existed = self.count(def, Some(&cond)).await? > 0;
+        let stmt = compile::upsert(def, DIALECT, &row.values, ids);
+        self.execute(def, &stmt).await?;
+        Ok(!existed)
+    }
+}

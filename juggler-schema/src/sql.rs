@@ -1,0 +1,312 @@
+//! SQL rendering per dialect: identifiers, column types and DDL. No driver:
+//! the runtime binds values, this module only writes text, and every name it
+//! writes comes from a definition, quoted.
+
+use crate::definition::{ModelDefinition, PropertyDefinition};
+use crate::types::PropertyType;
+
+/// A SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// SQLite 3.35+.
+    Sqlite,
+    /// PostgreSQL 12+.
+    Postgres,
+    /// MySQL 8 / MariaDB 10.5+.
+    MySql,
+}
+
+/// How a property's value is held in a column, which decides how it is bound
+/// and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// A 16-bit integer column.
+    SmallInt,
+    /// A 32-bit integer column.
+    Int,
+    /// A 64-bit integer column.
+    BigInt,
+    /// A floating-point column.
+    Float,
+    /// A boolean column.
+    Bool,
+    /// A text column.
+    Text,
+    /// Bytes.
+    Bytes,
+    /// JSON kept as text (objects, arrays, embedded models, GeoPoints).
+    Json,
+}
+
+impl Dialect {
+    /// The connector key of LoopBack's per-connector settings.
+    pub fn connector_key(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgresql",
+            Dialect::MySql => "mysql",
+        }
+    }
+
+    /// Quotes an identifier (`"name"`, or `` `name` `` on MySQL), doubling any
+    /// quote inside it.
+    pub fn quote(self, ident: &str) -> String {
+        match self {
+            Dialect::MySql => format!("`{}`", ident.replace('`', "``")),
+            _ => format!("\"{}\"", ident.replace('"', "\"\"")),
+        }
+    }
+
+    /// The `n`-th (1-based) bind placeholder: `?` or `$n`.
+    pub fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Postgres => format!("${n}"),
+            _ => "?".to_owned(),
+        }
+    }
+
+    /// The most bind parameters one statement may carry.
+    pub fn max_binds(self) -> usize {
+        match self {
+            Dialect::Sqlite => 32_766,
+            Dialect::Postgres | Dialect::MySql => 65_535,
+        }
+    }
+}
+
+/// The quoted, schema-qualified table of `def` on `dialect`.
+pub fn table_ref(def: &ModelDefinition, dialect: Dialect) -> String {
+    let key = dialect.connector_key();
+    let table = def.table_name(Some(key));
+    let schema = def
+        .settings
+        .connector(key)
+        .and_then(|c| c.schema.as_deref())
+        .or(def.settings.schema.as_deref());
+    match (schema, dialect) {
+        (Some(s), Dialect::Postgres | Dialect::MySql) => {
+            format!("{}.{}", dialect.quote(s), dialect.quote(table))
+        }
+        _ => dialect.quote(table),
+    }
+}
+
+/// The quoted column of property `name`.
+pub fn column_ref(name: &str, prop: &PropertyDefinition, dialect: Dialect) -> String {
+    dialect.quote(prop.column(name, Some(dialect.connector_key())))
+}
+
+fn int_kind(data_type: &str) -> Option<ColumnKind> {
+    let t = data_type.to_ascii_lowercase();
+    let t = t.split('(').next().unwrap_or("").trim();
+    Some(match t {
+        "smallint" | "int2" | "tinyint" | "smallserial" => ColumnKind::SmallInt,
+        "integer" | "int" | "int4" | "mediumint" | "serial" => ColumnKind::Int,
+        "bigint" | "int8" | "bigserial" => ColumnKind::BigInt,
+        _ => return None,
+    })
+}
+
+/// The column kind of a property.
+pub fn column_kind(prop: &PropertyDefinition, dialect: Dialect) -> ColumnKind {
+    let data_type = prop
+        .connector(dialect.connector_key())
+        .and_then(|m| m.data_type.as_deref())
+        .or(prop.data_type.as_deref());
+    match &prop.property_type {
+        PropertyType::Number => match data_type.and_then(int_kind) {
+            Some(ColumnKind::SmallInt) if dialect == Dialect::Sqlite => ColumnKind::BigInt,
+            Some(ColumnKind::Int) if dialect == Dialect::Sqlite => ColumnKind::BigInt,
+            Some(k) => k,
+            None => ColumnKind::Float,
+        },
+        PropertyType::Boolean => ColumnKind::Bool,
+        PropertyType::String | PropertyType::Date => ColumnKind::Text,
+        PropertyType::Buffer => ColumnKind::Bytes,
+        _ => ColumnKind::Json,
+    }
+}
+
+/// The column type in DDL: the per-connector or generic `dataType` when
+/// given, else a type for the kind.
+pub fn column_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
+    let kind = column_kind(prop, dialect);
+    let given = prop
+        .connector(dialect.connector_key())
+        .and_then(|m| m.data_type.as_deref())
+        .or(prop.data_type.as_deref());
+    if let Some(t) = given {
+        if kind != ColumnKind::SmallInt && kind != ColumnKind::Int && kind != ColumnKind::BigInt {
+            return t.to_owned();
+        }
+    }
+    let indexed = prop.id.is_some() || prop.index.is_some();
+    match (kind, dialect) {
+        (ColumnKind::SmallInt, Dialect::Sqlite)
+        | (ColumnKind::Int, Dialect::Sqlite)
+        | (ColumnKind::BigInt, Dialect::Sqlite) => "INTEGER".into(),
+        (ColumnKind::SmallInt, _) => "SMALLINT".into(),
+        (ColumnKind::Int, Dialect::MySql) => "INT".into(),
+        (ColumnKind::Int, _) => "INTEGER".into(),
+        (ColumnKind::BigInt, _) => "BIGINT".into(),
+        (ColumnKind::Float, Dialect::Postgres) => "DOUBLE PRECISION".into(),
+        (ColumnKind::Float, Dialect::MySql) => "DOUBLE".into(),
+        (ColumnKind::Float, Dialect::Sqlite) => "REAL".into(),
+        (ColumnKind::Bool, Dialect::Sqlite) => "BOOLEAN".into(),
+        (ColumnKind::Bool, _) => "BOOLEAN".into(),
+        (ColumnKind::Text, Dialect::MySql) => match prop.length {
+            Some(n) if n <= 16_383 => format!("VARCHAR({n}) COLLATE utf8mb4_bin"),
+            _ if indexed => "VARCHAR(255) COLLATE utf8mb4_bin".into(),
+            _ => "LONGTEXT COLLATE utf8mb4_bin".into(),
+        },
+        (ColumnKind::Text, Dialect::Postgres) => match prop.length {
+            Some(n) => format!("VARCHAR({n})"),
+            None => "TEXT".into(),
+        },
+        (ColumnKind::Text, Dialect::Sqlite) => "TEXT".into(),
+        (ColumnKind::Bytes, Dialect::Postgres) => "BYTEA".into(),
+        (ColumnKind::Bytes, Dialect::MySql) => "LONGBLOB".into(),
+        (ColumnKind::Bytes, Dialect::Sqlite) => "BLOB".into(),
+        (ColumnKind::Json, Dialect::MySql) => "LONGTEXT".into(),
+        (ColumnKind::Json, _) => "TEXT".into(),
+    }
+}
+
+/// Whether the model's single id is generated by the database.
+pub fn generated_id(def: &ModelDefinition) -> Option<(&str, &PropertyDefinition)> {
+    let ids = def.id_properties();
+    match ids.as_slice() {
+        [one] => def
+            .properties
+            .get_key_value(*one)
+            .filter(|(_, p)| p.generated && p.property_type == PropertyType::Number)
+            .map(|(n, p)| (n.as_str(), p)),
+        _ => None,
+    }
+}
+
+/// `CREATE TABLE` and its indexes.
+pub fn create_table_sql(def: &ModelDefinition, dialect: Dialect) -> Vec<String> {
+    let table = table_ref(def, dialect);
+    let generated = generated_id(def).map(|(n, _)| n);
+    let ids = def.id_properties();
+    let mut columns = Vec::with_capacity(def.properties.len() + 1);
+    for (name, prop) in &def.properties {
+        let col = column_ref(name, prop, dialect);
+        if generated == Some(name.as_str()) {
+            columns.push(match dialect {
+                Dialect::Sqlite => format!("{col} INTEGER PRIMARY KEY AUTOINCREMENT"),
+                Dialect::Postgres => {
+                    format!("{col} BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+                }
+                Dialect::MySql => format!("{col} BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"),
+            });
+            continue;
+        }
+        let mut line = format!("{col} {}", column_type(prop, dialect));
+        if !prop.is_nullable() || prop.id.is_some() {
+            line.push_str(" NOT NULL");
+        }
+        columns.push(line);
+    }
+    if generated.is_none() && !ids.is_empty() {
+        let cols: Vec<String> = ids
+            .iter()
+            .filter_map(|n| def.properties.get(*n).map(|p| column_ref(n, p, dialect)))
+            .collect();
+        columns.push(format!("PRIMARY KEY ({})", cols.join(", ")));
+    }
+    let mut out = vec![format!("CREATE TABLE {table} (\n  {}\n)", columns.join(",\n  "))];
+    let bare_table = def.table_name(Some(dialect.connector_key()));
+    for (name, prop) in &def.properties {
+        let Some(index) = &prop.index else { continue };
+        if prop.id.is_some() {
+            continue;
+        }
+        let unique = if index.is_unique() { "UNIQUE " } else { "" };
+        let column = prop.column(name, Some(dialect.connector_key()));
+        let index_name = dialect.quote(&format!(
+            "{bare_table}_{column}_{}",
+            if index.is_unique() { "key" } else { "idx" }
+        ));
+        let on = match (
+            dialect,
+            def.settings
+                .connector(dialect.connector_key())
+                .and_then(|c| c.schema.as_deref())
+                .or(def.settings.schema.as_deref()),
+        ) {
+            (Dialect::Postgres, Some(_)) => {
+                // PostgreSQL puts the index in the table's schema by itself.
+                format!(
+                    "CREATE {unique}INDEX {index_name} ON {table} ({})",
+                    dialect.quote(column)
+                )
+            }
+            _ => format!(
+                "CREATE {unique}INDEX {index_name} ON {table} ({})",
+                dialect.quote(column)
+            ),
+        };
+        out.push(on);
+    }
+    out
+}
+
+/// `DROP TABLE IF EXISTS`.
+pub fn drop_table_sql(def: &ModelDefinition, dialect: Dialect) -> String {
+    format!("DROP TABLE IF EXISTS {}", table_ref(def, dialect))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def() -> ModelDefinition {
+        ModelDefinition::from_json(
+            r#"{"name": "Customer", "options": {"table": "customers"}, "properties": {
+                "id": {"type": "Number", "id": 1, "generated": true, "dataType": "bigint"},
+                "name": {"type": "String", "length": 64, "nullable": false},
+                "email": {"type": "String", "index": {"unique": true}},
+                "age": {"type": "Number", "dataType": "integer"},
+                "score": {"type": "Number"},
+                "vip": {"type": "Boolean", "nullable": false},
+                "meta": {"type": "Object"}}}"#,
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn postgres_ddl() {
+        assert_eq!(
+            create_table_sql(&def(), Dialect::Postgres),
+            vec![
+                "CREATE TABLE \"customers\" (\n  \"id\" BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n  \
+                 \"name\" VARCHAR(64) NOT NULL,\n  \"email\" TEXT,\n  \"age\" INTEGER,\n  \
+                 \"score\" DOUBLE PRECISION,\n  \"vip\" BOOLEAN NOT NULL,\n  \"meta\" TEXT\n)",
+                "CREATE UNIQUE INDEX \"customers_email_key\" ON \"customers\" (\"email\")",
+            ]
+        );
+    }
+
+    #[test]
+    fn mysql_ddl_is_case_sensitive_text() {
+        let ddl = create_table_sql(&def(), Dialect::MySql);
+        assert!(
+            ddl[0].contains("`email` VARCHAR(255) COLLATE utf8mb4_bin"),
+            "{}",
+            ddl[0]
+        );
+        assert!(
+            ddl[0].contains("`id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"),
+            "{}",
+            ddl[0]
+        );
+    }
+
+    #[test]
+    fn identifiers_are_quoted() {
+        assert_eq!(Dialect::Postgres.quote("a\"b"), "\"a\"\"b\"");
+        assert_eq!(Dialect::MySql.quote("a`b"), "`a``b`");
+    }
+}
