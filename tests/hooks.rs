@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod common;
+
+use common::Backend;
 use juggler::prelude::*;
 use juggler::HookKind;
 use std::sync::Mutex;
@@ -24,6 +27,7 @@ fn take_log() -> Vec<String> {
 struct Item {
     #[property(id, generated)]
     id: i64,
+    #[property(length = 40)]
     name: String,
     qty: i32,
 }
@@ -96,10 +100,24 @@ impl Hooks for Item {
     }
 }
 
-/// The hooks share one log, so the whole story is one test.
+/// The hooks share one log, so the whole story is one test that visits
+/// every backend in turn.
 #[tokio::test]
 async fn hooks_fire_in_order_with_context() {
-    let ds = DataSource::connect("memory:").await.unwrap();
+    for backend in [Backend::Memory, Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+        if cfg!(not(feature = "sqlite")) && backend == Backend::Sqlite {
+            continue;
+        }
+        let Some(ds) = common::data_source(backend, &format!("hooks_{backend:?}")).await else {
+            continue;
+        };
+        ds.automigrate(&[Item::definition()]).await.unwrap();
+        story(ds).await;
+    }
+}
+
+async fn story(ds: DataSource) {
+    take_log();
     let repo = ds.repo::<Item>();
 
     let item = repo
@@ -224,6 +242,7 @@ async fn hooks_fire_in_order_with_context() {
 struct Tenanted {
     #[property(id, generated)]
     id: i64,
+    #[property(length = 20)]
     tenant: String,
 }
 
@@ -241,9 +260,8 @@ impl Hooks for Tenanted {
     }
 }
 
-#[tokio::test]
-async fn access_hook_rewrites_queries() {
-    let ds = DataSource::connect("memory:").await.unwrap();
+async fn access_hook_rewrites_queries(ds: DataSource) {
+    ds.automigrate(&[Tenanted::definition()]).await.unwrap();
     let repo = ds.repo::<Tenanted>();
     repo.create_all(vec![
         Tenanted {
@@ -273,3 +291,7 @@ async fn access_hook_rewrites_queries() {
         "the `other` row was never touched"
     );
 }
+
+per_backend!(crate::common::data_source;
+    access_hook_rewrites_queries,
+);

@@ -5,8 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod common;
+
+use common::Backend;
 use juggler::prelude::*;
 use serde_json::json;
+
+/// An empty data source with the `Account` table.
+async fn accounts(backend: Backend, test: &str) -> Option<DataSource> {
+    let ds = common::data_source(backend, test).await?;
+    ds.automigrate(&[Account::definition()]).await.unwrap();
+    Some(ds)
+}
 
 fn not_reserved(name: &str) -> bool {
     !name.is_empty() && name != "root"
@@ -21,10 +31,10 @@ async fn domain_allowed(email: &str) -> bool {
 struct Account {
     #[property(id, generated)]
     id: i64,
-    #[property(required)]
+    #[property(required, length = 20)]
     #[validate(length(min = 3, max = 8), custom = not_reserved)]
     login: String,
-    #[property(index(unique))]
+    #[property(index(unique), length = 100)]
     #[validate(format(email), uniqueness, custom_async = domain_allowed, message = "is not allowed")]
     email: String,
     #[validate(numericality(int, min = 0, max = 150))]
@@ -67,11 +77,11 @@ fn codes(err: &Error) -> serde_json::Value {
     }
 }
 
-#[tokio::test]
-async fn a_valid_instance_passes() {
+async fn a_valid_instance_passes(ds: DataSource) {
     assert_eq!(valid().validate(), Ok(()));
-    let ds = DataSource::connect("memory:").await.unwrap();
-    assert_eq!(ds.repo::<Account>().create(valid()).await.unwrap().id, 1);
+    let created = ds.repo::<Account>().create(valid()).await.unwrap();
+    assert_eq!(created.id, 1);
+    assert_eq!(ds.repo::<Account>().find_by_id(1i64).await.unwrap(), Some(created));
 }
 
 #[tokio::test]
@@ -177,9 +187,7 @@ async fn blank_values_report_code_blank() {
     );
 }
 
-#[tokio::test]
-async fn uniqueness_asks_the_connector_and_nothing_is_written() {
-    let ds = DataSource::connect("memory:").await.unwrap();
+async fn uniqueness_asks_the_connector_and_nothing_is_written(ds: DataSource) {
     let repo = ds.repo::<Account>();
     repo.create(valid()).await.unwrap();
     let mut twin = valid();
@@ -198,9 +206,7 @@ async fn uniqueness_asks_the_connector_and_nothing_is_written() {
     assert_eq!(repo.find_by_id(1i64).await.unwrap().unwrap().plan, "pro");
 }
 
-#[tokio::test]
-async fn custom_async_runs_on_write() {
-    let ds = DataSource::connect("memory:").await.unwrap();
+async fn custom_async_runs_on_write(ds: DataSource) {
     let repo = ds.repo::<Account>();
     let mut a = valid();
     a.email = "x@spam.test".into();
@@ -211,9 +217,7 @@ async fn custom_async_runs_on_write() {
     assert_eq!(repo.count(None).await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn create_all_writes_nothing_when_one_fails() {
-    let ds = DataSource::connect("memory:").await.unwrap();
+async fn create_all_writes_nothing_when_one_fails(ds: DataSource) {
     let repo = ds.repo::<Account>();
     let mut b = valid();
     b.email = "b@example.com".into();
@@ -223,9 +227,7 @@ async fn create_all_writes_nothing_when_one_fails() {
     assert_eq!(repo.count(None).await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn updates_validate_too() {
-    let ds = DataSource::connect("memory:").await.unwrap();
+async fn updates_validate_too(ds: DataSource) {
     let repo = ds.repo::<Account>();
     repo.create(valid()).await.unwrap();
     let err = repo
@@ -270,3 +272,11 @@ async fn validation_error_serialises_with_serde() {
         "{text}"
     );
 }
+
+per_backend!(crate::accounts;
+    a_valid_instance_passes,
+    uniqueness_asks_the_connector_and_nothing_is_written,
+    custom_async_runs_on_write,
+    create_all_writes_nothing_when_one_fails,
+    updates_validate_too,
+);

@@ -71,11 +71,18 @@ fn unreachable_server(what: &str, url: &str, err: &dyn std::fmt::Display) -> Opt
 /// A fresh, empty data source for `test` on `backend`; `None` (after printing
 /// why) when the server is not there outside CI.
 pub(crate) async fn data_source(backend: Backend, test: &str) -> Option<DataSource> {
-    let name = format!(
+    let mut name = format!(
         "jt_{}",
         test.to_ascii_lowercase()
             .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     );
+    if name.len() > 48 {
+        // Identifiers stop at 63 (PostgreSQL) / 64 (MySQL) characters: keep them unique.
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        name.hash(&mut h);
+        name = format!("{}_{:016x}", &name[..30], h.finish());
+    }
     match backend {
         Backend::Memory => Some(DataSource::connect("memory:").await.expect("memory")),
         Backend::Sqlite => {

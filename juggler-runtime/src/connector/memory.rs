@@ -219,10 +219,10 @@ fn check_unique(def: &ModelDefinition, rows: &IndexMap<String, Object>, key: &st
                     .get(name)
                     .is_some_and(|v| Value::from_json(v.clone()).same_as(value))
             {
-                return Err(Error::invalid_data(
-                    &def.name,
-                    format!("duplicate value {} for unique property `{name}`", value.to_json()),
-                ));
+                // As a SQL unique index would refuse it, reported like `uniqueness`.
+                let mut err = crate::ValidationError::new(&def.name);
+                err.add(name, "uniqueness", "is not unique", value, def.is_hidden(name));
+                return Err(err.into());
             }
         }
     }
