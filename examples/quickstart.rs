@@ -1,8 +1,9 @@
 //! A first tour of juggler: derive a model, create, find with a typed and a
 //! JSON filter, update, delete, and see a validation failure as LoopBack JSON.
 //!
-//! Run: `cargo run --example quickstart`
-//! (pass a URL to use another store, e.g. `cargo run --example quickstart -- memory:data.json`)
+//! Run: `cargo run --example quickstart` (SQLite in memory). Pass a URL to use
+//! another store: `-- sqlite://quickstart.db?mode=rwc`, `-- memory:`, or with
+//! `--features postgres` / `mysql`, `-- postgres://postgres@127.0.0.1/test`.
 
 use juggler::prelude::*;
 
@@ -41,9 +42,11 @@ fn customer(name: &str, email: &str, age: Option<i32>) -> Customer {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> juggler::Result<()> {
-    let url = std::env::args().nth(1).unwrap_or_else(|| "memory:".to_owned());
+    let url = std::env::args().nth(1).unwrap_or_else(|| "sqlite::memory:".to_owned());
     let ds = DataSource::connect(&url).await?;
     println!("connected to {url} ({} connector)\n", ds.connector_name());
+    // Drop and re-create the table: fine for a demo, destroys data elsewhere.
+    ds.automigrate(&[Customer::definition()]).await?;
     let customers = ds.repo::<Customer>();
 
     // create: validated first, the id is filled in
