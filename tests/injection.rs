@@ -25,7 +25,11 @@ const PAYLOADS: &[&str] = &[
 ];
 
 async fn still_intact(ds: &DataSource) {
-    assert_eq!(ds.repo::<Person>().count(None).await.unwrap(), 6, "all rows are still there");
+    assert_eq!(
+        ds.repo::<Person>().count(None).await.unwrap(),
+        6,
+        "all rows are still there"
+    );
 }
 
 async fn values_are_bound(ds: DataSource) {
@@ -35,7 +39,13 @@ async fn values_are_bound(ds: DataSource) {
             let f = Filter::from_value(&json!({"where": {"name": {op: p}}})).unwrap();
             let found = repo.find(f).await.unwrap();
             // Nothing is named like a payload; neq/nlike/nilike match every row.
-            let expected = if op.starts_with('n') { 6 } else if op == "gt" { found.len() } else { 0 };
+            let expected = if op.starts_with('n') {
+                6
+            } else if op == "gt" {
+                found.len()
+            } else {
+                0
+            };
             assert_eq!(found.len(), expected, "{op} {p}");
         }
         let f = Filter::from_value(&json!({"where": {"name": {"inq": [p, "Ann"]}}})).unwrap();
@@ -85,7 +95,10 @@ async fn names_are_checked_before_any_sql(ds: DataSource) {
 }
 
 async fn limit_and_skip_are_numbers(ds: DataSource) {
-    for bad in [json!({"limit": "1; DROP TABLE person"}), json!({"skip": "0 UNION SELECT 1"})] {
+    for bad in [
+        json!({"limit": "1; DROP TABLE person"}),
+        json!({"skip": "0 UNION SELECT 1"}),
+    ] {
         let err = Filter::from_value(&bad).unwrap_err();
         assert!(matches!(err, juggler::Error::InvalidFilter { .. }), "{bad}: {err}");
     }

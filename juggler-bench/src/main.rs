@@ -27,7 +27,12 @@ pub struct BenchRow {
 
 /// Row `i` of the data set.
 pub fn row(i: usize) -> BenchRow {
-    BenchRow { id: 0, name: format!("name-{i}"), age: (i % 81) as i32, score: i as f64 * 0.5 }
+    BenchRow {
+        id: 0,
+        name: format!("name-{i}"),
+        age: (i % 81) as i32,
+        score: i as f64 * 0.5,
+    }
 }
 
 struct Args {
@@ -36,7 +41,10 @@ struct Args {
 }
 
 fn args() -> Result<Args, String> {
-    let mut out = Args { db: "sqlite".into(), rows: 10_000 };
+    let mut out = Args {
+        db: "sqlite".into(),
+        rows: 10_000,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -62,7 +70,10 @@ pub struct Line {
 }
 
 fn print(lines: &[Line]) {
-    println!("{:<38} {:>12} {:>12} {:>9}", "operation", "juggler op/s", "raw op/s", "ratio");
+    println!(
+        "{:<38} {:>12} {:>12} {:>9}",
+        "operation", "juggler op/s", "raw op/s", "ratio"
+    );
     for l in lines {
         let per = |d: Duration| l.ops as f64 / d.as_secs_f64();
         println!(
@@ -73,22 +84,6 @@ fn print(lines: &[Line]) {
             l.juggler.as_secs_f64() / l.raw.as_secs_f64()
         );
     }
-}
-
-/// Runs `f` three times after one warm-up and keeps the fastest run.
-pub async fn best<F, Fut>(mut f: F) -> Duration
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    f().await;
-    let mut best = Duration::MAX;
-    for _ in 0..3 {
-        let t = Instant::now();
-        f().await;
-        best = best.min(t.elapsed());
-    }
-    best
 }
 
 #[tokio::main]
@@ -102,7 +97,13 @@ async fn main() {
     };
     let result = match args.db.as_str() {
         "sqlite" => {
-            let path = std::env::temp_dir().join(format!("juggler-bench-{}.db", std::process::id()));
+            // tmpfs when there is one: disk fsync noise would drown the difference.
+            let dir = if std::path::Path::new("/dev/shm").is_dir() {
+                "/dev/shm".into()
+            } else {
+                std::env::temp_dir()
+            };
+            let path = dir.join(format!("juggler-bench-{}.db", std::process::id()));
             let url = format!("sqlite://{}?mode=rwc", path.display());
             let r = raw::sqlite(&url, args.rows).await;
             let _ = std::fs::remove_file(&path);
@@ -117,7 +118,10 @@ async fn main() {
     };
     match result {
         Ok(lines) => {
-            println!("{} rows, {} (best of 3 runs each)\n", args.rows, args.db);
+            println!(
+                "{} rows, {} (fastest of 5 runs each, juggler and raw alternating)\n",
+                args.rows, args.db
+            );
             print(&lines);
         }
         Err(e) => {
@@ -127,91 +131,136 @@ async fn main() {
     }
 }
 
-/// The juggler side of every operation, shared by both databases.
-pub async fn juggler_ops(ds: &DataSource, n: usize) -> Result<[Duration; 8], juggler::Error> {
-    let reset = || async {
-        ds.automigrate(&[BenchRow::definition()]).await.expect("automigrate");
-    };
-    let repo = ds.repo::<BenchRow>();
-    let insert_one = best(|| async {
-        reset().await;
-        let tx = ds.begin().await.expect("begin");
-        let r = tx.repo::<BenchRow>();
-        for i in 0..n {
-            r.create(row(i)).await.expect("create");
-        }
-        tx.commit().await.expect("commit");
-    })
-    .await;
-    let batch = best(|| async {
-        reset().await;
-        repo.create_all((0..n).map(row).collect()).await.expect("create_all");
-    })
-    .await;
-    let by_id = best(|| async {
-        for i in 0..n {
-            let found = repo.find_by_id(((i * 7919) % n + 1) as i64).await.expect("find");
-            assert!(found.is_some());
-        }
-    })
-    .await;
-    let filtered = best(|| async {
-        let rows = repo.find(Filter::new().where_(BenchRow::AGE.gt(40))).await.expect("find");
-        assert!(rows.len() > n / 3);
-    })
-    .await;
-    let page = best(|| async {
-        for _ in 0..1_000 {
-            let rows =
-                repo.find(Filter::new().order(BenchRow::AGE.asc()).limit(20).skip(100)).await.expect("page");
-            assert_eq!(rows.len(), 20);
-        }
-    })
-    .await;
-    let update = best(|| async {
-        let tx = ds.begin().await.expect("begin");
-        let r = tx.repo::<BenchRow>();
-        for i in 0..n {
-            let patch = BenchRowPatch { score: Some(i as f64), ..Default::default() };
-            r.update_by_id((i + 1) as i64, patch).await.expect("update");
-        }
-        tx.commit().await.expect("commit");
-    })
-    .await;
-    let update_all = best(|| async {
-        let tx = ds.begin().await.expect("begin");
-        let r = tx.repo::<BenchRow>();
-        for i in 0..n {
-            let patch = BenchRowPatch { score: Some(i as f64), ..Default::default() };
-            r.update_all(BenchRow::ID.eq((i + 1) as i64), patch).await.expect("update");
-        }
-        tx.commit().await.expect("commit");
-    })
-    .await;
-    let count = best(|| async {
-        for _ in 0..1_000 {
-            assert!(repo.count(BenchRow::AGE.gt(40)).await.expect("count") > 0);
-        }
-    })
-    .await;
-    Ok([insert_one, batch, by_id, filtered, page, update, update_all, count])
+/// The operations, in print order.
+pub const OPS: [&str; 8] = [
+    "insert one at a time, in a tx",
+    "batch insert",
+    "find by id",
+    "find where age > 40 (rows)",
+    "ordered page, limit 20 offset 100",
+    "update_by_id (fetch+validate+update)",
+    "update where id = ? (one UPDATE)",
+    "count where age > 40",
+];
+
+/// How many operations one timed run of op `k` performs.
+pub fn ops_per_run(k: usize, n: usize, filtered_rows: usize) -> usize {
+    match k {
+        3 => filtered_rows,
+        4 | 7 => 1_000,
+        _ => n,
+    }
 }
 
-/// Pairs juggler's and raw timings into lines.
-pub fn lines(n: usize, j: [Duration; 8], r: [Duration; 8], filtered_rows: usize) -> Vec<Line> {
-    let names: [(&'static str, usize); 8] = [
-        ("insert one at a time, in a tx", n),
-        ("batch insert", n),
-        ("find by id", n),
-        ("find where age > 40 (rows)", filtered_rows),
-        ("ordered page, limit 20 offset 100", 1_000),
-        ("update_by_id (fetch+validate+update)", n),
-        ("update where id = ? (one UPDATE)", n),
-        ("count where age > 40", 1_000),
-    ];
-    names
-        .iter()
-        .zip(j.iter().zip(r.iter()))
-        .map(|((name, ops), (j, r))| Line { name, ops: *ops, juggler: *j, raw: *r })
-        .collect()
+/// Times one run of operation `k` through juggler. Insert operations start
+/// from an empty table; the others need the `n` rows of [`row`].
+pub async fn juggler_op(ds: &DataSource, k: usize, n: usize) -> Duration {
+    let repo = ds.repo::<BenchRow>();
+    if k <= 1 {
+        ds.automigrate(&[BenchRow::definition()]).await.expect("automigrate");
+    }
+    let t = Instant::now();
+    match k {
+        0 => {
+            let tx = ds.begin().await.expect("begin");
+            let r = tx.repo::<BenchRow>();
+            for i in 0..n {
+                r.create(row(i)).await.expect("create");
+            }
+            tx.commit().await.expect("commit");
+        }
+        1 => {
+            repo.create_all((0..n).map(row).collect()).await.expect("create_all");
+        }
+        2 => {
+            for i in 0..n {
+                let found = repo.find_by_id(((i * 7919) % n + 1) as i64).await.expect("find");
+                assert!(found.is_some());
+            }
+        }
+        3 => {
+            let rows = repo
+                .find(Filter::new().where_(BenchRow::AGE.gt(40)))
+                .await
+                .expect("find");
+            assert!(rows.len() > n / 3);
+        }
+        4 => {
+            for _ in 0..1_000 {
+                let rows = repo
+                    .find(Filter::new().order(BenchRow::AGE.asc()).limit(20).skip(100))
+                    .await
+                    .expect("page");
+                assert_eq!(rows.len(), 20);
+            }
+        }
+        5 | 6 => {
+            let tx = ds.begin().await.expect("begin");
+            let r = tx.repo::<BenchRow>();
+            for i in 0..n {
+                let patch = BenchRowPatch {
+                    score: Some(i as f64),
+                    ..Default::default()
+                };
+                if k == 5 {
+                    r.update_by_id((i + 1) as i64, patch).await.expect("update");
+                } else {
+                    r.update_all(BenchRow::ID.eq((i + 1) as i64), patch)
+                        .await
+                        .expect("update");
+                }
+            }
+            tx.commit().await.expect("commit");
+        }
+        _ => {
+            for _ in 0..1_000 {
+                assert!(repo.count(BenchRow::AGE.gt(40)).await.expect("count") > 0);
+            }
+        }
+    }
+    t.elapsed()
+}
+
+/// Runs every operation `rounds` times, juggler and raw alternating, and
+/// keeps the fastest run of each side. Inserts leave the `n` rows in place
+/// for the reads that follow.
+pub async fn measure<J, JF, R, RF>(
+    n: usize,
+    rounds: usize,
+    mut juggler: J,
+    mut raw: R,
+    filtered_rows: usize,
+) -> Vec<Line>
+where
+    J: FnMut(usize) -> JF,
+    JF: std::future::Future<Output = Duration>,
+    R: FnMut(usize) -> RF,
+    RF: std::future::Future<Output = Duration>,
+{
+    let mut out = Vec::new();
+    // JUGGLER_BENCH_ONLY=k times one operation only (for profiling).
+    let only: Option<usize> = std::env::var("JUGGLER_BENCH_ONLY").ok().and_then(|v| v.parse().ok());
+    for (k, name) in OPS.iter().enumerate() {
+        if only.is_some_and(|o| o != k && !(o >= 2 && k == 1)) {
+            continue;
+        }
+        let (mut j, mut r) = (Duration::MAX, Duration::MAX);
+        for round in 0..rounds {
+            // Alternate which side goes first, so neither gains from the order.
+            if round % 2 == 0 {
+                j = j.min(juggler(k).await);
+                r = r.min(raw(k).await);
+            } else {
+                r = r.min(raw(k).await);
+                j = j.min(juggler(k).await);
+            }
+        }
+        out.push(Line {
+            name,
+            ops: ops_per_run(k, n, filtered_rows),
+            juggler: j,
+            raw: r,
+        });
+    }
+    out
 }

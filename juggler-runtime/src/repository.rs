@@ -334,6 +334,9 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         ops::writable(def)?;
         let values = id.to_id_values();
+        if !M::HAS_HOOKS && !has_custom_validators(def) {
+            return self.update_by_id_direct(&values, &patch).await;
+        }
         let current = self.find_by_id_raw(&values).await?;
         let mut patch = patch;
         if M::HAS_HOOKS {
@@ -372,6 +375,37 @@ impl<M: Model> Repository<M> {
         let updated = self.find_by_id_raw(&values).await?;
         let instance = M::from_row(updated, None)?;
         self.after_save(Operation::UpdateById, instance, Some(false)).await
+    }
+
+    /// `update_by_id` without hooks or custom validators: the patched
+    /// properties are validated, then one `UPDATE` (which also says whether
+    /// the row exists) and one read of the result.
+    async fn update_by_id_direct(&self, values: &[Value], patch: &M::Patch) -> Result<M> {
+        let def = Self::def();
+        let set = self.checked_set(patch)?;
+        let mut row = Row::new(vec![Value::Null; def.properties.len()]);
+        for (pos, v) in ops::id_positions(def).into_iter().zip(values) {
+            row.values[pos] = v.clone();
+        }
+        for (pos, value) in &set {
+            row.values[*pos] = value.clone();
+        }
+        let present = |i: usize| set.iter().any(|(p, _)| *p == i);
+        let mut errors = ValidationError::new(&def.name);
+        ops::check_uniqueness(self.conn.as_ref(), def, &row, &present, &mut errors).await?;
+        errors.into_result()?;
+        let cond = ops::id_cond(def, values)?;
+        let cond = match ops::where_cond(def, M::default_scope(), None, Origin::Code)? {
+            Some(scope) => crate::filter::resolve::Cond::And(vec![scope, cond]),
+            None => cond,
+        };
+        if !set.is_empty() && self.conn.update(def, Some(&cond), &set).await? == 0 {
+            return Err(Error::NotFound {
+                model: def.name.clone(),
+                id: id_text(values),
+            });
+        }
+        M::from_row(self.find_by_id_raw(values).await?, None)
     }
 
     async fn find_by_id_raw(&self, values: &[Value]) -> Result<Row> {
@@ -506,6 +540,12 @@ impl<M: Model> Repository<M> {
         }
         Ok(n)
     }
+}
+
+fn has_custom_validators(def: &crate::schema::ModelDefinition) -> bool {
+    def.validations
+        .iter()
+        .any(|r| matches!(r.kind, crate::schema::ValidationKind::Custom { .. }))
 }
 
 fn take_instance<M: Model>(ctx: Context<M>) -> Result<M> {

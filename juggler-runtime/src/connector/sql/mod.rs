@@ -166,7 +166,9 @@ macro_rules! sql_connector {
         }
 
         impl $name {
-            pub(crate) fn from_pool(pool: sqlx::Pool<$db>) -> Self {
+            /// A connector over a pool you already have (sharing it with your
+            /// own sqlx code).
+            pub fn from_pool(pool: sqlx::Pool<$db>) -> Self {
                 $name { exec: Exec::Pool(pool) }
             }
 
@@ -184,6 +186,26 @@ macro_rules! sql_connector {
                 .map_err(|e| map_error(def, e))?;
                 log(stmt, started);
                 Ok(rows)
+            }
+
+            async fn fetch_optional(
+                &self,
+                def: &ModelDefinition,
+                stmt: &compile::Statement,
+            ) -> Result<Option<<$db as sqlx::Database>::Row>> {
+                let started = std::time::Instant::now();
+                let q = build(stmt);
+                let row = match &self.exec {
+                    Exec::Pool(pool) => q.fetch_optional(pool).await,
+                    Exec::Tx(state) | Exec::Savepoint(state, _) => {
+                        let mut guard = state.tx.lock().await;
+                        let tx = guard.as_mut().ok_or_else(closed)?;
+                        q.fetch_optional(&mut **tx).await
+                    }
+                }
+                .map_err(|e| map_error(def, e))?;
+                log(stmt, started);
+                Ok(row)
             }
 
             async fn execute(&self, def: &ModelDefinition, stmt: &compile::Statement) -> Result<<$db as sqlx::Database>::QueryResult> {
@@ -280,7 +302,13 @@ macro_rules! sql_connector {
 
             async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>> {
                 let (stmt, positions) = compile::select(def, DIALECT, query);
-                let rows = self.fetch_all(def, &stmt).await?;
+                let rows = if query.limit == Some(1) && !compile::needs_post_filter(query) {
+                    // One row: don't wait for the end of the stream (on SQLite
+                    // that is one more trip through sqlx's worker channel).
+                    self.fetch_optional(def, &stmt).await?.into_iter().collect()
+                } else {
+                    self.fetch_all(def, &stmt).await?
+                };
                 let rows = Self::decode_rows(def, rows, &positions)?;
                 if compile::needs_post_filter(query) {
                     let mut rows: Vec<Row> =
@@ -303,9 +331,9 @@ macro_rules! sql_connector {
 
             async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
                 let stmt = compile::count(def, DIALECT, cond);
-                let rows = self.fetch_all(def, &stmt).await?;
-                let n: i64 = rows
-                    .first()
+                let row = self.fetch_optional(def, &stmt).await?;
+                let n: i64 = row
+                    .as_ref()
                     .map(|r| sqlx::Row::try_get::<i64, _>(r, 0))
                     .transpose()
                     .map_err(|e| map_error(def, e))?
