@@ -290,7 +290,7 @@ async fn defaults_transforms_and_rich_types() {
     assert_eq!(s.slug, "my-shop");
     assert_eq!(s.token.len(), 36, "a uuid: {}", s.token);
     assert!(
-        s.created.as_deref().is_some_and(|t| t.ends_with('Z') && t.len() == 24),
+        s.created.as_deref().is_some_and(|t| t.ends_with('Z') && t.len() == 27),
         "{:?}",
         s.created
     );

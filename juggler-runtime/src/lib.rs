@@ -13,6 +13,7 @@ mod model;
 mod ops;
 pub mod relations;
 mod repository;
+mod types;
 pub mod validation;
 mod value;
 

@@ -28,7 +28,7 @@ pub(crate) fn apply_defaults(def: &ModelDefinition, row: &mut Row) {
         if let Some(f) = &prop.default_fn {
             match f.as_str() {
                 "now" => {
-                    *value = Value::Text(humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string())
+                    *value = Value::Text(humantime::format_rfc3339_micros(std::time::SystemTime::now()).to_string())
                 }
                 "uuid" | "uuidv4" | "guid" => *value = Value::Text(uuid::Uuid::new_v4().to_string()),
                 _ => {}

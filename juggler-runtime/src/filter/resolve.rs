@@ -233,7 +233,10 @@ fn check_value(ty: &PropertyType, value: &Value, path: &str) -> Result<Value> {
         _ => false,
     };
     if ok {
-        Ok(value.clone())
+        Ok(match (ty, value) {
+            (PropertyType::Date, Value::Text(t)) => Value::Text(crate::types::canonical_date(t)),
+            _ => value.clone(),
+        })
     } else {
         let shown = match value {
             Value::Text(t) => format!("{:?}", t.chars().take(40).collect::<String>()),
