@@ -210,7 +210,7 @@ async fn unknown_urls_say_what_is_supported() {
     let err = DataSource::connect("redis://x").await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "cannot connect to `redis://x`: unknown scheme `redis`; supported: memory"
+        "cannot connect to `redis://x`: unknown scheme `redis`; supported: memory, sqlite, postgres, postgresql, mysql, mariadb"
     );
     let err = DataSource::connect("nothing").await.unwrap_err();
     assert!(err.to_string().contains("expected a URL such as `memory:`"), "{err}");

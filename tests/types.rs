@@ -3,6 +3,7 @@
 //!
 //! Run: `cargo test --all-features --test types`
 
+#![cfg(all(feature = "chrono", feature = "time"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
