@@ -284,21 +284,8 @@ impl DynamicRepository {
     /// Sets the patch's properties on every object matching `where_`.
     pub async fn update_all(&self, where_: Option<&Where>, patch: Json) -> Result<u64> {
         ops::writable(&self.def)?;
-        let mut set = self.patch_set(patch)?;
         let def = &self.def;
-        let mut row = Row::new(vec![Value::Null; def.properties.len()]);
-        for (pos, value) in &set {
-            row.values[*pos] = value.clone();
-        }
-        let present = |i: usize| set.iter().any(|(p, _)| *p == i);
-        ops::apply_transforms(def, &mut row, &present);
-        let mut errors = ValidationError::new(&def.name);
-        check_rules(def, &row, &present, &mut errors);
-        errors.into_result()?;
-        for (pos, value) in &mut set {
-            *value = row.values[*pos].clone();
-        }
-        ops::check_set_types(def, &set)?;
+        let set = ops::checked_set(def, self.patch_set(patch)?)?;
         let cond = ops::where_cond(def, self.scope(), where_, origin_of(where_))?;
         self.conn.update(def, cond.as_ref(), &set).await
     }

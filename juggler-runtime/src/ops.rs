@@ -263,3 +263,23 @@ pub(crate) fn check_set_types(def: &ModelDefinition, set: &[(usize, Value)]) -> 
     }
     Ok(())
 }
+
+/// A partial update's `(position, value)` list with text transforms applied,
+/// the property-level validators run on the set properties, and value types
+/// checked.
+pub(crate) fn checked_set(def: &ModelDefinition, mut set: Vec<(usize, Value)>) -> Result<Vec<(usize, Value)>> {
+    let mut row = Row::new(vec![Value::Null; def.properties.len()]);
+    for (pos, value) in &set {
+        row.values[*pos] = value.clone();
+    }
+    let present = |i: usize| set.iter().any(|(p, _)| *p == i);
+    apply_transforms(def, &mut row, &present);
+    let mut errors = ValidationError::new(&def.name);
+    crate::validation::check_rules(def, &row, &present, &mut errors);
+    errors.into_result()?;
+    for (pos, value) in &mut set {
+        *value = std::mem::replace(&mut row.values[*pos], Value::Null);
+    }
+    check_set_types(def, &set)?;
+    Ok(set)
+}

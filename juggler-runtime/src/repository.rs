@@ -310,22 +310,7 @@ impl<M: Model> Repository<M> {
 
     /// The patch as `(position, value)` pairs, transformed and validated.
     fn checked_set(&self, patch: &M::Patch) -> Result<Vec<(usize, Value)>> {
-        let def = Self::def();
-        let mut set = patch.to_set();
-        let mut row = Row::new(vec![Value::Null; def.properties.len()]);
-        for (pos, value) in &set {
-            row.values[*pos] = value.clone();
-        }
-        let present = |i: usize| set.iter().any(|(p, _)| *p == i);
-        ops::apply_transforms(def, &mut row, &present);
-        let mut errors = ValidationError::new(&def.name);
-        check_rules(def, &row, &present, &mut errors);
-        errors.into_result()?;
-        for (pos, value) in &mut set {
-            *value = std::mem::replace(&mut row.values[*pos], Value::Null);
-        }
-        ops::check_set_types(def, &set)?;
-        Ok(set)
+        ops::checked_set(Self::def(), patch.to_set())
     }
 
     /// Sets the patch's properties on the instance with this id, validating

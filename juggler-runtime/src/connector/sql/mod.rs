@@ -99,6 +99,45 @@ impl PoolSettings {
     }
 }
 
+/// `bind` and `decode` for the databases whose drivers convert freely between
+/// integer widths and read booleans from integers (SQLite, MySQL).
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+macro_rules! loose_codec {
+    ($db:ty, $args:ty, $row:ty) => {
+        type Q = sqlx::query::Query<'static, $db, $args>;
+
+        fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
+            match (value, kind) {
+                (Value::Null, _) => q.bind(None::<String>),
+                (Value::Bool(b), _) => q.bind(*b),
+                (Value::Int(i), _) => q.bind(*i),
+                (Value::Float(f), _) => q.bind(*f),
+                (Value::Text(t), ColumnKind::Json) => q.bind(serde_json::Value::String(t.clone()).to_string()),
+                (Value::Text(t), _) => q.bind(t.clone()),
+                (Value::Bytes(b), _) => q.bind(b.clone()),
+                (Value::Json(j), _) => q.bind(j.to_string()),
+            }
+        }
+
+        fn decode(row: &$row, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
+            if row.try_get_raw(i)?.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(match kind {
+                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => Value::Int(row.try_get::<i64, _>(i)?),
+                ColumnKind::Float => Value::Float(row.try_get::<f64, _>(i)?),
+                ColumnKind::Bool => Value::Bool(row.try_get::<bool, _>(i)?),
+                ColumnKind::Text => Value::Text(row.try_get::<String, _>(i)?),
+                ColumnKind::Bytes => Value::Bytes(row.try_get::<Vec<u8>, _>(i)?),
+                ColumnKind::Json => super::json_text(&row.try_get::<String, _>(i)?),
+            })
+        }
+    };
+}
+
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+pub(crate) use loose_codec;
+
 /// Stamps out a connector over one sqlx database. The module that invokes it
 /// provides `bind`, `decode`, `insert_ids` and `upsert_row`.
 macro_rules! sql_connector {

@@ -7,34 +7,7 @@ use std::str::FromStr;
 
 super::sql_connector!(SqliteConnector, Sqlite, Dialect::Sqlite);
 
-type Q = sqlx::query::Query<'static, Sqlite, SqliteArguments>;
-
-fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
-    match (value, kind) {
-        (Value::Null, _) => q.bind(None::<String>),
-        (Value::Bool(b), _) => q.bind(*b),
-        (Value::Int(i), _) => q.bind(*i),
-        (Value::Float(f), _) => q.bind(*f),
-        (Value::Text(t), ColumnKind::Json) => q.bind(serde_json::Value::String(t.clone()).to_string()),
-        (Value::Text(t), _) => q.bind(t.clone()),
-        (Value::Bytes(b), _) => q.bind(b.clone()),
-        (Value::Json(j), _) => q.bind(j.to_string()),
-    }
-}
-
-fn decode(row: &SqliteRow, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
-    if row.try_get_raw(i)?.is_null() {
-        return Ok(Value::Null);
-    }
-    Ok(match kind {
-        ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => Value::Int(row.try_get::<i64, _>(i)?),
-        ColumnKind::Float => Value::Float(row.try_get::<f64, _>(i)?),
-        ColumnKind::Bool => Value::Bool(row.try_get::<bool, _>(i)?),
-        ColumnKind::Text => Value::Text(row.try_get::<String, _>(i)?),
-        ColumnKind::Bytes => Value::Bytes(row.try_get::<Vec<u8>, _>(i)?),
-        ColumnKind::Json => super::json_text(&row.try_get::<String, _>(i)?),
-    })
-}
+super::loose_codec!(Sqlite, SqliteArguments, SqliteRow);
 
 impl SqliteConnector {
     /// Opens a pool: `sqlite://path.db?mode=rwc`, `sqlite::memory:`.
