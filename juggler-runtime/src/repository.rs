@@ -177,7 +177,7 @@ impl<M: Model> Repository<M> {
             self.validate_row(&instance, &row).await?;
             ready.push(row);
         }
-        let rows = self.conn.insert(def, ready).await?;
+        let rows = self.conn.insert_static(def, ready).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let instance = M::from_row(row, None)?;
@@ -225,7 +225,21 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         let values = id.to_id_values();
         ops::id_cond(def, &values)?;
+        if Self::plain() && !values.iter().any(Value::is_null) {
+            // No hooks, no scope: the fixed statement, built once.
+            return self
+                .conn
+                .find_by_id_static(def, &values)
+                .await?
+                .map(|row| M::from_row(row, None))
+                .transpose();
+        }
         self.find_one(Filter::new().where_(ops::id_where(def, &values))).await
+    }
+
+    /// No hooks and no default scope: the by-id fast paths apply.
+    fn plain() -> bool {
+        !M::HAS_HOOKS && M::default_scope().is_none()
     }
 
     /// Every instance matching `filter` (with the default scope applied).
@@ -486,6 +500,10 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         let values = id.to_id_values();
         ops::id_cond(def, &values)?;
+        if Self::plain() && !values.iter().any(Value::is_null) {
+            ops::writable(def)?;
+            return Ok(self.conn.delete_by_id_static(def, &values).await? > 0);
+        }
         Ok(self
             .delete_where(Operation::DeleteById, Some(ops::id_where(def, &values)))
             .await?

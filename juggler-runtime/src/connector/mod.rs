@@ -49,6 +49,45 @@ pub trait Connector: Send + Sync + 'static {
     /// Deletes every row matching `cond`; returns how many.
     async fn delete(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64>;
 
+    /// [`Connector::insert`] for a derived model, whose definition lives as
+    /// long as the program: SQL connectors build its statement once.
+    async fn insert_static(&self, def: &'static ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
+        self.insert(def, rows).await
+    }
+
+    /// The row with this id, for a derived model (statement built once).
+    async fn find_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<Option<Row>> {
+        let cond = crate::ops::id_cond(def, id)?;
+        let query = Query {
+            cond: Some(cond),
+            order: Vec::new(),
+            near: None,
+            limit: Some(1),
+            skip: None,
+            fields: None,
+            include: Vec::new(),
+        };
+        Ok(self.find(def, &query).await?.pop())
+    }
+
+    /// Deletes the row with this id, for a derived model (statement built once).
+    async fn delete_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<u64> {
+        let cond = crate::ops::id_cond(def, id)?;
+        self.delete(def, Some(&cond)).await
+    }
+
+    /// Sets properties on the row with this id, for a derived model
+    /// (statement built once per set of properties).
+    async fn update_by_id_static(
+        &self,
+        def: &'static ModelDefinition,
+        id: &[Value],
+        set: &[(usize, Value)],
+    ) -> Result<u64> {
+        let cond = crate::ops::id_cond(def, id)?;
+        self.update(def, Some(&cond), set).await
+    }
+
     /// Drops and re-creates the storage of each model (destroys its data).
     async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()>;
 

@@ -11,7 +11,60 @@ use crate::value::Value;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Statement {
     pub(crate) sql: String,
+    /// The same text when it comes from the statement cache (then `sql` is empty).
+    pub(crate) shared: Option<std::sync::Arc<str>>,
     pub(crate) binds: Vec<(Value, ColumnKind)>,
+}
+
+impl Statement {
+    pub(crate) fn text(&self) -> &str {
+        self.shared.as_deref().unwrap_or(&self.sql)
+    }
+
+    /// This statement's text from the cache (built by `make` on first use),
+    /// with its own binds.
+    pub(crate) fn cached(
+        cache: &StatementCache,
+        key: CacheKey,
+        binds: Vec<(Value, ColumnKind)>,
+        make: impl FnOnce() -> String,
+    ) -> Self {
+        Statement {
+            sql: String::new(),
+            shared: Some(cache.get(key, make)),
+            binds,
+        }
+    }
+}
+
+/// `(definition address, statement kind, column mask)`: only definitions that
+/// live as long as the program (derived models) are cached, so an address
+/// never stands for two definitions.
+pub(crate) type CacheKey = (usize, &'static str, u64);
+
+/// Fixed statements of derived models, built once per connector (and so per
+/// dialect) at first use.
+#[derive(Debug, Default)]
+pub(crate) struct StatementCache {
+    map: std::sync::Mutex<std::collections::HashMap<CacheKey, std::sync::Arc<str>>>,
+}
+
+impl StatementCache {
+    fn get(&self, key: CacheKey, make: impl FnOnce() -> String) -> std::sync::Arc<str> {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(key).or_insert_with(|| make().into()).clone()
+    }
+}
+
+/// The bit mask of a set of property positions (positions past 63 share the
+/// last bit, which only makes the cache miss).
+pub(crate) fn mask(positions: impl IntoIterator<Item = usize>) -> u64 {
+    positions.into_iter().fold(0, |m, p| m | (1u64 << p.min(63)))
+}
+
+/// The key of a static definition's statement.
+pub(crate) fn key(def: &'static ModelDefinition, kind: &'static str, mask: u64) -> CacheKey {
+    (def as *const ModelDefinition as usize, kind, mask)
 }
 
 pub(crate) struct Compiler<'a> {

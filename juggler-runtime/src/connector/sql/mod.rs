@@ -167,6 +167,7 @@ macro_rules! sql_connector {
         /// The connector; see the module docs.
         pub struct $name {
             exec: Exec,
+            statements: Arc<compile::StatementCache>,
         }
 
         impl std::fmt::Debug for $name {
@@ -189,7 +190,7 @@ macro_rules! sql_connector {
         fn log(stmt: &compile::Statement, started: std::time::Instant) {
             tracing::debug!(
                 target: "juggler::sql",
-                sql = %stmt.sql,
+                sql = %stmt.text(),
                 params = stmt.binds.len(),
                 elapsed_us = started.elapsed().as_micros() as u64,
                 "statement"
@@ -197,7 +198,10 @@ macro_rules! sql_connector {
         }
 
         fn build(stmt: &compile::Statement) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
-            let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(stmt.sql.clone()));
+            let mut q = match &stmt.shared {
+                Some(shared) => sqlx::query::<$db>(sqlx::AssertSqlSafe(shared.clone())),
+                None => sqlx::query::<$db>(sqlx::AssertSqlSafe(stmt.sql.clone())),
+            };
             for (value, kind) in &stmt.binds {
                 q = bind(q, value, *kind);
             }
@@ -208,7 +212,7 @@ macro_rules! sql_connector {
             /// A connector over a pool you already have (sharing it with your
             /// own sqlx code).
             pub fn from_pool(pool: sqlx::Pool<$db>) -> Self {
-                $name { exec: Exec::Pool(pool) }
+                $name { exec: Exec::Pool(pool), statements: Default::default() }
             }
 
             async fn fetch_all(&self, def: &ModelDefinition, stmt: &compile::Statement) -> Result<Vec<<$db as sqlx::Database>::Row>> {
@@ -264,7 +268,7 @@ macro_rules! sql_connector {
             }
 
             async fn raw(&self, sql: String) -> Result<()> {
-                let stmt = compile::Statement { sql, binds: Vec::new() };
+                let stmt = compile::Statement { sql, shared: None, binds: Vec::new() };
                 let empty = ModelDefinition::default();
                 self.execute(&empty, &stmt).await.map(|_| ())
             }
@@ -288,6 +292,63 @@ macro_rules! sql_connector {
                     .collect()
             }
 
+            fn id_binds(def: &ModelDefinition, ids: &[usize], id: &[Value]) -> Result<Vec<(Value, $crate::schema::ColumnKind)>> {
+                if ids.is_empty() || ids.len() != id.len() || id.iter().any(Value::is_null) {
+                    // Let the general path report it.
+                    $crate::ops::id_cond(def, id)?;
+                    return Err(Error::Unsupported(format!("`{}` needs a full, non-null id", def.name)));
+                }
+                Ok(ids
+                    .iter()
+                    .zip(id)
+                    .map(|(p, v)| (v.clone(), $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
+                    .collect())
+            }
+
+            async fn insert_rows(&self, def: &ModelDefinition, fixed: Option<&'static ModelDefinition>, rows: Vec<Row>) -> Result<Vec<Row>> {
+                let generated = $crate::schema::sql::generated_id(def).and_then(|(n, _)| def.properties.get_index_of(n));
+                let mut out = rows;
+                // Rows whose generated id is unset leave the column out and get it back.
+                let (auto, given): (Vec<usize>, Vec<usize>) = (0..out.len())
+                    .partition(|i| generated.is_some_and(|g| $crate::model::is_unset_id(&out[*i].values[g])));
+                let all: Vec<usize> = (0..def.properties.len()).collect();
+                for (group, columns) in [
+                    (given, all.clone()),
+                    (auto, all.iter().copied().filter(|p| Some(*p) != generated).collect::<Vec<_>>()),
+                ] {
+                    if group.is_empty() {
+                        continue;
+                    }
+                    let per_statement = (DIALECT.max_binds() / columns.len().max(1)).max(1);
+                    for chunk in group.chunks(per_statement) {
+                        let values: Vec<&[Value]> = chunk.iter().map(|i| out[*i].values.as_slice()).collect();
+                        let returning = if DIALECT == Dialect::Postgres && columns.len() < all.len() { generated } else { None };
+                        let stmt = match fixed {
+                            Some(fixed) if chunk.len() == 1 => {
+                                let binds = columns
+                                    .iter()
+                                    .map(|p| (values[0][*p].clone(), $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
+                                    .collect();
+                                let key = compile::key(fixed, "insert", compile::mask(columns.iter().copied()));
+                                compile::Statement::cached(&self.statements, key, binds, || {
+                                    compile::insert(def, DIALECT, &columns, &values, returning).sql
+                                })
+                            }
+                            _ => compile::insert(def, DIALECT, &columns, &values, returning),
+                        };
+                        let ids = self.insert_ids(def, &stmt, chunk.len(), returning.is_some()).await?;
+                        if columns.len() < all.len() {
+                            if let Some(g) = generated {
+                                for (i, id) in chunk.iter().zip(ids) {
+                                    out[*i].values[g] = Value::Int(id);
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
             /// Runs DDL statements as they are (they come from definitions).
             pub(crate) async fn run_ddl(&self, statements: &[String]) -> Result<()> {
                 for sql in statements {
@@ -308,36 +369,49 @@ macro_rules! sql_connector {
             }
 
             async fn insert(&self, def: &ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
-                let generated = $crate::schema::sql::generated_id(def).and_then(|(n, _)| def.properties.get_index_of(n));
-                let mut out = rows;
-                // Rows whose generated id is unset leave the column out and get it back.
-                let (auto, given): (Vec<usize>, Vec<usize>) = (0..out.len())
-                    .partition(|i| generated.is_some_and(|g| $crate::model::is_unset_id(&out[*i].values[g])));
-                let all: Vec<usize> = (0..def.properties.len()).collect();
-                for (group, columns) in [
-                    (given, all.clone()),
-                    (auto, all.iter().copied().filter(|p| Some(*p) != generated).collect::<Vec<_>>()),
-                ] {
-                    if group.is_empty() {
-                        continue;
-                    }
-                    let per_statement = (DIALECT.max_binds() / columns.len().max(1)).max(1);
-                    for chunk in group.chunks(per_statement) {
-                        let values: Vec<&[Value]> = chunk.iter().map(|i| out[*i].values.as_slice()).collect();
-                        let returning = if DIALECT == Dialect::Postgres && columns.len() < all.len() { generated } else { None };
-                        let stmt = compile::insert(def, DIALECT, &columns, &values, returning);
-                        let ids = self.insert_ids(def, &stmt, chunk.len(), returning.is_some()).await?;
-                        if columns.len() < all.len() {
-                            if let Some(g) = generated {
-                                for (i, id) in chunk.iter().zip(ids) {
-                                    out[*i].values[g] = Value::Int(id);
-                                }
-                            }
-                        }
-                    }
-                }
-                Ok(out)
+                self.insert_rows(def, None, rows).await
             }
+
+            async fn insert_static(&self, def: &'static ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
+                self.insert_rows(def, Some(def), rows).await
+            }
+
+            async fn find_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<Option<Row>> {
+                let ids = $crate::ops::id_positions(def);
+                let binds = Self::id_binds(def, &ids, id)?;
+                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", 0), binds, || {
+                    let cond = $crate::ops::id_cond(def, id).ok();
+                    let query = Query { cond, order: Vec::new(), near: None, limit: Some(1), skip: None, fields: None, include: Vec::new() };
+                    compile::select(def, DIALECT, &query).0.sql
+                });
+                let row = self.fetch_optional(def, &stmt).await?;
+                let positions: Vec<usize> = (0..def.properties.len()).collect();
+                Ok(Self::decode_rows(def, row.into_iter().collect(), &positions)?.pop())
+            }
+
+            async fn delete_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<u64> {
+                let ids = $crate::ops::id_positions(def);
+                let binds = Self::id_binds(def, &ids, id)?;
+                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "delete_by_id", 0), binds, || {
+                    compile::delete(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref()).sql
+                });
+                Ok(self.execute(def, &stmt).await?.rows_affected())
+            }
+
+            async fn update_by_id_static(&self, def: &'static ModelDefinition, id: &[Value], set: &[(usize, Value)]) -> Result<u64> {
+                let ids = $crate::ops::id_positions(def);
+                let mut binds: Vec<_> = set
+                    .iter()
+                    .map(|(p, v)| (v.clone(), $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
+                    .collect();
+                binds.extend(Self::id_binds(def, &ids, id)?);
+                let m = compile::mask(set.iter().map(|(p, _)| *p));
+                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "update_by_id", m), binds, || {
+                    compile::update(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref(), set).sql
+                });
+                Ok(self.execute(def, &stmt).await?.rows_affected())
+            }
+
 
             async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>> {
                 let (stmt, positions) = compile::select(def, DIALECT, query);
@@ -434,12 +508,13 @@ macro_rules! sql_connector {
                     Exec::Pool(pool) => {
                         let tx = pool.begin().await.map_err(|e| map_error(&ModelDefinition::default(), e))?;
                         let state = TxState { tx: tokio::sync::Mutex::new(Some(tx)), savepoints: Default::default() };
-                        Ok(Arc::new($name { exec: Exec::Tx(Arc::new(state)) }))
+                        Ok(Arc::new($name { exec: Exec::Tx(Arc::new(state)), statements: self.statements.clone() }))
                     }
                     Exec::Tx(state) | Exec::Savepoint(state, _) => {
                         let n = state.savepoints.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
                         let name = format!("juggler_sp_{n}");
-                        let nested = $name { exec: Exec::Savepoint(state.clone(), name.clone()) };
+                        let nested =
+                            $name { exec: Exec::Savepoint(state.clone(), name.clone()), statements: self.statements.clone() };
                         nested.raw(format!("SAVEPOINT {name}")).await?;
                         Ok(Arc::new(nested))
                     }
