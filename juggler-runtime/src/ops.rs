@@ -18,6 +18,14 @@ pub(crate) fn writable(def: &ModelDefinition) -> Result<()> {
     }
 }
 
+/// Whether saving may change values: a `default`, `default_fn`, `trim`,
+/// `lowercase` or `uppercase` somewhere in the model.
+pub(crate) fn rewrites_on_save(def: &ModelDefinition) -> bool {
+    def.properties
+        .values()
+        .any(|p| p.default.is_some() || p.default_fn.is_some() || p.trim || p.lowercase || p.uppercase)
+}
+
 /// Applies `default`, `default_fn` to NULL values of a new row.
 pub(crate) fn apply_defaults(def: &ModelDefinition, row: &mut Row) {
     for (value, prop) in row.values.iter_mut().zip(def.properties.values()) {

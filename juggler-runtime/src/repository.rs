@@ -95,6 +95,9 @@ impl<M: Model> Repository<M> {
     fn prepare(&self, instance: M) -> Result<(M, Row)> {
         let def = Self::def();
         let mut row = instance.to_row();
+        if !ops::rewrites_on_save(def) {
+            return Ok((instance, row));
+        }
         let before = row.clone();
         ops::apply_defaults(def, &mut row);
         ops::apply_transforms(def, &mut row, &all);
@@ -170,9 +173,14 @@ impl<M: Model> Repository<M> {
         ops::writable(def)?;
         let mut ready = Vec::with_capacity(instances.len());
         for instance in instances {
-            let (instance, _) = self.prepare(instance)?;
-            let instance = self.before_save(Operation::Create, instance, Some(true)).await?;
-            let row = instance.to_row();
+            let (instance, row) = self.prepare(instance)?;
+            let (instance, row) = if M::HAS_HOOKS {
+                let instance = self.before_save(Operation::Create, instance, Some(true)).await?;
+                let row = instance.to_row();
+                (instance, row)
+            } else {
+                (instance, row)
+            };
             ops::check_force_id(def, &row)?;
             self.validate_row(&instance, &row).await?;
             ready.push(row);
