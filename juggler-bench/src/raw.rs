@@ -99,7 +99,7 @@ macro_rules! raw_op {
             }
             3 => {
                 let sql = format!(r#"SELECT {COLS} FROM "bench_row" WHERE "age" > {} ORDER BY "id" ASC NULLS LAST"#, p(1));
-                let rows = sqlx::query::<$db>(AssertSqlSafe(sql)).bind(40i64).fetch_all(&pool).await.expect("find");
+                let rows = sqlx::query::<$db>(AssertSqlSafe(sql)).bind(40i32).fetch_all(&pool).await.expect("find");
                 let rows: Vec<BenchRow> = rows.iter().map(|r| decode!(r)).collect();
                 assert!(rows.len() > n / 3);
             }
@@ -127,7 +127,7 @@ macro_rules! raw_op {
             _ => {
                 let sql = format!(r#"SELECT COUNT(*) FROM "bench_row" WHERE "age" > {}"#, p(1));
                 for _ in 0..1_000 {
-                    let c: i64 = sqlx::query::<$db>(AssertSqlSafe(sql.clone())).bind(40i64).fetch_one(&pool).await.expect("count").get(0);
+                    let c: i64 = sqlx::query::<$db>(AssertSqlSafe(sql.clone())).bind(40i32).fetch_one(&pool).await.expect("count").get(0);
                     assert!(c > 0);
                 }
             }

@@ -37,8 +37,8 @@ fn decode(row: &PgRow, i: usize, kind: ColumnKind) -> std::result::Result<Value,
     if raw.is_null() {
         return Ok(Value::Null);
     }
-    let type_name = raw.type_info().name().to_owned();
-    Ok(match (kind, type_name.as_str()) {
+    let type_info = raw.type_info();
+    Ok(match (kind, type_info.name()) {
         (_, "INT2") => Value::Int(i64::from(row.try_get::<i16, _>(i)?)),
         (_, "INT4") => Value::Int(i64::from(row.try_get::<i32, _>(i)?)),
         (_, "INT8") => Value::Int(row.try_get::<i64, _>(i)?),
