@@ -11,7 +11,7 @@
 //! | `find`, `find_one`, `find_by_id`, `count`, `exists` | `access`, then `loaded` per row (not for count/exists) | `query`; `instance` in `loaded` |
 //! | `create`, `create_all`, `save` (new) | `before_save`, `persist`, `after_save`        | `instance`, `is_new_instance = true`      |
 //! | `replace_by_id`, `save`, `upsert` | `before_save`, `persist`, `after_save`           | `instance`, `is_new_instance`             |
-//! | `update_by_id`             | `access`, `before_save`, `persist`, `after_save`        | `where`, `data`, `current_instance`       |
+//! | `update_by_id`             | `before_save`, `persist`, `after_save`                  | `where`, `data`, `current_instance`       |
 //! | `update_all`               | `access`, `before_save`, `persist`, `after_save`        | `where`, `data`                           |
 //! | `delete_by_id`, `delete_all` | `access`, `before_delete`, `after_delete`             | `where`                                   |
 

@@ -229,25 +229,11 @@ pub fn create_table_sql(def: &ModelDefinition, dialect: Dialect) -> Vec<String> 
             "{bare_table}_{column}_{}",
             if index.is_unique() { "key" } else { "idx" }
         ));
-        let on = match (
-            dialect,
-            def.settings
-                .connector(dialect.connector_key())
-                .and_then(|c| c.schema.as_deref())
-                .or(def.settings.schema.as_deref()),
-        ) {
-            (Dialect::Postgres, Some(_)) => {
-                // PostgreSQL puts the index in the table's schema by itself.
-                format!(
-                    "CREATE {unique}INDEX {index_name} ON {table} ({})",
-                    dialect.quote(column)
-                )
-            }
-            _ => format!(
-                "CREATE {unique}INDEX {index_name} ON {table} ({})",
-                dialect.quote(column)
-            ),
-        };
+        // The index lands in the table's schema (PostgreSQL) or database (MySQL) by itself.
+        let on = format!(
+            "CREATE {unique}INDEX {index_name} ON {table} ({})",
+            dialect.quote(column)
+        );
         out.push(on);
     }
     out
