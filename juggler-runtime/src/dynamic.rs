@@ -224,14 +224,9 @@ impl DynamicRepository {
 
     async fn find_row(&self, values: &[Value]) -> Result<Option<Row>> {
         let cond = self.scoped(Some(ops::id_cond(&self.def, values)?))?;
-        let query = Query {
-            cond,
-            order: Vec::new(),
-            near: None,
-            limit: Some(1),
-            skip: None,
-            fields: None,
-            include: Vec::new(),
+        let query = match cond {
+            Some(c) => Query::one(c),
+            None => Query::one(Cond::And(Vec::new())),
         };
         Ok(self.conn.find(&self.def, &query).await?.pop())
     }

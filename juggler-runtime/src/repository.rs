@@ -423,15 +423,7 @@ impl<M: Model> Repository<M> {
             Some(s) => crate::filter::resolve::Cond::And(vec![s, cond]),
             None => cond,
         };
-        let query = crate::filter::resolve::Query {
-            cond: Some(cond),
-            order: Vec::new(),
-            near: None,
-            limit: Some(1),
-            skip: None,
-            fields: None,
-            include: Vec::new(),
-        };
+        let query = crate::filter::resolve::Query::one(cond);
         self.conn.find(def, &query).await?.pop().ok_or_else(|| Error::NotFound {
             model: def.name.clone(),
             id: id_text(values),

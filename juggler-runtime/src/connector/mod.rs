@@ -58,15 +58,7 @@ pub trait Connector: Send + Sync + 'static {
     /// The row with this id, for a derived model (statement built once).
     async fn find_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<Option<Row>> {
         let cond = crate::ops::id_cond(def, id)?;
-        let query = Query {
-            cond: Some(cond),
-            order: Vec::new(),
-            near: None,
-            limit: Some(1),
-            skip: None,
-            fields: None,
-            include: Vec::new(),
-        };
+        let query = Query::one(cond);
         Ok(self.find(def, &query).await?.pop())
     }
 

@@ -29,6 +29,21 @@ pub struct Query {
     pub include: Vec<Include>,
 }
 
+impl Query {
+    /// At most one row matching `cond`, in no particular order.
+    pub fn one(cond: Cond) -> Query {
+        Query {
+            cond: Some(cond),
+            order: Vec::new(),
+            near: None,
+            limit: Some(1),
+            skip: None,
+            fields: None,
+            include: Vec::new(),
+        }
+    }
+}
+
 /// A checked condition.
 #[derive(Debug, Clone)]
 pub enum Cond {

@@ -89,7 +89,27 @@ impl Default for PoolSettings {
     }
 }
 
+/// `Error::Connect` for `url`.
+pub(crate) fn connect_error(url: &str, err: impl std::fmt::Display) -> crate::Error {
+    crate::Error::Connect {
+        url: url.to_owned(),
+        message: err.to_string(),
+    }
+}
+
 impl PoolSettings {
+    /// Opens a pool with these settings.
+    pub(crate) async fn open<DB: sqlx::Database>(
+        &self,
+        url: &str,
+        options: <DB::Connection as sqlx::Connection>::Options,
+    ) -> crate::Result<sqlx::Pool<DB>> {
+        self.options::<DB>()
+            .connect_with(options)
+            .await
+            .map_err(|e| connect_error(url, e))
+    }
+
     pub(crate) fn options<DB: sqlx::Database>(&self) -> sqlx::pool::PoolOptions<DB> {
         sqlx::pool::PoolOptions::<DB>::new()
             .max_connections(self.max_connections)
@@ -380,9 +400,8 @@ macro_rules! sql_connector {
                 let ids = $crate::ops::id_positions(def);
                 let binds = Self::id_binds(def, &ids, id)?;
                 let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", 0), binds, || {
-                    let cond = $crate::ops::id_cond(def, id).ok();
-                    let query = Query { cond, order: Vec::new(), near: None, limit: Some(1), skip: None, fields: None, include: Vec::new() };
-                    compile::select(def, DIALECT, &query).0.sql
+                    let cond = $crate::ops::id_cond(def, id).unwrap_or(Cond::And(Vec::new()));
+                    compile::select(def, DIALECT, &Query::one(cond)).0.sql
                 });
                 let row = self.fetch_optional(def, &stmt).await?;
                 let positions: Vec<usize> = (0..def.properties.len()).collect();

@@ -16,19 +16,9 @@ impl MySqlConnector {
             .strip_prefix("mariadb:")
             .map_or_else(|| url.to_owned(), |rest| format!("mysql:{rest}"));
         let options = MySqlConnectOptions::from_str(&normalized)
-            .map_err(|e| Error::Connect {
-                url: url.to_owned(),
-                message: e.to_string(),
-            })?
+            .map_err(|e| super::connect_error(url, e))?
             .charset("utf8mb4");
-        let pool = settings
-            .options::<MySql>()
-            .connect_with(options)
-            .await
-            .map_err(|e| Error::Connect {
-                url: url.to_owned(),
-                message: e.to_string(),
-            })?;
+        let pool = settings.open::<MySql>(url, options).await?;
         Ok(MySqlConnector::from_pool(pool))
     }
 

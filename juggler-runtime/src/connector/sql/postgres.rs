@@ -54,18 +54,8 @@ fn decode(row: &PgRow, i: usize, kind: ColumnKind) -> std::result::Result<Value,
 impl PgConnector {
     /// Opens a pool: `postgres://user@host:5432/db` (`options=-c search_path=..` works).
     pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
-        let options = PgConnectOptions::from_str(url).map_err(|e| Error::Connect {
-            url: url.to_owned(),
-            message: e.to_string(),
-        })?;
-        let pool = settings
-            .options::<Postgres>()
-            .connect_with(options)
-            .await
-            .map_err(|e| Error::Connect {
-                url: url.to_owned(),
-                message: e.to_string(),
-            })?;
+        let options = PgConnectOptions::from_str(url).map_err(|e| super::connect_error(url, e))?;
+        let pool = settings.open::<Postgres>(url, options).await?;
         Ok(PgConnector::from_pool(pool))
     }
 

@@ -13,10 +13,7 @@ impl SqliteConnector {
     /// Opens a pool: `sqlite://path.db?mode=rwc`, `sqlite::memory:`.
     pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| Error::Connect {
-                url: url.to_owned(),
-                message: e.to_string(),
-            })?
+            .map_err(|e| super::connect_error(url, e))?
             .pragma("case_sensitive_like", "ON")
             .foreign_keys(true)
             .with_regexp();
@@ -26,14 +23,7 @@ impl SqliteConnector {
             settings.max_connections = 1;
             settings.min_connections = 1;
         }
-        let pool = settings
-            .options::<Sqlite>()
-            .connect_with(options)
-            .await
-            .map_err(|e| Error::Connect {
-                url: url.to_owned(),
-                message: e.to_string(),
-            })?;
+        let pool = settings.open::<Sqlite>(url, options).await?;
         Ok(SqliteConnector::from_pool(pool))
     }
 
