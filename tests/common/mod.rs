@@ -60,11 +60,47 @@ fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
+/// Says a test skipped, past libtest's output capture, so a plain `cargo test`
+/// shows it.
+fn say_skipped(message: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {message}");
+}
+
+/// Whether a TCP connection to the URL's host and port opens within 2 s;
+/// asked once per URL and process, so a missing server costs one probe.
+fn reachable(url: &str) -> Result<(), String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashMap<String, Result<(), String>>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    seen.entry(url.to_owned())
+        .or_insert_with(|| {
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
+            let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+            let host_port = rest.split(['/', '?']).next().unwrap_or(rest);
+            let addrs = std::net::ToSocketAddrs::to_socket_addrs(host_port).map_err(|e| e.to_string())?;
+            let timeout = std::time::Duration::from_secs(2);
+            for addr in addrs {
+                if std::net::TcpStream::connect_timeout(&addr, timeout).is_ok() {
+                    return Ok(());
+                }
+            }
+            Err(format!("nothing listens on {host_port}"))
+        })
+        .clone()
+}
+
 fn unreachable_server(what: &str, url: &str, err: &dyn std::fmt::Display) -> Option<DataSource> {
     if in_ci() {
         panic!("{what} must be reachable in CI at {url}: {err}");
     }
-    eprintln!("skipped: {what} is not reachable at {url} ({err}); CI=true makes this a failure");
+    say_skipped(&format!(
+        "{what} is not reachable at {url} ({err}); CI=true makes this a failure"
+    ));
     None
 }
 
@@ -103,6 +139,9 @@ async fn postgres(schema: &str) -> Option<DataSource> {
     use sqlx::Executor as _;
     let base =
         std::env::var("JUGGLER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    if let Err(e) = reachable(&base) {
+        return unreachable_server("PostgreSQL", &base, &e);
+    }
     let admin = match sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)
         .connect(&base)
@@ -125,7 +164,7 @@ async fn postgres(schema: &str) -> Option<DataSource> {
 
 #[cfg(not(feature = "postgres"))]
 async fn postgres(_: &str) -> Option<DataSource> {
-    eprintln!("skipped: built without the `postgres` feature");
+    say_skipped("PostgreSQL test: built without the `postgres` feature (use --all-features)");
     None
 }
 
@@ -133,6 +172,9 @@ async fn postgres(_: &str) -> Option<DataSource> {
 async fn mysql(database: &str) -> Option<DataSource> {
     use sqlx::Executor as _;
     let base = std::env::var("JUGGLER_TEST_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    if let Err(e) = reachable(&base) {
+        return unreachable_server("MariaDB/MySQL", &base, &e);
+    }
     let admin = match sqlx::mysql::MySqlPoolOptions::new()
         .max_connections(1)
         .connect(&base)
@@ -158,7 +200,7 @@ async fn mysql(database: &str) -> Option<DataSource> {
 
 #[cfg(not(feature = "mysql"))]
 async fn mysql(_: &str) -> Option<DataSource> {
-    eprintln!("skipped: built without the `mysql` feature");
+    say_skipped("MySQL test: built without the `mysql` feature (use --all-features)");
     None
 }
 
