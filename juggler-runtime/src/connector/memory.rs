@@ -321,7 +321,7 @@ impl Connector for MemoryConnector {
     }
 
     async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>> {
-        let mut rows: Vec<Row> = {
+        let rows: Vec<Row> = {
             let store = self.lock();
             let Some(table) = store.models.get(&def.name) else {
                 return Ok(Vec::new());
@@ -332,19 +332,7 @@ impl Connector for MemoryConnector {
                 .filter(|row| query.cond.as_ref().is_none_or(|c| c.matches(row)))
                 .collect()
         };
-        query.sort(&mut rows);
-        let mut rows = query.page(rows);
-        if let Some(fields) = &query.fields {
-            for row in &mut rows {
-                for (i, v) in row.values.iter_mut().enumerate() {
-                    if !fields.contains(&i) {
-                        *v = Value::Null;
-                    }
-                }
-                row.extra.clear();
-            }
-        }
-        Ok(rows)
+        Ok(query.finish(rows))
     }
 
     async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {

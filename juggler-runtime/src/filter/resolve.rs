@@ -622,6 +622,24 @@ impl Query {
         });
     }
 
+    /// Sorts, pages and projects rows read without the help of a database
+    /// (the memory connector, and SQL connectors after a `near`).
+    pub fn finish(&self, mut rows: Vec<Row>) -> Vec<Row> {
+        self.sort(&mut rows);
+        let mut rows = self.page(rows);
+        if let Some(fields) = &self.fields {
+            for row in &mut rows {
+                for (i, v) in row.values.iter_mut().enumerate() {
+                    if !fields.contains(&i) {
+                        *v = Value::Null;
+                    }
+                }
+                row.extra.clear();
+            }
+        }
+        rows
+    }
+
     /// Applies skip and limit to sorted rows.
     pub fn page(&self, rows: Vec<Row>) -> Vec<Row> {
         let skip = usize::try_from(self.skip.unwrap_or(0)).unwrap_or(usize::MAX);

@@ -443,20 +443,8 @@ macro_rules! sql_connector {
                 };
                 let rows = Self::decode_rows(def, rows, &positions)?;
                 if compile::needs_post_filter(query) {
-                    let mut rows: Vec<Row> =
-                        rows.into_iter().filter(|r| query.cond.as_ref().is_none_or(|c| c.matches(r))).collect();
-                    query.sort(&mut rows);
-                    let mut rows = query.page(rows);
-                    if let Some(fields) = &query.fields {
-                        for row in &mut rows {
-                            for (i, v) in row.values.iter_mut().enumerate() {
-                                if !fields.contains(&i) {
-                                    *v = Value::Null;
-                                }
-                            }
-                        }
-                    }
-                    return Ok(rows);
+                    let rows = rows.into_iter().filter(|r| query.cond.as_ref().is_none_or(|c| c.matches(r))).collect();
+                    return Ok(query.finish(rows));
                 }
                 Ok(rows)
             }
