@@ -368,7 +368,7 @@ pub(crate) struct ValidateAttr {
 pub(crate) struct RelationOptions {
     pub(crate) foreign_key: Option<syn::LitStr>,
     pub(crate) model: Option<String>,
-    pub(crate) through: Option<syn::Expr>,
+    pub(crate) through: Option<Through>,
     pub(crate) key_through: Option<syn::LitStr>,
 }
 
@@ -379,4 +379,78 @@ pub(crate) struct RelationAttr {
     pub(crate) has_many: Option<darling::util::SpannedValue<RelationOptions>>,
     pub(crate) has_one: Option<darling::util::SpannedValue<RelationOptions>>,
     pub(crate) has_and_belongs_to_many: Option<darling::util::SpannedValue<RelationOptions>>,
+}
+
+impl RelationAttr {
+    /// The one kind given, with its options (the checks reject zero or two).
+    pub(crate) fn kind(&self) -> Option<(juggler_schema::RelationKind, &darling::util::SpannedValue<RelationOptions>)> {
+        use juggler_schema::RelationKind as K;
+        if let Some(o) = &self.belongs_to {
+            Some((K::BelongsTo, o))
+        } else if let Some(o) = &self.has_many {
+            Some((K::HasMany, o))
+        } else if let Some(o) = &self.has_one {
+            Some((K::HasOne, o))
+        } else {
+            self.has_and_belongs_to_many
+                .as_ref()
+                .map(|o| (K::HasAndBelongsToMany, o))
+        }
+    }
+}
+
+/// `through = "table"` (has_and_belongs_to_many) or `through = Model` (has_many).
+#[derive(Debug, Clone)]
+pub(crate) enum Through {
+    Table(syn::LitStr),
+    Model(syn::Path),
+}
+
+impl FromMeta for Through {
+    fn from_value(value: &syn::Lit) -> darling::Result<Self> {
+        match value {
+            syn::Lit::Str(s) => Ok(Through::Table(s.clone())),
+            other => Err(darling::Error::custom("`through` takes a model type or a table name in quotes").with_span(other)),
+        }
+    }
+
+    fn from_expr(expr: &syn::Expr) -> darling::Result<Self> {
+        match expr {
+            syn::Expr::Lit(l) => Self::from_value(&l.lit),
+            syn::Expr::Path(p) if p.qself.is_none() => Ok(Through::Model(p.path.clone())),
+            syn::Expr::Group(g) => Self::from_expr(&g.expr),
+            other => Err(darling::Error::custom("`through` takes a model type or a table name in quotes").with_span(other)),
+        }
+    }
+}
+
+impl Through {
+    /// The span of what was written.
+    pub(crate) fn span(&self) -> proc_macro2::Span {
+        match self {
+            Through::Table(s) => s.span(),
+            Through::Model(p) => syn::spanned::Spanned::span(p),
+        }
+    }
+
+    /// The name recorded in the definition: the table, or the model's name.
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Through::Table(s) => s.value(),
+            Through::Model(p) => p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+impl RelationOptions {
+    /// `through = Model` as a type (has_many); `None` for a table name or absent.
+    pub(crate) fn through_model(&self) -> Option<syn::Type> {
+        match self.through.as_ref()? {
+            Through::Model(p) => Some(syn::Type::Path(syn::TypePath {
+                qself: None,
+                path: p.clone(),
+            })),
+            Through::Table(_) => None,
+        }
+    }
 }

@@ -14,6 +14,7 @@ pub(crate) fn check(model: &ModelIr<'_>, errors: &mut Accumulator) {
     check_relation_type_matches_kind(model, errors);
     check_foreign_key_names_a_field(model, errors);
     check_habtm_has_through(model, errors);
+    check_through_form(model, errors);
     check_hidden_does_not_serialise(model, errors);
     check_hidden_names_fields(model, errors);
     check_extra_field(model, errors);
@@ -259,6 +260,35 @@ fn check_habtm_has_through(model: &ModelIr<'_>, errors: &mut Accumulator) {
                 );
             }
         }
+    }
+}
+
+/// `through` is a model type on `has_many`, a table name on
+/// `has_and_belongs_to_many`, and nothing elsewhere.
+/// Rejected: `#[relation(has_many(through = "appointments"))]`.
+fn check_through_form(model: &ModelIr<'_>, errors: &mut Accumulator) {
+    for f in &model.fields {
+        let FieldKind::Relation(r) = &f.kind else {
+            continue;
+        };
+        let Some((kind, opts)) = r.kind() else { continue };
+        let Some(through) = &opts.through else { continue };
+        let is_str = matches!(through, crate::attr::Through::Table(_));
+        let message = match kind {
+            juggler_schema::RelationKind::HasMany if opts.through_model().is_none() => {
+                "`through` on `has_many` names the model of the link rows: `through = Appointment`; \
+                 a bare join table is `has_and_belongs_to_many(through = \"table\")`"
+            }
+            juggler_schema::RelationKind::HasAndBelongsToMany if !is_str => {
+                "`through` on `has_and_belongs_to_many` is the join table's name: `through = \"order_tags\"`; \
+                 link rows with a model of their own are `has_many(through = Model)`"
+            }
+            juggler_schema::RelationKind::BelongsTo | juggler_schema::RelationKind::HasOne => {
+                "`through` applies to `has_many` and `has_and_belongs_to_many` only"
+            }
+            _ => continue,
+        };
+        errors.push(Error::custom(message).with_span(&through.span()));
     }
 }
 

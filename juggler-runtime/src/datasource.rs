@@ -108,6 +108,11 @@ impl DataSource {
         }
     }
 
+    /// The connector behind it.
+    pub(crate) fn connector(&self) -> &Arc<dyn Connector> {
+        &self.connector
+    }
+
     /// The connector's name (`memory`, ...).
     pub fn connector_name(&self) -> &'static str {
         self.connector.name()
@@ -126,8 +131,15 @@ impl DataSource {
 
     /// Drops and re-creates the tables of these models. **This destroys their
     /// data**; it is meant for tests and first setup.
+    ///
+    /// Relations among `definitions` become foreign keys, and each
+    /// `has_and_belongs_to_many` whose both sides are listed gets its join
+    /// table.
     pub async fn automigrate(&self, definitions: &[&ModelDefinition]) -> Result<()> {
-        self.connector.automigrate(definitions).await
+        let links = crate::schema::relations::link_definitions(definitions);
+        let mut all: Vec<&ModelDefinition> = definitions.to_vec();
+        all.extend(links.iter());
+        self.connector.automigrate(&all).await
     }
 
     /// Starts a transaction; inside one, starts a savepoint. Nothing is
@@ -183,6 +195,20 @@ impl DataSource {
 pub struct Transaction {
     ds: DataSource,
     done: Arc<AtomicBool>,
+}
+
+impl AsRef<DataSource> for DataSource {
+    fn as_ref(&self) -> &DataSource {
+        self
+    }
+}
+
+/// Relation accessors take `&impl AsRef<DataSource>`: a data source or a
+/// transaction.
+impl AsRef<DataSource> for Transaction {
+    fn as_ref(&self) -> &DataSource {
+        &self.ds
+    }
 }
 
 impl Transaction {

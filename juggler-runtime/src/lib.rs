@@ -26,7 +26,10 @@ pub use error::{Error, Result};
 pub use filter::{Direction, Field, Fields, Filter, Include, Op, Order, Where};
 pub use hooks::{Context, HookKind, Hooks, Operation};
 pub use model::{is_unset_id, BoxFuture, Model, ModelId, Patch};
-pub use relations::{BelongsTo, HasAndBelongsToMany, HasMany, HasOne};
+pub use relations::{
+    BelongsTo, BelongsToAccessor, HasAndBelongsToMany, HasMany, HasManyAccessor, HasOne, HasOneAccessor,
+    LinkedAccessor, Relation,
+};
 pub use repository::Repository;
 pub use schema::ModelDefinition;
 pub use validation::ValidationError;
@@ -41,7 +44,10 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
+    pub use crate::connector::Connector;
+    pub use crate::relations::load::{include_children, include_shared};
     pub use crate::value::FieldValue;
+    pub use std::sync::Arc;
 
     use crate::{Error, Value};
 

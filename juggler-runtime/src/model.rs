@@ -1,6 +1,7 @@
 //! The [`Model`] trait that `#[derive(Model)]` implements.
 
-use crate::filter::Filter;
+use crate::connector::Connector;
+use crate::filter::{Filter, Include};
 use crate::hooks::{Context, HookKind};
 use crate::schema::ModelDefinition;
 use crate::validation::{check_rules, ValidationError};
@@ -8,6 +9,7 @@ use crate::value::{FieldValue, Row, Value};
 use crate::Result;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// A boxed future, as the derive's generated async methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -63,6 +65,22 @@ pub trait Model: Sized + Send + Sync + 'static {
         Box::pin(async { Ok(()) })
     }
 
+    /// Loads one `include` into the navigation fields of `parents` (generated
+    /// per relation by the derive).
+    fn include<'a>(
+        parents: &'a mut [Self],
+        include: &'a Include,
+        conn: &'a Arc<dyn Connector>,
+    ) -> BoxFuture<'a, Result<()>> {
+        let _ = (parents, conn);
+        let message = format!(
+            "`{}` has no relation `{}`",
+            Self::definition().name,
+            include.relation
+        );
+        Box::pin(async move { Err(crate::Error::invalid_filter("include", message)) })
+    }
+
     /// The JSON Schema (draft 2020-12) of the model.
     fn json_schema() -> serde_json::Value;
 
@@ -81,6 +99,10 @@ pub trait Model: Sized + Send + Sync + 'static {
 pub trait Patch: Default + Send + Sync + 'static {
     /// `(property position, value)` for every property that is set.
     fn to_set(&self) -> Vec<(usize, Value)>;
+
+    /// A patch setting these `(property position, value)` pairs; fails when a
+    /// value does not fit its field.
+    fn from_set(set: Vec<(usize, Value)>) -> Result<Self>;
 }
 
 /// A value usable as a model id: a single stored value or a tuple of them.

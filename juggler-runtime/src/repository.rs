@@ -1,10 +1,12 @@
 //! The typed repository: `ds.repo::<Customer>()`.
 
 use crate::connector::Connector;
+use crate::filter::resolve::{Cond, Query};
 use crate::filter::{Filter, Origin, Where};
 use crate::hooks::{self, Context, HookKind, Operation};
 use crate::model::{Model, ModelId, Patch as _};
 use crate::ops;
+use crate::relations::load::{self, Keyed};
 use crate::validation::{check_rules, ValidationError};
 use crate::value::{Row, Value};
 use crate::{Error, Result};
@@ -250,19 +252,90 @@ impl<M: Model> Repository<M> {
         !M::HAS_HOOKS && M::default_scope().is_none()
     }
 
-    /// Every instance matching `filter` (with the default scope applied).
+    /// Every instance matching `filter` (with the default scope applied), with
+    /// the relations it names in `include` loaded into their navigation
+    /// fields (one query per relation level).
     pub async fn find(&self, filter: Filter) -> Result<Vec<M>> {
+        self.find_with(filter, None).await
+    }
+
+    /// `find` with an extra condition ANDed in (relation accessors).
+    pub(crate) async fn find_with(&self, filter: Filter, extra: Option<Cond>) -> Result<Vec<M>> {
         let def = Self::def();
         let filter = self.access(Operation::Find, filter).await?;
-        let query = ops::query(def, M::default_scope(), &filter)?;
-        if !query.include.is_empty() {
-            return Err(Error::Unsupported(format!(
-                "`include` of `{}` cannot be loaded yet: eager loading of relations is not implemented in this release",
-                query.include[0].relation
-            )));
+        let mut query = ops::query(def, M::default_scope(), &filter)?;
+        if let Some(extra) = extra {
+            query.cond = Some(and(query.cond.take(), extra));
         }
         let rows = self.conn.find(def, &query).await?;
-        self.loaded(Operation::Find, rows, query.fields.as_deref()).await
+        let mut found = self.loaded(Operation::Find, rows, query.fields.as_deref()).await?;
+        self.include(&mut found, &query).await?;
+        Ok(found)
+    }
+
+    async fn include(&self, found: &mut [M], query: &Query) -> Result<()> {
+        if found.is_empty() {
+            return Ok(());
+        }
+        for include in &query.include {
+            M::include(found, include, &self.conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Instances matching `filter` whose property at `key_pos` is one of
+    /// `keys`, each with that key: how `include` loads a relation level. With
+    /// `per_key`, `limit` / `skip` count per key; without, they are returned
+    /// for the caller to apply.
+    pub(crate) async fn find_keyed(
+        &self,
+        filter: Filter,
+        key_pos: usize,
+        keys: Vec<Value>,
+        per_key: bool,
+    ) -> Result<Keyed<M>> {
+        let def = Self::def();
+        if keys.is_empty() {
+            return Ok(Keyed {
+                rows: Vec::new(),
+                skip: None,
+                limit: None,
+            });
+        }
+        let filter = self.access(Operation::Find, filter).await?;
+        let mut query = ops::query(def, M::default_scope(), &filter)?;
+        // One key: the database pages; several: paging happens per key below.
+        let one = per_key && keys.len() == 1;
+        let (skip, limit) = if one {
+            (None, None)
+        } else {
+            (query.skip.take(), query.limit.take())
+        };
+        if let Some(fields) = &mut query.fields {
+            if !fields.contains(&key_pos) {
+                fields.push(key_pos);
+                fields.sort_unstable();
+            }
+        }
+        let base = query.cond.take();
+        let rows = load::find_in(self.conn.as_ref(), def, &mut query, base, key_pos, &keys).await?;
+        let keyed: Vec<(Value, Row)> = rows
+            .into_iter()
+            .map(|row| (row.values[key_pos].clone(), row))
+            .collect();
+        let (keyed, skip, limit) = if per_key && !one {
+            (load::page_per_key(keyed, skip, limit), None, None)
+        } else {
+            (keyed, skip, limit)
+        };
+        let (key_values, rows): (Vec<Value>, Vec<Row>) = keyed.into_iter().unzip();
+        let mut found = self.loaded(Operation::Find, rows, query.fields.as_deref()).await?;
+        self.include(&mut found, &query).await?;
+        Ok(Keyed {
+            rows: key_values.into_iter().zip(found).collect(),
+            skip,
+            limit,
+        })
     }
 
     /// The first instance matching `filter`.
@@ -274,13 +347,18 @@ impl<M: Model> Repository<M> {
 
     /// How many instances match `where_` (`None` for all).
     pub async fn count(&self, where_: impl Into<Option<Where>>) -> Result<u64> {
+        self.count_with(where_.into(), None).await
+    }
+
+    pub(crate) async fn count_with(&self, where_: Option<Where>, extra: Option<Cond>) -> Result<u64> {
         let def = Self::def();
         let filter = Filter {
-            where_: where_.into(),
+            where_,
             ..Filter::default()
         };
         let filter = self.access(Operation::Count, filter).await?;
         let cond = ops::where_cond(def, M::default_scope(), filter.where_.as_ref(), filter.origin)?;
+        let cond = with_extra(cond, extra);
         self.conn.count(def, cond.as_ref()).await
     }
 
@@ -289,10 +367,14 @@ impl<M: Model> Repository<M> {
     /// validators (all but `uniqueness` and custom ones, which need an
     /// instance).
     pub async fn update_all(&self, where_: impl Into<Option<Where>>, patch: M::Patch) -> Result<u64> {
+        self.update_all_with(where_.into(), patch, None).await
+    }
+
+    pub(crate) async fn update_all_with(&self, where_: Option<Where>, patch: M::Patch, extra: Option<Cond>) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
         let filter = Filter {
-            where_: where_.into(),
+            where_,
             ..Filter::default()
         };
         let filter = self.access(Operation::UpdateAll, filter).await?;
@@ -316,6 +398,7 @@ impl<M: Model> Repository<M> {
         }
         let set = if M::HAS_HOOKS { self.checked_set(&patch)? } else { set };
         let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), filter.origin)?;
+        let cond = with_extra(cond, extra);
         let n = if set.is_empty() {
             self.conn.count(def, cond.as_ref()).await?
         } else {
@@ -338,9 +421,12 @@ impl<M: Model> Repository<M> {
     /// Sets the patch's properties on the instance with this id, validating
     /// the result; returns the updated instance.
     pub async fn update_by_id(&self, id: impl ModelId, patch: M::Patch) -> Result<M> {
+        self.update_by_id_values(id.to_id_values(), patch).await
+    }
+
+    pub(crate) async fn update_by_id_values(&self, values: Vec<Value>, patch: M::Patch) -> Result<M> {
         let def = Self::def();
         ops::writable(def)?;
-        let values = id.to_id_values();
         if !M::HAS_HOOKS && !has_custom_validators(def) {
             return self.update_by_id_direct(&values, &patch).await;
         }
@@ -505,17 +591,17 @@ impl<M: Model> Repository<M> {
             return Ok(self.conn.delete_by_id_static(def, &values).await? > 0);
         }
         Ok(self
-            .delete_where(Operation::DeleteById, Some(ops::id_where(def, &values)))
+            .delete_where(Operation::DeleteById, Some(ops::id_where(def, &values)), None)
             .await?
             > 0)
     }
 
     /// Deletes every instance matching `where_`; returns how many.
     pub async fn delete_all(&self, where_: impl Into<Option<Where>>) -> Result<u64> {
-        self.delete_where(Operation::DeleteAll, where_.into()).await
+        self.delete_where(Operation::DeleteAll, where_.into(), None).await
     }
 
-    async fn delete_where(&self, op: Operation, where_: Option<Where>) -> Result<u64> {
+    pub(crate) async fn delete_where(&self, op: Operation, where_: Option<Where>, extra: Option<Cond>) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
         let filter = self
@@ -535,6 +621,7 @@ impl<M: Model> Repository<M> {
             where_ = ctx.where_;
         }
         let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), filter.origin)?;
+        let cond = with_extra(cond, extra);
         let n = self.conn.delete(def, cond.as_ref()).await?;
         if M::HAS_HOOKS {
             let mut ctx = Context::<M>::new(op);
@@ -542,6 +629,20 @@ impl<M: Model> Repository<M> {
             hooks::run(HookKind::AfterDelete, &mut ctx).await?;
         }
         Ok(n)
+    }
+}
+
+fn and(cond: Option<Cond>, extra: Cond) -> Cond {
+    match cond {
+        Some(c) => Cond::And(vec![c, extra]),
+        None => extra,
+    }
+}
+
+fn with_extra(cond: Option<Cond>, extra: Option<Cond>) -> Option<Cond> {
+    match extra {
+        Some(e) => Some(and(cond, e)),
+        None => cond,
     }
 }
 

@@ -6,9 +6,10 @@ use serde_json::{json, Map, Value as Json};
 use std::cmp::Ordering;
 
 /// One stored value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
     /// NULL / absent.
+    #[default]
     Null,
     /// A boolean.
     Bool(bool),

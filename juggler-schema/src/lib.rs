@@ -21,6 +21,7 @@
 
 mod definition;
 mod naming;
+pub mod relations;
 pub mod sql;
 mod types;
 

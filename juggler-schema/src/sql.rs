@@ -3,6 +3,7 @@
 //! writes comes from a definition, quoted.
 
 use crate::definition::{ModelDefinition, PropertyDefinition};
+use crate::relations::{foreign_keys, ForeignKey};
 use crate::types::PropertyType;
 
 /// A SQL dialect.
@@ -187,6 +188,16 @@ pub fn generated_id(def: &ModelDefinition) -> Option<(&str, &PropertyDefinition)
 
 /// `CREATE TABLE` and its indexes.
 pub fn create_table_sql(def: &ModelDefinition, dialect: Dialect) -> Vec<String> {
+    create_table_with_keys(def, &[], &[], dialect)
+}
+
+/// `CREATE TABLE` with `fks` inline (SQLite, which cannot add them later).
+fn create_table_with_keys(
+    def: &ModelDefinition,
+    fks: &[ForeignKey],
+    defs: &[&ModelDefinition],
+    dialect: Dialect,
+) -> Vec<String> {
     let table = table_ref(def, dialect);
     let generated = generated_id(def).map(|(n, _)| n);
     let ids = def.id_properties();
@@ -216,6 +227,11 @@ pub fn create_table_sql(def: &ModelDefinition, dialect: Dialect) -> Vec<String> 
             .collect();
         columns.push(format!("PRIMARY KEY ({})", cols.join(", ")));
     }
+    for fk in fks {
+        if let Some(clause) = references_clause(def, fk, defs, dialect) {
+            columns.push(clause);
+        }
+    }
     let mut out = vec![format!("CREATE TABLE {table} (\n  {}\n)", columns.join(",\n  "))];
     let bare_table = def.table_name(Some(dialect.connector_key()));
     for (name, prop) in &def.properties {
@@ -237,6 +253,71 @@ pub fn create_table_sql(def: &ModelDefinition, dialect: Dialect) -> Vec<String> 
         out.push(on);
     }
     out
+}
+
+/// `FOREIGN KEY (col) REFERENCES table (id)`, or `None` when a side is missing.
+fn references_clause(def: &ModelDefinition, fk: &ForeignKey, defs: &[&ModelDefinition], dialect: Dialect) -> Option<String> {
+    let target = defs.iter().find(|d| d.name == fk.model)?;
+    let column = column_ref(&fk.property, def.properties.get(&fk.property)?, dialect);
+    let referenced = column_ref(&fk.references, target.properties.get(&fk.references)?, dialect);
+    Some(format!(
+        "FOREIGN KEY ({column}) REFERENCES {} ({referenced})",
+        table_ref(target, dialect)
+    ))
+}
+
+/// Every statement that re-creates the tables of `defs` (destroying their
+/// data): drops with referencing tables first, creates, then the foreign keys
+/// the relations among `defs` imply (inline on SQLite, `ALTER TABLE` after all
+/// tables exist elsewhere). Views are dropped but not created.
+pub fn migration_sql(defs: &[&ModelDefinition], dialect: Dialect) -> Vec<String> {
+    let order = parents_first(defs);
+    let mut out: Vec<String> = order.iter().rev().map(|d| drop_table_sql(d, dialect)).collect();
+    let mut later = Vec::new();
+    for def in &order {
+        if def.settings.view {
+            continue;
+        }
+        let fks = foreign_keys(def, defs);
+        if dialect == Dialect::Sqlite {
+            out.extend(create_table_with_keys(def, &fks, defs, dialect));
+            continue;
+        }
+        out.extend(create_table_sql(def, dialect));
+        let bare = def.table_name(Some(dialect.connector_key()));
+        for fk in &fks {
+            let Some(clause) = references_clause(def, fk, defs, dialect) else {
+                continue;
+            };
+            let column = def
+                .properties
+                .get(&fk.property)
+                .map_or(fk.property.as_str(), |p| p.column(&fk.property, Some(dialect.connector_key())));
+            let name = dialect.quote(&format!("{bare}_{column}_fkey"));
+            later.push(format!(
+                "ALTER TABLE {} ADD CONSTRAINT {name} {clause}",
+                table_ref(def, dialect)
+            ));
+        }
+    }
+    out.extend(later);
+    out
+}
+
+/// `defs` ordered so a referenced model comes before the ones referencing it
+/// (cycles keep their given order).
+fn parents_first<'a>(defs: &[&'a ModelDefinition]) -> Vec<&'a ModelDefinition> {
+    let mut placed: Vec<&ModelDefinition> = Vec::with_capacity(defs.len());
+    let mut pending: Vec<&ModelDefinition> = defs.to_vec();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|d| {
+            foreign_keys(d, defs)
+                .iter()
+                .all(|fk| fk.model == d.name || placed.iter().any(|p| p.name == fk.model))
+        });
+        placed.push(pending.remove(ready.unwrap_or(0)));
+    }
+    placed
 }
 
 /// `DROP TABLE IF EXISTS`.

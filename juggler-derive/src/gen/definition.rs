@@ -205,15 +205,7 @@ fn push_validations(def: &mut ModelDefinition, f: &FieldIr<'_>) {
 }
 
 fn relation(model: &ModelIr<'_>, f: &FieldIr<'_>, r: &crate::attr::RelationAttr) -> Option<RelationDefinition> {
-    let (kind, opts) = if let Some(o) = &r.belongs_to {
-        (RelationKind::BelongsTo, o)
-    } else if let Some(o) = &r.has_many {
-        (RelationKind::HasMany, o)
-    } else if let Some(o) = &r.has_one {
-        (RelationKind::HasOne, o)
-    } else {
-        (RelationKind::HasAndBelongsToMany, r.has_and_belongs_to_many.as_ref()?)
-    };
+    let (kind, opts) = r.kind()?;
     let nav = type_name(&f.original.ty)?;
     let target = generic_arg(&f.original.ty, &nav).and_then(type_name)?;
     let this = juggler_schema::to_snake_case(&model.input.ident.to_string());
@@ -226,22 +218,24 @@ fn relation(model: &ModelIr<'_>, f: &FieldIr<'_>, r: &crate::attr::RelationAttr)
                 .find(|p| p.rust_name() == rust)
                 .map_or(rust, |p| p.name.clone())
         }
+        // A field of the other struct (or a join-table column): its property
+        // name is filled in at run time from the field's handle.
         (Some(fk), _) => fk.value(),
         (None, RelationKind::BelongsTo) => format!("{}_id", f.rust_name()),
         (None, _) => format!("{this}_id"),
     };
-    let through = opts.through.as_ref().map(|t| match t {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s), ..
-        }) => s.value(),
-        other => quote!(#other).to_string().replace(' ', ""),
-    });
+    let through = opts.through.as_ref().map(crate::attr::Through::name);
+    let key_through = match (&opts.key_through, &through) {
+        (Some(k), _) => Some(k.value()),
+        (None, Some(_)) => Some(format!("{}_id", juggler_schema::to_snake_case(&target))),
+        (None, None) => None,
+    };
     Some(RelationDefinition {
         kind,
         model: opts.model.clone().unwrap_or(target),
         foreign_key: Some(foreign_key),
         through,
-        key_through: opts.key_through.as_ref().map(syn::LitStr::value),
+        key_through,
         extra: Map::new(),
     })
 }
@@ -262,6 +256,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
             }
         }
     });
+    let keys = crate::gen::relations::emit_key_fixups(model);
     let scope = match &def.settings.scope {
         Some(s) => {
             let text = s.to_string();
@@ -281,6 +276,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
                 let mut def = ::juggler::__private::schema::ModelDefinition::from_json(#json)
                     .unwrap_or_else(|_| ::juggler::__private::schema::ModelDefinition::new(#name));
                 #(#fill)*
+                #keys
                 def
             })
         }

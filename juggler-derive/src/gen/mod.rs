@@ -5,6 +5,7 @@ mod definition;
 mod fields;
 mod hooks;
 mod patch;
+mod relations;
 mod validate;
 
 use crate::ast::ModelIr;
@@ -59,9 +60,12 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
     let field_value = codec::emit_field_value(model, &name);
     let fields = fields::emit(model);
     let patch_struct = patch::emit_struct(model);
-    let patch_impl = patch::emit_impl(model);
+    let patch_impl = patch::emit_impl(model, &name);
+    let relation_items = relations::emit_items(model);
+    let include = relations::emit_include(model);
     quote! {
         #fields
+        #relation_items
         #patch_struct
         const _: () = {
             #[automatically_derived]
@@ -72,6 +76,7 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
                 #definition
                 #codec
                 #validators
+                #include
                 fn json_schema() -> ::juggler::__private::serde_json::Value {
                     ::juggler::__private::json_schema(
                         <Self as ::juggler::Model>::definition(),
@@ -113,6 +118,9 @@ pub(crate) fn fallback(model: Option<&ModelIr<'_>>, input: &syn::DeriveInput) ->
             #[automatically_derived]
             impl ::juggler::Patch for #patch_ident {
                 fn to_set(&self) -> ::std::vec::Vec<(usize, ::juggler::Value)> { ::std::vec::Vec::new() }
+                fn from_set(_: ::std::vec::Vec<(usize, ::juggler::Value)>) -> ::juggler::Result<Self> {
+                    ::core::unreachable!("the derive reported an error")
+                }
             }
             #[automatically_derived]
             impl ::juggler::Model for #ident {

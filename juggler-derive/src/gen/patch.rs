@@ -30,8 +30,22 @@ pub(crate) fn emit_struct(model: &ModelIr<'_>) -> TokenStream {
     }
 }
 
-pub(crate) fn emit_impl(model: &ModelIr<'_>) -> TokenStream {
+pub(crate) fn emit_impl(model: &ModelIr<'_>, model_name: &str) -> TokenStream {
     let patch = patch_ident(model);
+    let arms = model.properties().enumerate().map(|(i, f)| {
+        let field = f.ident;
+        let ty = &f.original.ty;
+        let prop = &f.name;
+        quote! {
+            #i => {
+                out.#field = ::core::option::Option::Some(
+                    <#ty as ::juggler::__private::FieldValue>::from_value(value).map_err(|m| {
+                        ::juggler::Error::invalid_data(#model_name, ::std::format!("`{}`: {}", #prop, m))
+                    })?,
+                );
+            }
+        }
+    });
     let sets = model.properties().enumerate().map(|(i, f)| {
         let field = f.ident;
         let ty = &f.original.ty;
@@ -48,6 +62,17 @@ pub(crate) fn emit_impl(model: &ModelIr<'_>) -> TokenStream {
                 let mut out = ::std::vec::Vec::new();
                 #(#sets)*
                 out
+            }
+
+            fn from_set(set: ::std::vec::Vec<(usize, ::juggler::Value)>) -> ::juggler::Result<Self> {
+                let mut out = <Self as ::core::default::Default>::default();
+                for (pos, value) in set {
+                    match pos {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+                ::core::result::Result::Ok(out)
             }
         }
     }

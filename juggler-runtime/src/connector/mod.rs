@@ -26,6 +26,11 @@ pub trait Connector: Send + Sync + 'static {
     /// The connector's name (`memory`, `sqlite`, ...).
     fn name(&self) -> &'static str;
 
+    /// The most values one statement may bind (`usize::MAX`: no limit).
+    fn max_binds(&self) -> usize {
+        usize::MAX
+    }
+
     /// Inserts rows, all or none; generated ids are filled in the returned rows.
     async fn insert(&self, def: &ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>>;
 

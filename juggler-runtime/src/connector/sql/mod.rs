@@ -380,6 +380,10 @@ macro_rules! sql_connector {
 
         #[async_trait::async_trait]
         impl Connector for $name {
+            fn max_binds(&self) -> usize {
+                DIALECT.max_binds()
+            }
+
             fn name(&self) -> &'static str {
                 match DIALECT {
                     Dialect::Sqlite => "sqlite",
@@ -498,16 +502,7 @@ macro_rules! sql_connector {
             }
 
             async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {
-                for def in defs.iter().rev() {
-                    self.raw($crate::schema::sql::drop_table_sql(def, DIALECT)).await?;
-                }
-                for def in defs {
-                    if def.settings.view {
-                        continue;
-                    }
-                    self.run_ddl(&$crate::schema::sql::create_table_sql(def, DIALECT)).await?;
-                }
-                Ok(())
+                self.run_ddl(&$crate::schema::sql::migration_sql(defs, DIALECT)).await
             }
 
             async fn begin(&self) -> Result<Arc<dyn Connector>> {

@@ -1,0 +1,191 @@
+//! Emits what navigation fields give: relation handles (`Customer::ORDERS`),
+//! accessors (`customer.orders(&ds)`), `include` loading, and the foreign-key
+//! names read from the other struct's field handles.
+
+use crate::ast::{generic_arg, type_name, FieldIr, FieldKind, ModelIr};
+use crate::attr::{RelationAttr, RelationOptions};
+use heck::ToShoutySnakeCase;
+use juggler_schema::RelationKind;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+/// A navigation field with what the generators need.
+struct Nav<'a> {
+    field: &'a FieldIr<'a>,
+    kind: RelationKind,
+    opts: &'a RelationOptions,
+    target: &'a syn::Type,
+    through: Option<syn::Type>,
+}
+
+fn navs<'a>(model: &'a ModelIr<'a>) -> Vec<Nav<'a>> {
+    model
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let FieldKind::Relation(r) = &f.kind else { return None };
+            let r: &RelationAttr = r;
+            let (kind, opts) = r.kind()?;
+            let nav = type_name(&f.original.ty)?;
+            let target = generic_arg(&f.original.ty, &nav)?;
+            Some(Nav {
+                field: f,
+                kind,
+                opts,
+                target,
+                through: opts.through_model(),
+            })
+        })
+        .collect()
+}
+
+/// The relation handles and accessor methods, in an inherent impl.
+pub(crate) fn emit_items(model: &ModelIr<'_>) -> TokenStream {
+    let ident = &model.input.ident;
+    let vis = &model.input.vis;
+    let items = navs(model).into_iter().map(|n| {
+        let f = n.field;
+        let name = &f.name;
+        let method = f.ident;
+        let konst = f.const_name();
+        let target = n.target;
+        let const_doc = format!("The `{name}` relation, for `Filter::include`.");
+        let method_doc = format!("The `{name}` relation of this instance: reads and writes its related rows.");
+        let (accessor, args) = match (n.kind, &n.through) {
+            (RelationKind::BelongsTo, _) => (quote!(::juggler::BelongsToAccessor), quote!()),
+            (RelationKind::HasOne, None) => (quote!(::juggler::HasOneAccessor), quote!()),
+            (RelationKind::HasMany, None) => (quote!(::juggler::HasManyAccessor), quote!()),
+            (_, Some(through)) => (
+                quote!(::juggler::LinkedAccessor),
+                quote!(, ::core::option::Option::Some(<#through as ::juggler::Model>::definition())),
+            ),
+            (_, None) => (quote!(::juggler::LinkedAccessor), quote!(, ::core::option::Option::None)),
+        };
+        quote! {
+            #[doc = #const_doc]
+            #vis const #konst: ::juggler::Relation<#ident, #target> = ::juggler::Relation::new(#name);
+
+            #[doc = #method_doc]
+            #vis fn #method<'juggler>(
+                &'juggler self,
+                ds: &impl ::core::convert::AsRef<::juggler::DataSource>,
+            ) -> #accessor<'juggler, #ident, #target> {
+                #accessor::new(ds.as_ref(), self, #name #args)
+            }
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        #[allow(dead_code)]
+        impl #ident {
+            #(#items)*
+        }
+    }
+}
+
+/// `fn include`: one arm per relation.
+pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
+    let navs = navs(model);
+    if navs.is_empty() {
+        return TokenStream::new();
+    }
+    let arms = navs.iter().map(|n| {
+        let name = &n.field.name;
+        let field = n.field.ident;
+        let target = n.target;
+        let span = n.field.original.ty.span();
+        let holder = match n.kind {
+            RelationKind::BelongsTo => quote!(::juggler::BelongsTo::loaded(v.into_iter().next())),
+            RelationKind::HasOne => quote!(::juggler::HasOne::loaded(v.into_iter().next())),
+            RelationKind::HasMany => quote!(::juggler::HasMany::loaded(v)),
+            RelationKind::HasAndBelongsToMany => quote!(::juggler::HasAndBelongsToMany::loaded(v)),
+        };
+        let set = quote!(|p: &mut Self, v: ::std::vec::Vec<#target>| p.#field = #holder);
+        let call = match (n.kind, &n.through) {
+            (RelationKind::HasMany | RelationKind::HasOne, None) => quote_spanned! {span=>
+                ::juggler::__private::include_children::<Self, #target>(parents, #name, scope, conn, #set).await
+            },
+            (_, through) => {
+                let through = match through {
+                    Some(t) => quote!(::core::option::Option::Some(<#t as ::juggler::Model>::definition())),
+                    None => quote!(::core::option::Option::None),
+                };
+                quote_spanned! {span=>
+                    ::juggler::__private::include_shared::<Self, #target>(parents, #name, scope, conn, #through, #set).await
+                }
+            }
+        };
+        quote!(#name => #call,)
+    });
+    quote! {
+        fn include<'a>(
+            parents: &'a mut [Self],
+            include: &'a ::juggler::Include,
+            conn: &'a ::juggler::__private::Arc<dyn ::juggler::__private::Connector>,
+        ) -> ::juggler::BoxFuture<'a, ::juggler::Result<()>> {
+            ::std::boxed::Box::pin(async move {
+                let scope = include.scope.as_deref();
+                match include.relation.as_str() {
+                    #(#arms)*
+                    other => ::core::result::Result::Err(::juggler::Error::invalid_filter(
+                        "include",
+                        ::std::format!("`{}` has no relation `{}`", <Self as ::juggler::Model>::definition().name, other),
+                    )),
+                }
+            })
+        }
+    }
+}
+
+/// A field handle of `owner` named after `field` (a Rust field name), spanned
+/// at `span`: it fails to compile when `owner` has no such field.
+fn handle(owner: &syn::Type, field: &str, span: Span) -> TokenStream {
+    let konst = syn::Ident::new(&field.to_shouty_snake_case(), span);
+    quote_spanned! {span=> <#owner>::#konst.name() }
+}
+
+/// In `definition()`: foreign keys on the other struct (has_many, has_one)
+/// or on the through model become its property names, read from its field
+/// handles, so a key naming no field is a compile error at the attribute.
+pub(crate) fn emit_key_fixups(model: &ModelIr<'_>) -> TokenStream {
+    let this = juggler_schema::to_snake_case(&model.input.ident.to_string());
+    let fixups = navs(model).into_iter().filter_map(|n| {
+        let name = &n.field.name;
+        let default_span = n.field.original.ty.span();
+        let fk_span = n.opts.foreign_key.as_ref().map_or(default_span, syn::LitStr::span);
+        let fk = n
+            .opts
+            .foreign_key
+            .as_ref()
+            .map_or_else(|| format!("{this}_id"), syn::LitStr::value);
+        match (n.kind, &n.through) {
+            (RelationKind::HasMany | RelationKind::HasOne, None) => {
+                let fk = handle(n.target, &fk, fk_span);
+                Some(quote! {
+                    if let ::core::option::Option::Some(rel) = def.relations.get_mut(#name) {
+                        rel.foreign_key = ::core::option::Option::Some(::std::string::String::from(#fk));
+                    }
+                })
+            }
+            (RelationKind::HasMany | RelationKind::HasOne, Some(through)) => {
+                let target = type_name(n.target).unwrap_or_default();
+                let kt_span = n.opts.key_through.as_ref().map_or(default_span, syn::LitStr::span);
+                let kt = n.opts.key_through.as_ref().map_or_else(
+                    || format!("{}_id", juggler_schema::to_snake_case(&target)),
+                    syn::LitStr::value,
+                );
+                let fk = handle(through, &fk, fk_span);
+                let kt = handle(through, &kt, kt_span);
+                Some(quote! {
+                    if let ::core::option::Option::Some(rel) = def.relations.get_mut(#name) {
+                        rel.foreign_key = ::core::option::Option::Some(::std::string::String::from(#fk));
+                        rel.key_through = ::core::option::Option::Some(::std::string::String::from(#kt));
+                    }
+                })
+            }
+            _ => None,
+        }
+    });
+    quote!(#(#fixups)*)
+}

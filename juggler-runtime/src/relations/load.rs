@@ -1,0 +1,392 @@
+//! Loading `include`: one query per relation level for all parents together.
+
+use crate::connector::Connector;
+use crate::filter::resolve::{CmpOp, Cond, Query};
+use crate::filter::Filter;
+use crate::model::Model;
+use crate::repository::Repository;
+use crate::schema::relations::{link_definition, link_keys};
+use crate::schema::{ModelDefinition, RelationKind};
+use crate::value::{Row, Value};
+use crate::{Error, Result};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A key value that can be hashed: what parents and children are matched by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Other(String),
+}
+
+impl Key {
+    /// `None` for NULL, which links to nothing.
+    pub(crate) fn of(value: &Value) -> Option<Key> {
+        Some(match value {
+            Value::Null => return None,
+            Value::Int(i) => Key::Int(*i),
+            #[allow(clippy::cast_possible_truncation)]
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Key::Int(*f as i64),
+            Value::Text(t) => Key::Text(t.clone()),
+            Value::Bool(b) => Key::Bool(*b),
+            other => Key::Other(other.to_json().to_string()),
+        })
+    }
+}
+
+/// A relation of a derived model with its keys as property positions.
+pub(crate) struct Resolved {
+    pub(crate) kind: RelationKind,
+    /// belongs_to: the foreign key on the parent; otherwise the parent's id.
+    pub(crate) parent_pos: usize,
+    /// has_many / has_one: the foreign key on the child; otherwise the target's id.
+    pub(crate) target_pos: usize,
+    /// The link rows of `through` and `has_and_belongs_to_many`.
+    pub(crate) link: Option<Link>,
+}
+
+/// A join table or through model: which of its properties point where.
+pub(crate) struct Link {
+    pub(crate) def: &'static ModelDefinition,
+    pub(crate) to_parent: usize,
+    pub(crate) to_target: usize,
+}
+
+fn position(def: &ModelDefinition, property: &str, what: &str, owner: &ModelDefinition, relation: &str) -> Result<usize> {
+    def.properties.get_index_of(property).ok_or_else(|| {
+        Error::invalid_data(
+            &owner.name,
+            format!(
+                "relation `{relation}`: {what} `{property}` is not a property of `{}`",
+                def.name
+            ),
+        )
+    })
+}
+
+fn single_id(def: &ModelDefinition, owner: &ModelDefinition, relation: &str) -> Result<usize> {
+    match def.id_properties().as_slice() {
+        [one] => Ok(def.properties.get_index_of(*one).unwrap_or(0)),
+        _ => Err(Error::invalid_data(
+            &owner.name,
+            format!(
+                "relation `{relation}` needs `{}` to have exactly one id property",
+                def.name
+            ),
+        )),
+    }
+}
+
+/// The join-table definitions of `has_and_belongs_to_many` relations, built
+/// once per relation and kept for the program's life (there are as many as
+/// relations in the code).
+fn link_def(owner: &'static ModelDefinition, relation: &str, target: &'static ModelDefinition) -> Result<&'static ModelDefinition> {
+    type Cache = Mutex<HashMap<(usize, String), &'static ModelDefinition>>;
+    static LINKS: OnceLock<Cache> = OnceLock::new();
+    let key = (std::ptr::from_ref(owner) as usize, relation.to_owned());
+    let cache = LINKS.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(def) = cache.get(&key) {
+        return Ok(def);
+    }
+    let def = link_definition(owner, relation, target).ok_or_else(|| {
+        Error::invalid_data(
+            &owner.name,
+            format!(
+                "relation `{relation}` needs a `through` table and single ids on `{}` and `{}`",
+                owner.name, target.name
+            ),
+        )
+    })?;
+    let def: &'static ModelDefinition = Box::leak(Box::new(def));
+    cache.insert(key, def);
+    Ok(def)
+}
+
+/// Looks up relation `name` of `owner` (a derived model) pointing at `target`.
+pub(crate) fn resolve(
+    owner: &'static ModelDefinition,
+    name: &str,
+    target: &'static ModelDefinition,
+    through: Option<&'static ModelDefinition>,
+) -> Result<Resolved> {
+    let rel = owner.relations.get(name).ok_or_else(|| {
+        Error::invalid_data(&owner.name, format!("`{}` has no relation `{name}`", owner.name))
+    })?;
+    let fk = rel.foreign_key.clone();
+    Ok(match rel.kind {
+        RelationKind::BelongsTo => {
+            let fk = fk.unwrap_or_else(|| format!("{name}_id"));
+            Resolved {
+                kind: rel.kind,
+                parent_pos: position(owner, &fk, "foreign key", owner, name)?,
+                target_pos: single_id(target, owner, name)?,
+                link: None,
+            }
+        }
+        RelationKind::HasMany | RelationKind::HasOne if through.is_none() => {
+            let fk = fk.unwrap_or_else(|| crate::schema::relations::default_foreign_key(&owner.name));
+            Resolved {
+                kind: rel.kind,
+                parent_pos: single_id(owner, owner, name)?,
+                target_pos: position(target, &fk, "foreign key", owner, name)?,
+                link: None,
+            }
+        }
+        RelationKind::HasMany | RelationKind::HasOne | RelationKind::HasAndBelongsToMany => {
+            let def = match through {
+                Some(def) => def,
+                None => link_def(owner, name, target)?,
+            };
+            let (fk, kt) = link_keys(owner, rel);
+            Resolved {
+                kind: rel.kind,
+                parent_pos: single_id(owner, owner, name)?,
+                target_pos: single_id(target, owner, name)?,
+                link: Some(Link {
+                    def,
+                    to_parent: position(def, &fk, "foreign key", owner, name)?,
+                    to_target: position(def, &kt, "key_through", owner, name)?,
+                }),
+            }
+        }
+    })
+}
+
+/// Distinct non-NULL values, in first-seen order.
+pub(crate) fn distinct(values: impl IntoIterator<Item = Value>) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    values
+        .into_iter()
+        .filter(|v| Key::of(v).is_some_and(|k| seen.insert(k)))
+        .collect()
+}
+
+fn count_binds(cond: Option<&Cond>) -> usize {
+    match cond {
+        None => 0,
+        Some(Cond::And(items) | Cond::Or(items)) => items.iter().map(|c| count_binds(Some(c))).sum(),
+        Some(Cond::Cmp { op, .. }) => match op {
+            CmpOp::IsNull | CmpOp::NotNull => 0,
+            CmpOp::Between(..) => 2,
+            CmpOp::In(v) | CmpOp::NotIn(v) => v.len(),
+            _ => 1,
+        },
+    }
+}
+
+/// Rows of `def` matching `base` whose property `key_pos` is one of `keys`:
+/// one statement per chunk of keys that fits the connector's bind limit
+/// (one for any realistic number of parents), merged back into `query`'s
+/// order when there are several.
+pub(crate) async fn find_in(
+    conn: &dyn Connector,
+    def: &ModelDefinition,
+    query: &mut Query,
+    base: Option<Cond>,
+    key_pos: usize,
+    keys: &[Value],
+) -> Result<Vec<Row>> {
+    let room = conn.max_binds().saturating_sub(count_binds(base.as_ref()) + 16).max(1);
+    let chunks: Vec<&[Value]> = keys.chunks(room).collect();
+    let projected = query.fields.clone();
+    if chunks.len() > 1 {
+        // Re-sorting the merged chunks needs the order columns.
+        if let Some(fields) = &mut query.fields {
+            for (p, _) in &query.order {
+                if !fields.contains(p) {
+                    fields.push(*p);
+                }
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for chunk in &chunks {
+        let within = Cond::Cmp {
+            prop: key_pos,
+            op: CmpOp::In(chunk.to_vec()),
+        };
+        query.cond = Some(match &base {
+            Some(b) => Cond::And(vec![b.clone(), within]),
+            None => within,
+        });
+        rows.extend(conn.find(def, query).await?);
+    }
+    if chunks.len() > 1 {
+        query.sort(&mut rows);
+        if let Some(keep) = &projected {
+            for row in &mut rows {
+                for (i, v) in row.values.iter_mut().enumerate() {
+                    if !keep.contains(&i) {
+                        *v = Value::Null;
+                    }
+                }
+            }
+        }
+        query.fields = projected;
+    }
+    query.cond = base;
+    Ok(rows)
+}
+
+/// Keeps at most `limit` rows after `skip` for each key, in order.
+pub(crate) fn page_per_key<T>(items: Vec<(Value, T)>, skip: Option<u64>, limit: Option<u64>) -> Vec<(Value, T)> {
+    if skip.is_none() && limit.is_none() {
+        return items;
+    }
+    let skip = skip.unwrap_or(0);
+    let limit = limit.unwrap_or(u64::MAX);
+    let mut seen: HashMap<Key, u64> = HashMap::new();
+    items
+        .into_iter()
+        .filter(|(k, _)| {
+            let Some(key) = Key::of(k) else { return false };
+            let n = seen.entry(key).or_insert(0);
+            *n += 1;
+            *n > skip && *n - skip <= limit
+        })
+        .collect()
+}
+
+fn parent_keys<P: Model>(parents: &[P], pos: usize) -> Vec<Value> {
+    parents
+        .iter()
+        .map(|p| std::mem::take(&mut p.to_row().values[pos]))
+        .collect()
+}
+
+/// Loads `has_many` / `has_one` children of every parent in one query per
+/// chunk of parents and hands each parent its own (in the scope's order,
+/// `limit` / `skip` per parent).
+pub async fn include_children<P: Model, T: Model>(
+    parents: &mut [P],
+    name: &str,
+    scope: Option<&Filter>,
+    conn: &Arc<dyn Connector>,
+    set: impl Fn(&mut P, Vec<T>),
+) -> Result<()> {
+    let r = resolve(P::definition(), name, T::definition(), None)?;
+    let own = parent_keys(parents, r.parent_pos);
+    let keys = distinct(own.iter().cloned());
+    let mut filter = scope.cloned().unwrap_or_default();
+    if r.kind == RelationKind::HasOne {
+        filter.limit = Some(1);
+    }
+    let children = Repository::<T>::new(conn.clone())
+        .find_keyed(filter, r.target_pos, keys, true)
+        .await?
+        .rows;
+    let mut by_key: HashMap<Key, Vec<T>> = HashMap::new();
+    for (k, child) in children {
+        if let Some(k) = Key::of(&k) {
+            by_key.entry(k).or_default().push(child);
+        }
+    }
+    for (parent, k) in parents.iter_mut().zip(own) {
+        let mine = Key::of(&k).and_then(|k| by_key.remove(&k)).unwrap_or_default();
+        set(parent, mine);
+    }
+    Ok(())
+}
+
+/// Loads the related rows of a `belongs_to`, `has_many(through)` or
+/// `has_and_belongs_to_many` relation for every parent; a row related to
+/// several parents is cloned into each.
+pub async fn include_shared<P: Model, T: Model + Clone>(
+    parents: &mut [P],
+    name: &str,
+    scope: Option<&Filter>,
+    conn: &Arc<dyn Connector>,
+    through: Option<&'static ModelDefinition>,
+    set: impl Fn(&mut P, Vec<T>),
+) -> Result<()> {
+    let r = resolve(P::definition(), name, T::definition(), through)?;
+    let own = parent_keys(parents, r.parent_pos);
+    let repo = Repository::<T>::new(conn.clone());
+    let filter = scope.cloned().unwrap_or_default();
+    let Some(link) = &r.link else {
+        // belongs_to: each parent holds the target's id.
+        let keys = distinct(own.iter().cloned());
+        let targets = repo.find_keyed(filter, r.target_pos, keys, true).await?.rows;
+        let mut by_key: HashMap<Key, T> = HashMap::new();
+        for (k, t) in targets {
+            if let Some(k) = Key::of(&k) {
+                by_key.entry(k).or_insert(t);
+            }
+        }
+        for (parent, k) in parents.iter_mut().zip(own) {
+            let found = Key::of(&k).and_then(|k| by_key.get(&k)).cloned();
+            set(parent, found.into_iter().collect());
+        }
+        return Ok(());
+    };
+    let keys = distinct(own.iter().cloned());
+    let pairs = link_pairs(conn.as_ref(), link, &keys).await?;
+    let mut linked: HashMap<Key, Vec<Key>> = HashMap::new();
+    for (p, t) in &pairs {
+        if let (Some(p), Some(t)) = (Key::of(p), Key::of(t)) {
+            linked.entry(p).or_default().push(t);
+        }
+    }
+    let target_keys = distinct(pairs.into_iter().map(|(_, t)| t));
+    let found = repo.find_keyed(filter, r.target_pos, target_keys, false).await?;
+    let index: HashMap<Key, usize> = found
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (k, _))| Key::of(k).map(|k| (k, i)))
+        .collect();
+    let skip = usize::try_from(found.skip.unwrap_or(0)).unwrap_or(usize::MAX);
+    let limit = usize::try_from(found.limit.unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
+    for (parent, k) in parents.iter_mut().zip(own) {
+        let mut mine: Vec<usize> = Key::of(&k)
+            .and_then(|k| linked.get(&k))
+            .map(|ts| ts.iter().filter_map(|t| index.get(t).copied()).collect())
+            .unwrap_or_default();
+        mine.sort_unstable();
+        mine.dedup();
+        let rows = mine
+            .into_iter()
+            .skip(skip)
+            .take(limit)
+            .map(|i| found.rows[i].1.clone())
+            .collect();
+        set(parent, rows);
+    }
+    Ok(())
+}
+
+/// `(parent key, target key)` of every link row pointing at one of `keys`.
+pub(crate) async fn link_pairs(conn: &dyn Connector, link: &Link, keys: &[Value]) -> Result<Vec<(Value, Value)>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = Query {
+        cond: None,
+        order: Vec::new(),
+        near: None,
+        limit: None,
+        skip: None,
+        fields: Some(vec![link.to_parent.min(link.to_target), link.to_parent.max(link.to_target)]),
+        include: Vec::new(),
+    };
+    let rows = find_in(conn, link.def, &mut query, None, link.to_parent, keys).await?;
+    Ok(rows
+        .into_iter()
+        .map(|mut row| {
+            let p = std::mem::take(&mut row.values[link.to_parent]);
+            let t = std::mem::take(&mut row.values[link.to_target]);
+            (p, t)
+        })
+        .collect())
+}
+
+/// What [`Repository::find_keyed`] returns: rows with their key, and the
+/// paging left for the caller when it could not be applied per key.
+pub(crate) struct Keyed<M> {
+    pub(crate) rows: Vec<(Value, M)>,
+    pub(crate) skip: Option<u64>,
+    pub(crate) limit: Option<u64>,
+}
