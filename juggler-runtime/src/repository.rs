@@ -264,6 +264,7 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         let filter = self.access(Operation::Find, filter).await?;
         let mut query = ops::query(def, M::default_scope(), &filter)?;
+        load::select_include_keys(def, &mut query);
         if let Some(extra) = extra {
             query.cond = Some(and(query.cond.take(), extra));
         }
@@ -304,6 +305,7 @@ impl<M: Model> Repository<M> {
         }
         let filter = self.access(Operation::Find, filter).await?;
         let mut query = ops::query(def, M::default_scope(), &filter)?;
+        load::select_include_keys(def, &mut query);
         // One key: the database pages; several: paging happens per key below.
         let one = per_key && keys.len() == 1;
         let (skip, limit) = if one {

@@ -155,6 +155,35 @@ pub(crate) fn resolve(
     })
 }
 
+/// The parent's property a relation is matched by (its foreign key for
+/// `belongs_to`, else its id), which a `fields` filter must not leave out.
+fn parent_key_pos(def: &ModelDefinition, relation: &str) -> Option<usize> {
+    let rel = def.relations.get(relation)?;
+    match rel.kind {
+        RelationKind::BelongsTo => {
+            let fk = rel.foreign_key.clone().unwrap_or_else(|| format!("{relation}_id"));
+            def.properties.get_index_of(&fk)
+        }
+        _ => match def.id_properties().as_slice() {
+            [one] => def.properties.get_index_of(*one),
+            _ => None,
+        },
+    }
+}
+
+/// Adds the keys `query.include` needs to `query.fields`.
+pub(crate) fn select_include_keys(def: &ModelDefinition, query: &mut Query) {
+    let Some(fields) = &mut query.fields else { return };
+    for include in &query.include {
+        if let Some(pos) = parent_key_pos(def, &include.relation) {
+            if !fields.contains(&pos) {
+                fields.push(pos);
+            }
+        }
+    }
+    fields.sort_unstable();
+}
+
 /// Distinct non-NULL values, in first-seen order.
 pub(crate) fn distinct(values: impl IntoIterator<Item = Value>) -> Vec<Value> {
     let mut seen = std::collections::HashSet::new();
