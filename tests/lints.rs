@@ -24,6 +24,32 @@ pub struct Quiet {
     #[property(hidden)]
     #[serde(skip_serializing, default)]
     pub secret: String,
+    /// Children.
+    #[relation(has_many(foreign_key = "quiet_id"))]
+    #[serde(default, skip_serializing_if = "HasMany::is_unloaded")]
+    pub children: HasMany<Child>,
+    /// Labels.
+    #[relation(has_and_belongs_to_many(through = "quiet_labels"))]
+    #[serde(default)]
+    pub labels: HasAndBelongsToMany<Child>,
+}
+
+/// A documented child.
+#[derive(Model, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Child {
+    /// Id.
+    #[property(id, generated)]
+    pub id: i64,
+    /// Parent key.
+    pub quiet_id: i64,
+    /// Parent.
+    #[relation(belongs_to)]
+    #[serde(default)]
+    pub quiet: BelongsTo<Quiet>,
+    /// Only child.
+    #[relation(has_one(foreign_key = "quiet_id"))]
+    #[serde(default)]
+    pub twin: HasOne<Child>,
 }
 
 fn ok(_: &str) -> bool {
@@ -43,6 +69,8 @@ async fn quiet_model_works() {
             name: "a".into(),
             n: Some(1),
             secret: String::new(),
+            children: HasMany::default(),
+            labels: HasAndBelongsToMany::default(),
         })
         .await
         .unwrap();

@@ -74,6 +74,36 @@ pub mod __private {
         T::from_value(value).map_err(|message| Error::invalid_data(model, format!("`{property}`: {message}")))
     }
 
+    /// Whether `fields` (a model's `(Rust name, property name)` pairs) has a
+    /// field named `rust` (checked at compile time by relation keys).
+    pub const fn has_field(fields: &[(&str, &str)], rust: &str) -> bool {
+        let mut i = 0;
+        while i < fields.len() {
+            let a = fields[i].0.as_bytes();
+            let b = rust.as_bytes();
+            if a.len() == b.len() {
+                let mut j = 0;
+                while j < a.len() && a[j] == b[j] {
+                    j += 1;
+                }
+                if j == a.len() {
+                    return true;
+                }
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// The property name of the field named `rust`.
+    pub fn property_of(fields: &[(&str, &str)], rust: &str) -> String {
+        fields
+            .iter()
+            .find(|(r, _)| *r == rust)
+            .map_or(rust, |(_, p)| p)
+            .to_owned()
+    }
+
     /// Parses a default scope once, reporting a bad one on first use.
     pub fn parse_scope(json: &str) -> Option<crate::Filter> {
         let mut f = crate::Filter::from_json(json).ok()?;

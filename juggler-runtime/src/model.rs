@@ -27,6 +27,9 @@ pub trait Model: Sized + Send + Sync + 'static {
     type Id: ModelId + Send + Sync;
     /// The partial-update type (`CustomerPatch`), every field optional.
     type Patch: Patch;
+    /// `(Rust field name, property name)` of every stored field, in order.
+    #[doc(hidden)]
+    const FIELDS: &'static [(&'static str, &'static str)] = &[];
     /// Whether `#[model(hooks)]` was given (hooks run only then).
     const HAS_HOOKS: bool = false;
 

@@ -45,18 +45,12 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
             }
         }
     });
-    let relation_targets = model
-        .fields
-        .iter()
-        .filter(|f| matches!(f.kind, crate::ast::FieldKind::Relation(_)))
-        .filter_map(|f| {
-            let nav = crate::ast::type_name(&f.original.ty)?;
-            let target = crate::ast::generic_arg(&f.original.ty, &nav)?;
-            Some(quote::quote_spanned! {syn::spanned::Spanned::span(target)=>
-                __juggler_assert_model::<#target>();
-            })
-        });
     let hidden_guards = hidden_serialize_guards(model, &def.settings.hidden);
+    let field_pairs = model.properties().map(|f| {
+        let rust = f.rust_name();
+        let prop = &f.name;
+        quote!((#rust, #prop))
+    });
     let field_value = codec::emit_field_value(model, &name);
     let fields = fields::emit(model);
     let patch_struct = patch::emit_struct(model);
@@ -72,6 +66,7 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
             impl ::juggler::Model for #ident {
                 type Id = #id_type;
                 type Patch = #patch_ident;
+                const FIELDS: &'static [(&'static str, &'static str)] = &[#(#field_pairs),*];
                 #hooks
                 #definition
                 #codec
@@ -87,12 +82,6 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
             #field_value
             #patch_impl
             #hidden_guards
-            #[allow(dead_code)]
-            fn __juggler_assert_model<T: ::juggler::Model>() {}
-            #[allow(dead_code)]
-            fn __juggler_relation_targets() {
-                #(#relation_targets)*
-            }
         };
     }
 }

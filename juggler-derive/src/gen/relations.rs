@@ -4,7 +4,6 @@
 
 use crate::ast::{generic_arg, type_name, FieldIr, FieldKind, ModelIr};
 use crate::attr::{RelationAttr, RelationOptions};
-use heck::ToShoutySnakeCase;
 use juggler_schema::RelationKind;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -44,7 +43,11 @@ fn navs<'a>(model: &'a ModelIr<'a>) -> Vec<Nav<'a>> {
 pub(crate) fn emit_items(model: &ModelIr<'_>) -> TokenStream {
     let ident = &model.input.ident;
     let vis = &model.input.vis;
-    let items = navs(model).into_iter().map(|n| {
+    let navs = navs(model);
+    if navs.is_empty() {
+        return TokenStream::new();
+    }
+    let items = navs.into_iter().map(|n| {
         let f = n.field;
         let name = &f.name;
         let method = f.ident;
@@ -94,7 +97,7 @@ pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
         let name = &n.field.name;
         let field = n.field.ident;
         let target = n.target;
-        let span = n.field.original.ty.span();
+        let span = n.target.span();
         let holder = match n.kind {
             RelationKind::BelongsTo => quote!(::juggler::BelongsTo::loaded(v.into_iter().next())),
             RelationKind::HasOne => quote!(::juggler::HasOne::loaded(v.into_iter().next())),
@@ -138,11 +141,28 @@ pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
     }
 }
 
-/// A field handle of `owner` named after `field` (a Rust field name), spanned
-/// at `span`: it fails to compile when `owner` has no such field.
-fn handle(owner: &syn::Type, field: &str, span: Span) -> TokenStream {
-    let konst = syn::Ident::new(&field.to_shouty_snake_case(), span);
-    quote_spanned! {span=> <#owner>::#konst.name() }
+/// The property name of `owner`'s field `field` (a Rust field name); a
+/// compile error at `span` saying `message` when `owner` has no such field.
+fn handle(owner: &syn::Type, field: &str, span: Span, message: &str) -> TokenStream {
+    quote_spanned! {span=> {
+        const _: () = ::core::assert!(
+            ::juggler::__private::has_field(<#owner as ::juggler::Model>::FIELDS, #field),
+            #message
+        );
+        ::juggler::__private::property_of(<#owner as ::juggler::Model>::FIELDS, #field)
+    }}
+}
+
+fn key_message(owner: &syn::Type, field: &str, option: &str, given: bool, relation: &str) -> String {
+    let owner = quote!(#owner).to_string().replace(' ', "");
+    if given {
+        format!("`{option} = \"{field}\"` names no field of `{owner}`")
+    } else {
+        format!(
+            "relation `{relation}` needs its key on `{owner}`: it has no field `{field}` (the default); \
+             name the field with `{option} = \"..\"`"
+        )
+    }
 }
 
 /// In `definition()`: foreign keys on the other struct (has_many, has_one)
@@ -161,7 +181,8 @@ pub(crate) fn emit_key_fixups(model: &ModelIr<'_>) -> TokenStream {
             .map_or_else(|| format!("{this}_id"), syn::LitStr::value);
         match (n.kind, &n.through) {
             (RelationKind::HasMany | RelationKind::HasOne, None) => {
-                let fk = handle(n.target, &fk, fk_span);
+                let message = key_message(n.target, &fk, "foreign_key", n.opts.foreign_key.is_some(), name);
+                let fk = handle(n.target, &fk, fk_span, &message);
                 Some(quote! {
                     if let ::core::option::Option::Some(rel) = def.relations.get_mut(#name) {
                         rel.foreign_key = ::core::option::Option::Some(::std::string::String::from(#fk));
@@ -175,8 +196,10 @@ pub(crate) fn emit_key_fixups(model: &ModelIr<'_>) -> TokenStream {
                     || format!("{}_id", juggler_schema::to_snake_case(&target)),
                     syn::LitStr::value,
                 );
-                let fk = handle(through, &fk, fk_span);
-                let kt = handle(through, &kt, kt_span);
+                let fk_message = key_message(through, &fk, "foreign_key", n.opts.foreign_key.is_some(), name);
+                let kt_message = key_message(through, &kt, "key_through", n.opts.key_through.is_some(), name);
+                let fk = handle(through, &fk, fk_span, &fk_message);
+                let kt = handle(through, &kt, kt_span, &kt_message);
                 Some(quote! {
                     if let ::core::option::Option::Some(rel) = def.relations.get_mut(#name) {
                         rel.foreign_key = ::core::option::Option::Some(::std::string::String::from(#fk));

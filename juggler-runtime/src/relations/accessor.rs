@@ -61,7 +61,7 @@ pub struct BelongsToAccessor<'a, P, T> {
     _target: PhantomData<fn() -> T>,
 }
 
-impl<'a, P: Model, T: Model> BelongsToAccessor<'a, P, T> {
+impl<'a, P, T> BelongsToAccessor<'a, P, T> {
     #[doc(hidden)]
     pub fn new(ds: &DataSource, parent: &'a P, name: &'static str) -> Self {
         BelongsToAccessor {
@@ -71,6 +71,9 @@ impl<'a, P: Model, T: Model> BelongsToAccessor<'a, P, T> {
             _target: PhantomData,
         }
     }
+}
+
+impl<'a, P: Model, T: Model> BelongsToAccessor<'a, P, T> {
 
     fn resolved(&self) -> Result<Resolved> {
         load::resolve(P::definition(), self.name, T::definition(), None)
@@ -111,7 +114,7 @@ pub struct HasManyAccessor<'a, P, T> {
     _target: PhantomData<fn() -> T>,
 }
 
-impl<'a, P: Model, T: Model> HasManyAccessor<'a, P, T> {
+impl<'a, P, T> HasManyAccessor<'a, P, T> {
     #[doc(hidden)]
     pub fn new(ds: &DataSource, parent: &'a P, name: &'static str) -> Self {
         HasManyAccessor {
@@ -121,6 +124,9 @@ impl<'a, P: Model, T: Model> HasManyAccessor<'a, P, T> {
             _target: PhantomData,
         }
     }
+}
+
+impl<'a, P: Model, T: Model> HasManyAccessor<'a, P, T> {
 
     fn repo(&self) -> Repository<T> {
         Repository::new(self.conn.clone())
@@ -184,13 +190,16 @@ pub struct HasOneAccessor<'a, P, T> {
     inner: HasManyAccessor<'a, P, T>,
 }
 
-impl<'a, P: Model, T: Model> HasOneAccessor<'a, P, T> {
+impl<'a, P, T> HasOneAccessor<'a, P, T> {
     #[doc(hidden)]
     pub fn new(ds: &DataSource, parent: &'a P, name: &'static str) -> Self {
         HasOneAccessor {
             inner: HasManyAccessor::new(ds, parent, name),
         }
     }
+}
+
+impl<'a, P: Model, T: Model> HasOneAccessor<'a, P, T> {
 
     /// The child, if there is one.
     pub async fn get(&self) -> Result<Option<T>> {
@@ -229,7 +238,7 @@ pub struct LinkedAccessor<'a, P, T> {
     _target: PhantomData<fn() -> T>,
 }
 
-impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
+impl<'a, P, T> LinkedAccessor<'a, P, T> {
     #[doc(hidden)]
     pub fn new(ds: &DataSource, parent: &'a P, name: &'static str, through: Option<&'static ModelDefinition>) -> Self {
         LinkedAccessor {
@@ -240,6 +249,9 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
             _target: PhantomData,
         }
     }
+}
+
+impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
 
     fn resolved(&self) -> Result<(Resolved, Value)> {
         let r = load::resolve(P::definition(), self.name, T::definition(), self.through)?;
