@@ -264,7 +264,11 @@ async fn include_nested_where_and_fields(ds: DataSource) {
         .include(Post::TAGS.scope(Filter::new().order(Tag::NAME.asc())));
     let authors = ds
         .repo::<Author>()
-        .find(Filter::new().where_(Author::NAME.eq("Ann")).include(Author::POSTS.scope(scope)))
+        .find(
+            Filter::new()
+                .where_(Author::NAME.eq("Ann"))
+                .include(Author::POSTS.scope(scope)),
+        )
         .await
         .unwrap();
     assert_eq!(authors.len(), 1);
@@ -371,8 +375,24 @@ async fn has_many_accessor(ds: DataSource) {
     let ann = authors.find_by_id(1).await.unwrap().unwrap();
     let bob = authors.find_by_id(2).await.unwrap().unwrap();
     let posts = ann.posts(&ds);
-    assert_eq!(titles(&posts.find(Filter::new().order(Post::VIEWS.desc()).limit(2)).await.unwrap()), ["p2", "p3"]);
-    assert_eq!(posts.find_one(Filter::new().where_(Post::VIEWS.lt(15))).await.unwrap().unwrap().title, "p1");
+    assert_eq!(
+        titles(
+            &posts
+                .find(Filter::new().order(Post::VIEWS.desc()).limit(2))
+                .await
+                .unwrap()
+        ),
+        ["p2", "p3"]
+    );
+    assert_eq!(
+        posts
+            .find_one(Filter::new().where_(Post::VIEWS.lt(15)))
+            .await
+            .unwrap()
+            .unwrap()
+            .title,
+        "p1"
+    );
     assert_eq!(posts.count(None).await.unwrap(), 3);
     assert_eq!(posts.count(Post::VIEWS.gt(15)).await.unwrap(), 2);
     let built = posts.build(post(99, "draft", 0)).unwrap();
@@ -428,7 +448,11 @@ async fn has_one_accessor(ds: DataSource) {
     assert_eq!(bob.profile(&ds).update(patch).await.unwrap().unwrap().bio, "edited");
     assert!(bob.profile(&ds).delete().await.unwrap());
     assert!(!bob.profile(&ds).delete().await.unwrap());
-    assert_eq!(ann.profile(&ds).get().await.unwrap().unwrap().bio, "writes", "Ann's is untouched");
+    assert_eq!(
+        ann.profile(&ds).get().await.unwrap().unwrap().bio,
+        "writes",
+        "Ann's is untouched"
+    );
 }
 
 async fn many_to_many_accessor(ds: DataSource) {
@@ -438,7 +462,12 @@ async fn many_to_many_accessor(ds: DataSource) {
     let tags = ds.repo::<Tag>().find(Filter::new()).await.unwrap();
     let (rust, sql, web) = (&tags[0], &tags[1], &tags[2]);
     let on_p1 = p1.tags(&ds);
-    assert_eq!(names(&on_p1.find(Filter::new().order(Tag::NAME.desc())).await.unwrap(), |t| &t.name), ["sql", "rust"]);
+    assert_eq!(
+        names(&on_p1.find(Filter::new().order(Tag::NAME.desc())).await.unwrap(), |t| {
+            &t.name
+        }),
+        ["sql", "rust"]
+    );
     assert_eq!(on_p1.count(None).await.unwrap(), 2);
     assert!(on_p1.exists(sql).await.unwrap() && !on_p1.exists(web).await.unwrap());
     on_p1.add(web).await.unwrap();
@@ -446,7 +475,11 @@ async fn many_to_many_accessor(ds: DataSource) {
     assert_eq!(on_p1.count(None).await.unwrap(), 3, "linking twice is a no-op");
     assert!(on_p1.remove(rust).await.unwrap());
     assert!(!on_p1.remove(rust).await.unwrap());
-    assert_eq!(names(&p2.tags(&ds).find(Filter::new()).await.unwrap(), |t| &t.name), ["rust"], "p2 keeps its link");
+    assert_eq!(
+        names(&p2.tags(&ds).find(Filter::new()).await.unwrap(), |t| &t.name),
+        ["rust"],
+        "p2 keeps its link"
+    );
     let made = on_p1.create(tag("new")).await.unwrap();
     assert!(on_p1.exists(&made).await.unwrap());
     let patch = TagPatch {
@@ -466,7 +499,10 @@ async fn many_to_many_accessor(ds: DataSource) {
     let yan = ds.repo::<Reader>().find_by_id(2).await.unwrap().unwrap();
     assert_eq!(ann.fans(&ds).count(None).await.unwrap(), 2);
     cid.fans(&ds).add(&yan).await.unwrap();
-    assert_eq!(names(&cid.fans(&ds).find(Filter::new()).await.unwrap(), |r| &r.name), ["Yan"]);
+    assert_eq!(
+        names(&cid.fans(&ds).find(Filter::new()).await.unwrap(), |r| &r.name),
+        ["Yan"]
+    );
     assert!(ann.fans(&ds).remove(&yan).await.unwrap());
     assert_eq!(ann.fans(&ds).count(None).await.unwrap(), 1);
     assert_eq!(cid.fans(&ds).count(None).await.unwrap(), 1, "Cid's link stays");
@@ -485,7 +521,10 @@ async fn accessors_inside_a_transaction(ds: DataSource) {
     made.tags(&tx).create(tag("fresh")).await.unwrap();
     tx.commit().await.unwrap();
     let kept = ds.repo::<Post>().find_by_id(made.id).await.unwrap().unwrap();
-    assert_eq!(names(&kept.tags(&ds).find(Filter::new()).await.unwrap(), |t| &t.name), ["fresh"]);
+    assert_eq!(
+        names(&kept.tags(&ds).find(Filter::new()).await.unwrap(), |t| &t.name),
+        ["fresh"]
+    );
 }
 
 per_backend!(crate::seeded;

@@ -133,10 +133,7 @@ async fn thousand_parents(ds: &DataSource) {
         .create_all(
             ["red", "green"]
                 .into_iter()
-                .map(|n| Label {
-                    id: 0,
-                    name: n.into(),
-                })
+                .map(|n| Label { id: 0, name: n.into() })
                 .collect(),
         )
         .await

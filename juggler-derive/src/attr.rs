@@ -383,7 +383,12 @@ pub(crate) struct RelationAttr {
 
 impl RelationAttr {
     /// The one kind given, with its options (the checks reject zero or two).
-    pub(crate) fn kind(&self) -> Option<(juggler_schema::RelationKind, &darling::util::SpannedValue<RelationOptions>)> {
+    pub(crate) fn kind(
+        &self,
+    ) -> Option<(
+        juggler_schema::RelationKind,
+        &darling::util::SpannedValue<RelationOptions>,
+    )> {
         use juggler_schema::RelationKind as K;
         if let Some(o) = &self.belongs_to {
             Some((K::BelongsTo, o))
@@ -410,7 +415,9 @@ impl FromMeta for Through {
     fn from_value(value: &syn::Lit) -> darling::Result<Self> {
         match value {
             syn::Lit::Str(s) => Ok(Through::Table(s.clone())),
-            other => Err(darling::Error::custom("`through` takes a model type or a table name in quotes").with_span(other)),
+            other => {
+                Err(darling::Error::custom("`through` takes a model type or a table name in quotes").with_span(other))
+            }
         }
     }
 
@@ -419,7 +426,9 @@ impl FromMeta for Through {
             syn::Expr::Lit(l) => Self::from_value(&l.lit),
             syn::Expr::Path(p) if p.qself.is_none() => Ok(Through::Model(p.path.clone())),
             syn::Expr::Group(g) => Self::from_expr(&g.expr),
-            other => Err(darling::Error::custom("`through` takes a model type or a table name in quotes").with_span(other)),
+            other => {
+                Err(darling::Error::custom("`through` takes a model type or a table name in quotes").with_span(other))
+            }
         }
     }
 }

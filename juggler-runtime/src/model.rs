@@ -76,11 +76,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         conn: &'a Arc<dyn Connector>,
     ) -> BoxFuture<'a, Result<()>> {
         let _ = (parents, conn);
-        let message = format!(
-            "`{}` has no relation `{}`",
-            Self::definition().name,
-            include.relation
-        );
+        let message = format!("`{}` has no relation `{}`", Self::definition().name, include.relation);
         Box::pin(async move { Err(crate::Error::invalid_filter("include", message)) })
     }
 

@@ -321,10 +321,7 @@ impl<M: Model> Repository<M> {
         }
         let base = query.cond.take();
         let rows = load::find_in(self.conn.as_ref(), def, &mut query, base, key_pos, &keys).await?;
-        let keyed: Vec<(Value, Row)> = rows
-            .into_iter()
-            .map(|row| (row.values[key_pos].clone(), row))
-            .collect();
+        let keyed: Vec<(Value, Row)> = rows.into_iter().map(|row| (row.values[key_pos].clone(), row)).collect();
         let (keyed, skip, limit) = if per_key && !one {
             (load::page_per_key(keyed, skip, limit), None, None)
         } else {
@@ -372,7 +369,12 @@ impl<M: Model> Repository<M> {
         self.update_all_with(where_.into(), patch, None).await
     }
 
-    pub(crate) async fn update_all_with(&self, where_: Option<Where>, patch: M::Patch, extra: Option<Cond>) -> Result<u64> {
+    pub(crate) async fn update_all_with(
+        &self,
+        where_: Option<Where>,
+        patch: M::Patch,
+        extra: Option<Cond>,
+    ) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
         let filter = Filter {

@@ -244,7 +244,10 @@ mod tests {
                 references: "id".into()
             }]
         );
-        assert!(foreign_keys(&order, &[&order]).is_empty(), "a model outside the list is not referenced");
+        assert!(
+            foreign_keys(&order, &[&order]).is_empty(),
+            "a model outside the list is not referenced"
+        );
         assert!(foreign_keys(&customer, &[&customer, &order]).is_empty());
     }
 }

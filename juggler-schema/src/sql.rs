@@ -256,7 +256,12 @@ fn create_table_with_keys(
 }
 
 /// `FOREIGN KEY (col) REFERENCES table (id)`, or `None` when a side is missing.
-fn references_clause(def: &ModelDefinition, fk: &ForeignKey, defs: &[&ModelDefinition], dialect: Dialect) -> Option<String> {
+fn references_clause(
+    def: &ModelDefinition,
+    fk: &ForeignKey,
+    defs: &[&ModelDefinition],
+    dialect: Dialect,
+) -> Option<String> {
     let target = defs.iter().find(|d| d.name == fk.model)?;
     let column = column_ref(&fk.property, def.properties.get(&fk.property)?, dialect);
     let referenced = column_ref(&fk.references, target.properties.get(&fk.references)?, dialect);
@@ -289,10 +294,9 @@ pub fn migration_sql(defs: &[&ModelDefinition], dialect: Dialect) -> Vec<String>
             let Some(clause) = references_clause(def, fk, defs, dialect) else {
                 continue;
             };
-            let column = def
-                .properties
-                .get(&fk.property)
-                .map_or(fk.property.as_str(), |p| p.column(&fk.property, Some(dialect.connector_key())));
+            let column = def.properties.get(&fk.property).map_or(fk.property.as_str(), |p| {
+                p.column(&fk.property, Some(dialect.connector_key()))
+            });
             let name = dialect.quote(&format!("{bare}_{column}_fkey"));
             later.push(format!(
                 "ALTER TABLE {} ADD CONSTRAINT {name} {clause}",

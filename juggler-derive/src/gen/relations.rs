@@ -63,7 +63,10 @@ pub(crate) fn emit_items(model: &ModelIr<'_>) -> TokenStream {
                 quote!(::juggler::LinkedAccessor),
                 quote!(, ::core::option::Option::Some(<#through as ::juggler::Model>::definition())),
             ),
-            (_, None) => (quote!(::juggler::LinkedAccessor), quote!(, ::core::option::Option::None)),
+            (_, None) => (
+                quote!(::juggler::LinkedAccessor),
+                quote!(, ::core::option::Option::None),
+            ),
         };
         quote! {
             #[doc = #const_doc]

@@ -40,7 +40,10 @@ fn key_of<M: Model>(instance: &M, pos: usize, relation: &str) -> Result<Value> {
         let property = def.properties.get_index(pos).map_or("id", |(n, _)| n.as_str());
         return Err(Error::invalid_data(
             &def.name,
-            format!("relation `{relation}`: `{property}` is not set; save the `{}` first", def.name),
+            format!(
+                "relation `{relation}`: `{property}` is not set; save the `{}` first",
+                def.name
+            ),
         ));
     }
     Ok(value)
@@ -74,7 +77,6 @@ impl<'a, P, T> BelongsToAccessor<'a, P, T> {
 }
 
 impl<'a, P: Model, T: Model> BelongsToAccessor<'a, P, T> {
-
     fn resolved(&self) -> Result<Resolved> {
         load::resolve(P::definition(), self.name, T::definition(), None)
     }
@@ -127,7 +129,6 @@ impl<'a, P, T> HasManyAccessor<'a, P, T> {
 }
 
 impl<'a, P: Model, T: Model> HasManyAccessor<'a, P, T> {
-
     fn repo(&self) -> Repository<T> {
         Repository::new(self.conn.clone())
     }
@@ -200,7 +201,6 @@ impl<'a, P, T> HasOneAccessor<'a, P, T> {
 }
 
 impl<'a, P: Model, T: Model> HasOneAccessor<'a, P, T> {
-
     /// The child, if there is one.
     pub async fn get(&self) -> Result<Option<T>> {
         self.inner.find_one(Filter::new()).await
@@ -252,7 +252,6 @@ impl<'a, P, T> LinkedAccessor<'a, P, T> {
 }
 
 impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
-
     fn resolved(&self) -> Result<(Resolved, Value)> {
         let r = load::resolve(P::definition(), self.name, T::definition(), self.through)?;
         let key = key_of(self.parent, r.parent_pos, self.name)?;
@@ -278,7 +277,11 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
     /// The linked instances matching `filter`.
     pub async fn find(&self, filter: Filter) -> Result<Vec<T>> {
         match self.mine(&self.conn).await? {
-            Some(cond) => Repository::<T>::new(self.conn.clone()).find_with(filter, Some(cond)).await,
+            Some(cond) => {
+                Repository::<T>::new(self.conn.clone())
+                    .find_with(filter, Some(cond))
+                    .await
+            }
             None => Ok(Vec::new()),
         }
     }
@@ -318,7 +321,10 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
         let (r, key) = self.resolved()?;
         let link = Self::link(&r)?;
         let target = key_of(other, r.target_pos, self.name)?;
-        let cond = Cond::And(vec![eq(link.to_parent, key.clone()), eq(link.to_target, target.clone())]);
+        let cond = Cond::And(vec![
+            eq(link.to_parent, key.clone()),
+            eq(link.to_target, target.clone()),
+        ]);
         if conn.count(link.def, Some(&cond)).await? > 0 {
             return Ok(());
         }

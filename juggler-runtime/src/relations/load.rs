@@ -54,7 +54,13 @@ pub(crate) struct Link {
     pub(crate) to_target: usize,
 }
 
-fn position(def: &ModelDefinition, property: &str, what: &str, owner: &ModelDefinition, relation: &str) -> Result<usize> {
+fn position(
+    def: &ModelDefinition,
+    property: &str,
+    what: &str,
+    owner: &ModelDefinition,
+    relation: &str,
+) -> Result<usize> {
     def.properties.get_index_of(property).ok_or_else(|| {
         Error::invalid_data(
             &owner.name,
@@ -82,7 +88,11 @@ fn single_id(def: &ModelDefinition, owner: &ModelDefinition, relation: &str) -> 
 /// The join-table definitions of `has_and_belongs_to_many` relations, built
 /// once per relation and kept for the program's life (there are as many as
 /// relations in the code).
-fn link_def(owner: &'static ModelDefinition, relation: &str, target: &'static ModelDefinition) -> Result<&'static ModelDefinition> {
+fn link_def(
+    owner: &'static ModelDefinition,
+    relation: &str,
+    target: &'static ModelDefinition,
+) -> Result<&'static ModelDefinition> {
     type Cache = Mutex<HashMap<(usize, String), &'static ModelDefinition>>;
     static LINKS: OnceLock<Cache> = OnceLock::new();
     let key = (std::ptr::from_ref(owner) as usize, relation.to_owned());
@@ -112,9 +122,10 @@ pub(crate) fn resolve(
     target: &'static ModelDefinition,
     through: Option<&'static ModelDefinition>,
 ) -> Result<Resolved> {
-    let rel = owner.relations.get(name).ok_or_else(|| {
-        Error::invalid_data(&owner.name, format!("`{}` has no relation `{name}`", owner.name))
-    })?;
+    let rel = owner
+        .relations
+        .get(name)
+        .ok_or_else(|| Error::invalid_data(&owner.name, format!("`{}` has no relation `{name}`", owner.name)))?;
     let fk = rel.foreign_key.clone();
     Ok(match rel.kind {
         RelationKind::BelongsTo => {
@@ -398,7 +409,10 @@ pub(crate) async fn link_pairs(conn: &dyn Connector, link: &Link, keys: &[Value]
         near: None,
         limit: None,
         skip: None,
-        fields: Some(vec![link.to_parent.min(link.to_target), link.to_parent.max(link.to_target)]),
+        fields: Some(vec![
+            link.to_parent.min(link.to_target),
+            link.to_parent.max(link.to_target),
+        ]),
         include: Vec::new(),
     };
     let rows = find_in(conn, link.def, &mut query, None, link.to_parent, keys).await?;
