@@ -159,6 +159,17 @@ async fn three_levels_three_statements(backend: Backend, name: &str) {
     let sql = statements.taken();
     assert_eq!(sql.len(), 3, "one statement per level, got:\n{}", sql.join("\n"));
     assert_eq!(found.len(), 1000);
+    // PostgreSQL gets the 1,000 keys as one array; the others as one IN list.
+    let batched = if matches!(backend, Backend::Postgres) {
+        "= ANY($1)"
+    } else {
+        " IN (?"
+    };
+    assert!(
+        sql[1].contains(batched) && sql[2].contains(batched),
+        "{}",
+        sql.join("\n")
+    );
     assert!(found.iter().all(|b| {
         let entries = b.entries.get().unwrap();
         entries.len() == 2 && entries.iter().all(|e| e.notes.get().unwrap().len() == 1)

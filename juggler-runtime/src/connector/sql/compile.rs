@@ -7,6 +7,19 @@ use crate::schema::sql::{column_kind, column_ref, table_ref};
 use crate::schema::{ColumnKind, Dialect, ModelDefinition};
 use crate::value::Value;
 
+/// Whether `values` can go to PostgreSQL as one `BIGINT[]` / `TEXT[]` bind
+/// for a column of `kind` (the PostgreSQL connector binds a `Value::Json`
+/// array with an integer or text kind as such an array).
+fn array_bindable(values: &[Value], kind: ColumnKind) -> bool {
+    match kind {
+        ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => {
+            values.iter().all(|v| matches!(v, Value::Int(_)))
+        }
+        ColumnKind::Text => values.iter().all(|v| matches!(v, Value::Text(_))),
+        _ => false,
+    }
+}
+
 /// A statement and its parameters, each with the column kind it binds as.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Statement {
@@ -160,6 +173,19 @@ impl<'a> Compiler<'a> {
                 } else {
                     format!("{col} IS NOT NULL")
                 });
+            }
+            CmpOp::In(vs) | CmpOp::NotIn(vs) if self.dialect == Dialect::Postgres && array_bindable(vs, kind) => {
+                // One array bind: the statement text does not grow with the
+                // list (and stays one prepared statement).
+                let (sym, quantifier) = if matches!(op, CmpOp::In(_)) {
+                    ("=", "ANY")
+                } else {
+                    ("<>", "ALL")
+                };
+                self.push(&format!("{col} {sym} {quantifier}("));
+                let items = vs.iter().map(Value::to_json).collect();
+                self.bind(Value::Json(serde_json::Value::Array(items)), kind);
+                self.push(")");
             }
             CmpOp::In(vs) | CmpOp::NotIn(vs) => {
                 self.push(&format!(

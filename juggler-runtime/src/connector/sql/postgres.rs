@@ -28,6 +28,16 @@ fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
         (Value::Text(t), ColumnKind::Json) => q.bind(serde_json::Value::String(t.clone()).to_string()),
         (Value::Text(t), _) => q.bind(t.clone()),
         (Value::Bytes(b), _) => q.bind(b.clone()),
+        // An array for `= ANY($n)` (see `compile::array_bindable`).
+        (Value::Json(serde_json::Value::Array(items)), ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt) => {
+            q.bind(items.iter().filter_map(serde_json::Value::as_i64).collect::<Vec<i64>>())
+        }
+        (Value::Json(serde_json::Value::Array(items)), ColumnKind::Text) => q.bind(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect::<Vec<String>>(),
+        ),
         (Value::Json(j), _) => q.bind(j.to_string()),
     }
 }
