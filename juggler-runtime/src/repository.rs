@@ -1,12 +1,12 @@
 //! The typed repository: `ds.repo::<Customer>()`.
 
-use crate::connector::Connector;
+use crate::connector::{Connector, LinkSpec};
 use crate::filter::resolve::{Cond, Query};
 use crate::filter::{Filter, Origin, Where};
 use crate::hooks::{self, Context, HookKind, Operation};
 use crate::model::{Model, ModelId, Patch as _};
 use crate::ops;
-use crate::relations::load::{self, Keyed};
+use crate::relations::load;
 use crate::validation::{check_rules, ValidationError};
 use crate::value::{Row, Value};
 use crate::{Error, Result};
@@ -285,30 +285,25 @@ impl<M: Model> Repository<M> {
     }
 
     /// Instances matching `filter` whose property at `key_pos` is one of
-    /// `keys`, each with that key: how `include` loads a relation level. With
-    /// `per_key`, `limit` / `skip` count per key; without, they are returned
-    /// for the caller to apply.
+    /// `keys` (or, `via` link rows, are linked to one of the parent `keys`),
+    /// each with that key: how `include` loads a relation level. `limit` and
+    /// `skip` count per key.
     pub(crate) async fn find_keyed(
         &self,
         filter: Filter,
         key_pos: usize,
         keys: Vec<Value>,
-        per_key: bool,
-    ) -> Result<Keyed<M>> {
+        via: Option<&LinkSpec<'_>>,
+    ) -> Result<Vec<(Value, M)>> {
         let def = Self::def();
         if keys.is_empty() {
-            return Ok(Keyed {
-                rows: Vec::new(),
-                skip: None,
-                limit: None,
-            });
+            return Ok(Vec::new());
         }
         let filter = self.access(Operation::Find, filter).await?;
         let mut query = ops::query(def, M::default_scope(), &filter)?;
         load::select_include_keys(def, &mut query);
         // One key: the database pages; several: paging happens per key below.
-        let one = per_key && keys.len() == 1;
-        let (skip, limit) = if one {
+        let (skip, limit) = if keys.len() == 1 {
             (None, None)
         } else {
             (query.skip.take(), query.limit.take())
@@ -320,21 +315,19 @@ impl<M: Model> Repository<M> {
             }
         }
         let base = query.cond.take();
-        let rows = load::find_in(self.conn.as_ref(), def, &mut query, base, key_pos, &keys).await?;
-        let keyed: Vec<(Value, Row)> = rows.into_iter().map(|row| (row.values[key_pos].clone(), row)).collect();
-        let (keyed, skip, limit) = if per_key && !one {
-            (load::page_per_key(keyed, skip, limit), None, None)
-        } else {
-            (keyed, skip, limit)
+        let keyed: Vec<(Value, Row)> = match via {
+            Some(link) => load::find_linked_in(self.conn.as_ref(), def, &mut query, base, link, &keys).await?,
+            None => load::find_in(self.conn.as_ref(), def, &mut query, base, key_pos, &keys)
+                .await?
+                .into_iter()
+                .map(|row| (row.values[key_pos].clone(), row))
+                .collect(),
         };
+        let keyed = load::page_per_key(keyed, skip, limit);
         let (key_values, rows): (Vec<Value>, Vec<Row>) = keyed.into_iter().unzip();
         let mut found = self.loaded(Operation::Find, rows, query.fields.as_deref()).await?;
         self.include(&mut found, &query).await?;
-        Ok(Keyed {
-            rows: key_values.into_iter().zip(found).collect(),
-            skip,
-            limit,
-        })
+        Ok(key_values.into_iter().zip(found).collect())
     }
 
     /// The first instance matching `filter`.

@@ -112,13 +112,16 @@ pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
             (RelationKind::HasMany | RelationKind::HasOne, None) => quote_spanned! {span=>
                 ::juggler::__private::include_children::<Self, #target>(parents, #name, scope, conn, #set).await
             },
+            (RelationKind::BelongsTo, _) => quote_spanned! {span=>
+                ::juggler::__private::include_parent::<Self, #target>(parents, #name, scope, conn, #set).await
+            },
             (_, through) => {
                 let through = match through {
                     Some(t) => quote!(::core::option::Option::Some(<#t as ::juggler::Model>::definition())),
                     None => quote!(::core::option::Option::None),
                 };
                 quote_spanned! {span=>
-                    ::juggler::__private::include_shared::<Self, #target>(parents, #name, scope, conn, #through, #set).await
+                    ::juggler::__private::include_linked::<Self, #target>(parents, #name, scope, conn, #through, #set).await
                 }
             }
         };

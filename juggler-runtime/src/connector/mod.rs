@@ -20,6 +20,20 @@ use crate::value::{Row, Value};
 use crate::Result;
 use std::sync::Arc;
 
+/// How a join table (or a through model) links parents to the rows of
+/// another model.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkSpec<'a> {
+    /// The join table's (or through model's) definition.
+    pub def: &'a ModelDefinition,
+    /// Its property holding the parent's key.
+    pub to_parent: usize,
+    /// Its property holding the linked row's key.
+    pub to_target: usize,
+    /// The linked model's property that `to_target` holds (its id).
+    pub target_key: usize,
+}
+
 /// Storage behind a [`DataSource`](crate::DataSource).
 #[async_trait::async_trait]
 pub trait Connector: Send + Sync + 'static {
@@ -85,6 +99,21 @@ pub trait Connector: Send + Sync + 'static {
         self.update(def, Some(&cond), set).await
     }
 
+    /// Rows of `def` matching `query` that `link` links to one of the parent
+    /// `keys`, each with the key of its parent: one entry per link, in the
+    /// query's order (`limit` / `skip` apply to the whole result). SQL
+    /// connectors do it in one statement (a join); this default reads the
+    /// link rows, then the linked rows.
+    async fn find_linked(
+        &self,
+        def: &ModelDefinition,
+        query: &Query,
+        link: &LinkSpec<'_>,
+        keys: &[Value],
+    ) -> Result<Vec<(Value, Row)>> {
+        find_linked_in_two_steps(self, def, query, link, keys).await
+    }
+
     /// Drops and re-creates the storage of each model (destroys its data).
     async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()>;
 
@@ -97,4 +126,72 @@ pub trait Connector: Send + Sync + 'static {
 
     /// Rolls back a connector returned by [`Connector::begin`].
     async fn rollback(&self) -> Result<()>;
+}
+
+/// [`Connector::find_linked`] without a join: the link rows, then the linked
+/// rows.
+pub(crate) async fn find_linked_in_two_steps<C: Connector + ?Sized>(
+    conn: &C,
+    def: &ModelDefinition,
+    query: &Query,
+    link: &LinkSpec<'_>,
+    keys: &[Value],
+) -> Result<Vec<(Value, Row)>> {
+    use crate::filter::resolve::CmpOp;
+    use crate::relations::load::Key;
+    use std::collections::HashMap;
+    let within = |prop: usize, values: Vec<Value>| Cond::Cmp {
+        prop,
+        op: CmpOp::In(values),
+    };
+    let pairs_query = Query {
+        cond: Some(within(link.to_parent, keys.to_vec())),
+        order: Vec::new(),
+        near: None,
+        limit: None,
+        skip: None,
+        fields: Some(vec![
+            link.to_parent.min(link.to_target),
+            link.to_parent.max(link.to_target),
+        ]),
+        include: Vec::new(),
+    };
+    let mut parents_of: HashMap<Key, Vec<Value>> = HashMap::new();
+    let mut targets = Vec::new();
+    for mut row in conn.find(link.def, &pairs_query).await? {
+        let p = std::mem::take(&mut row.values[link.to_parent]);
+        let t = std::mem::take(&mut row.values[link.to_target]);
+        let Some(k) = Key::of(&t) else { continue };
+        let entry = parents_of.entry(k).or_default();
+        if entry.is_empty() {
+            targets.push(t);
+        }
+        entry.push(p);
+    }
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = query.clone();
+    let linked = within(link.target_key, targets);
+    q.cond = Some(match q.cond.take() {
+        Some(c) => Cond::And(vec![c, linked]),
+        None => linked,
+    });
+    let (limit, skip) = (q.limit.take(), q.skip.take());
+    if let Some(fields) = &mut q.fields {
+        if !fields.contains(&link.target_key) {
+            fields.push(link.target_key);
+            fields.sort_unstable();
+        }
+    }
+    let mut out = Vec::new();
+    for row in conn.find(def, &q).await? {
+        let parents = Key::of(&row.values[link.target_key]).and_then(|k| parents_of.get(&k));
+        for p in parents.into_iter().flatten() {
+            out.push((p.clone(), row.clone()));
+        }
+    }
+    let skip = usize::try_from(skip.unwrap_or(0)).unwrap_or(usize::MAX);
+    let limit = usize::try_from(limit.unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
+    Ok(out.into_iter().skip(skip).take(limit).collect())
 }

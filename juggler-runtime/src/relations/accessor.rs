@@ -274,16 +274,15 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
         Ok((!targets.is_empty()).then(|| one_of(r.target_pos, targets)))
     }
 
-    /// The linked instances matching `filter`.
+    /// The linked instances matching `filter` (one query: a join with the
+    /// link rows on SQL).
     pub async fn find(&self, filter: Filter) -> Result<Vec<T>> {
-        match self.mine(&self.conn).await? {
-            Some(cond) => {
-                Repository::<T>::new(self.conn.clone())
-                    .find_with(filter, Some(cond))
-                    .await
-            }
-            None => Ok(Vec::new()),
-        }
+        let (r, key) = self.resolved()?;
+        let link = r.link_spec()?;
+        let found = Repository::<T>::new(self.conn.clone())
+            .find_keyed(filter, r.target_pos, vec![key], Some(&link))
+            .await?;
+        Ok(found.into_iter().map(|(_, t)| t).collect())
     }
 
     /// The first linked instance matching `filter`.

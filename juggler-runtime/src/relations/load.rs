@@ -1,6 +1,6 @@
 //! Loading `include`: one query per relation level for all parents together.
 
-use crate::connector::Connector;
+use crate::connector::{Connector, LinkSpec};
 use crate::filter::resolve::{CmpOp, Cond, Query};
 use crate::filter::Filter;
 use crate::model::Model;
@@ -45,6 +45,22 @@ pub(crate) struct Resolved {
     pub(crate) target_pos: usize,
     /// The link rows of `through` and `has_and_belongs_to_many`.
     pub(crate) link: Option<Link>,
+}
+
+impl Resolved {
+    /// The link of a through / many-to-many relation.
+    pub(crate) fn link_spec(&self) -> Result<LinkSpec<'static>> {
+        let link = self
+            .link
+            .as_ref()
+            .ok_or_else(|| Error::Unsupported("not a relation through link rows".to_owned()))?;
+        Ok(LinkSpec {
+            def: link.def,
+            to_parent: link.to_parent,
+            to_target: link.to_target,
+            target_key: self.target_pos,
+        })
+    }
 }
 
 /// A join table or through model: which of its properties point where.
@@ -271,6 +287,24 @@ pub(crate) async fn find_in(
     Ok(rows)
 }
 
+/// [`Connector::find_linked`] in chunks of keys under the bind limit.
+pub(crate) async fn find_linked_in(
+    conn: &dyn Connector,
+    def: &ModelDefinition,
+    query: &mut Query,
+    base: Option<Cond>,
+    link: &LinkSpec<'_>,
+    keys: &[Value],
+) -> Result<Vec<(Value, Row)>> {
+    let room = conn.max_binds().saturating_sub(count_binds(base.as_ref()) + 16).max(1);
+    query.cond = base;
+    let mut out = Vec::new();
+    for chunk in keys.chunks(room) {
+        out.extend(conn.find_linked(def, query, link, chunk).await?);
+    }
+    Ok(out)
+}
+
 /// Keeps at most `limit` rows after `skip` for each key, in order.
 pub(crate) fn page_per_key<T>(items: Vec<(Value, T)>, skip: Option<u64>, limit: Option<u64>) -> Vec<(Value, T)> {
     if skip.is_none() && limit.is_none() {
@@ -315,9 +349,15 @@ pub async fn include_children<P: Model, T: Model>(
         filter.limit = Some(1);
     }
     let children = Repository::<T>::new(conn.clone())
-        .find_keyed(filter, r.target_pos, keys, true)
-        .await?
-        .rows;
+        .find_keyed(filter, r.target_pos, keys, None)
+        .await?;
+    assign(parents, own, children, set);
+    Ok(())
+}
+
+/// Hands each parent (whose key is in `own`, in the same order) the rows
+/// keyed by its key.
+fn assign<P, T>(parents: &mut [P], own: Vec<Value>, children: Vec<(Value, T)>, set: impl Fn(&mut P, Vec<T>)) {
     let mut by_key: HashMap<Key, Vec<T>> = HashMap::new();
     for (k, child) in children {
         if let Some(k) = Key::of(&k) {
@@ -328,13 +368,12 @@ pub async fn include_children<P: Model, T: Model>(
         let mine = Key::of(&k).and_then(|k| by_key.remove(&k)).unwrap_or_default();
         set(parent, mine);
     }
-    Ok(())
 }
 
-/// Loads the related rows of a `belongs_to`, `has_many(through)` or
-/// `has_and_belongs_to_many` relation for every parent; a row related to
-/// several parents is cloned into each.
-pub async fn include_shared<P: Model, T: Model + Clone>(
+/// Loads the rows a `has_many(through = ..)` or `has_and_belongs_to_many`
+/// relation links to every parent: one query (a join with the link rows on
+/// SQL), `limit` / `skip` per parent.
+pub async fn include_linked<P: Model, T: Model>(
     parents: &mut [P],
     name: &str,
     scope: Option<&Filter>,
@@ -343,57 +382,42 @@ pub async fn include_shared<P: Model, T: Model + Clone>(
     set: impl Fn(&mut P, Vec<T>),
 ) -> Result<()> {
     let r = resolve(P::definition(), name, T::definition(), through)?;
+    let link = r.link_spec()?;
     let own = parent_keys(parents, r.parent_pos);
-    let repo = Repository::<T>::new(conn.clone());
-    let filter = scope.cloned().unwrap_or_default();
-    let Some(link) = &r.link else {
-        // belongs_to: each parent holds the target's id.
-        let keys = distinct(own.iter().cloned());
-        let targets = repo.find_keyed(filter, r.target_pos, keys, true).await?.rows;
-        let mut by_key: HashMap<Key, T> = HashMap::new();
-        for (k, t) in targets {
-            if let Some(k) = Key::of(&k) {
-                by_key.entry(k).or_insert(t);
-            }
-        }
-        for (parent, k) in parents.iter_mut().zip(own) {
-            let found = Key::of(&k).and_then(|k| by_key.get(&k)).cloned();
-            set(parent, found.into_iter().collect());
-        }
-        return Ok(());
-    };
     let keys = distinct(own.iter().cloned());
-    let pairs = link_pairs(conn.as_ref(), link, &keys).await?;
-    let mut linked: HashMap<Key, Vec<Key>> = HashMap::new();
-    for (p, t) in &pairs {
-        if let (Some(p), Some(t)) = (Key::of(p), Key::of(t)) {
-            linked.entry(p).or_default().push(t);
+    let filter = scope.cloned().unwrap_or_default();
+    let linked = Repository::<T>::new(conn.clone())
+        .find_keyed(filter, r.target_pos, keys, Some(&link))
+        .await?;
+    assign(parents, own, linked, set);
+    Ok(())
+}
+
+/// Loads the parent of a `belongs_to` relation for every child; a parent
+/// shared by several children is cloned into each.
+pub async fn include_parent<P: Model, T: Model + Clone>(
+    parents: &mut [P],
+    name: &str,
+    scope: Option<&Filter>,
+    conn: &Arc<dyn Connector>,
+    set: impl Fn(&mut P, Vec<T>),
+) -> Result<()> {
+    let r = resolve(P::definition(), name, T::definition(), None)?;
+    let own = parent_keys(parents, r.parent_pos);
+    let keys = distinct(own.iter().cloned());
+    let filter = scope.cloned().unwrap_or_default();
+    let targets = Repository::<T>::new(conn.clone())
+        .find_keyed(filter, r.target_pos, keys, None)
+        .await?;
+    let mut by_key: HashMap<Key, T> = HashMap::new();
+    for (k, t) in targets {
+        if let Some(k) = Key::of(&k) {
+            by_key.entry(k).or_insert(t);
         }
     }
-    let target_keys = distinct(pairs.into_iter().map(|(_, t)| t));
-    let found = repo.find_keyed(filter, r.target_pos, target_keys, false).await?;
-    let index: HashMap<Key, usize> = found
-        .rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (k, _))| Key::of(k).map(|k| (k, i)))
-        .collect();
-    let skip = usize::try_from(found.skip.unwrap_or(0)).unwrap_or(usize::MAX);
-    let limit = usize::try_from(found.limit.unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
     for (parent, k) in parents.iter_mut().zip(own) {
-        let mut mine: Vec<usize> = Key::of(&k)
-            .and_then(|k| linked.get(&k))
-            .map(|ts| ts.iter().filter_map(|t| index.get(t).copied()).collect())
-            .unwrap_or_default();
-        mine.sort_unstable();
-        mine.dedup();
-        let rows = mine
-            .into_iter()
-            .skip(skip)
-            .take(limit)
-            .map(|i| found.rows[i].1.clone())
-            .collect();
-        set(parent, rows);
+        let found = Key::of(&k).and_then(|k| by_key.get(&k)).cloned();
+        set(parent, found.into_iter().collect());
     }
     Ok(())
 }
@@ -424,12 +448,4 @@ pub(crate) async fn link_pairs(conn: &dyn Connector, link: &Link, keys: &[Value]
             (p, t)
         })
         .collect())
-}
-
-/// What [`Repository::find_keyed`] returns: rows with their key, and the
-/// paging left for the caller when it could not be applied per key.
-pub(crate) struct Keyed<M> {
-    pub(crate) rows: Vec<(Value, M)>,
-    pub(crate) skip: Option<u64>,
-    pub(crate) limit: Option<u64>,
 }

@@ -1,6 +1,7 @@
 //! Checked queries to parameterised SQL. Names come from the definition and
 //! are quoted; every value is a bind parameter.
 
+use crate::connector::LinkSpec;
 use crate::filter::resolve::{CmpOp, Cond, Query};
 use crate::filter::Direction;
 use crate::schema::sql::{column_kind, column_ref, table_ref};
@@ -84,6 +85,8 @@ pub(crate) struct Compiler<'a> {
     pub(crate) def: &'a ModelDefinition,
     pub(crate) dialect: Dialect,
     pub(crate) out: Statement,
+    /// The table alias columns are qualified with (in a join).
+    alias: Option<&'static str>,
 }
 
 impl<'a> Compiler<'a> {
@@ -92,6 +95,7 @@ impl<'a> Compiler<'a> {
             def,
             dialect,
             out: Statement::default(),
+            alias: None,
         }
     }
 
@@ -111,7 +115,12 @@ impl<'a> Compiler<'a> {
             .properties
             .get_index(pos)
             .expect("position from the same definition");
-        (column_ref(name, prop, self.dialect), column_kind(prop, self.dialect))
+        let col = column_ref(name, prop, self.dialect);
+        let col = match self.alias {
+            Some(a) => format!("{a}.{col}"),
+            None => col,
+        };
+        (col, column_kind(prop, self.dialect))
     }
 
     pub(crate) fn table(&self) -> String {
@@ -167,39 +176,8 @@ impl<'a> Compiler<'a> {
                 self.push(" AND ");
                 self.bind(b.clone(), kind);
             }
-            CmpOp::In(vs) | CmpOp::NotIn(vs) if vs.is_empty() => {
-                self.push(&if matches!(op, CmpOp::In(_)) {
-                    "1=0".to_owned()
-                } else {
-                    format!("{col} IS NOT NULL")
-                });
-            }
-            CmpOp::In(vs) | CmpOp::NotIn(vs) if self.dialect == Dialect::Postgres && array_bindable(vs, kind) => {
-                // One array bind: the statement text does not grow with the
-                // list (and stays one prepared statement).
-                let (sym, quantifier) = if matches!(op, CmpOp::In(_)) {
-                    ("=", "ANY")
-                } else {
-                    ("<>", "ALL")
-                };
-                self.push(&format!("{col} {sym} {quantifier}("));
-                let items = vs.iter().map(Value::to_json).collect();
-                self.bind(Value::Json(serde_json::Value::Array(items)), kind);
-                self.push(")");
-            }
-            CmpOp::In(vs) | CmpOp::NotIn(vs) => {
-                self.push(&format!(
-                    "{col} {}IN (",
-                    if matches!(op, CmpOp::NotIn(_)) { "NOT " } else { "" }
-                ));
-                for (i, v) in vs.iter().enumerate() {
-                    if i > 0 {
-                        self.push(", ");
-                    }
-                    self.bind(v.clone(), kind);
-                }
-                self.push(")");
-            }
+            CmpOp::In(vs) => self.in_list(&col, kind, vs, false),
+            CmpOp::NotIn(vs) => self.in_list(&col, kind, vs, true),
             CmpOp::Like {
                 pattern,
                 insensitive,
@@ -269,6 +247,36 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// `col IN (..)` / `col NOT IN (..)`; on PostgreSQL one array bind when it can.
+    fn in_list(&mut self, col: &str, kind: ColumnKind, vs: &[Value], negated: bool) {
+        if vs.is_empty() {
+            self.push(&if negated {
+                format!("{col} IS NOT NULL")
+            } else {
+                "1=0".to_owned()
+            });
+            return;
+        }
+        if self.dialect == Dialect::Postgres && array_bindable(vs, kind) {
+            // One array bind: the statement text does not grow with the
+            // list (and stays one prepared statement).
+            let (sym, quantifier) = if negated { ("<>", "ALL") } else { ("=", "ANY") };
+            self.push(&format!("{col} {sym} {quantifier}("));
+            let items = vs.iter().map(Value::to_json).collect();
+            self.bind(Value::Json(serde_json::Value::Array(items)), kind);
+            self.push(")");
+            return;
+        }
+        self.push(&format!("{col} {}IN (", if negated { "NOT " } else { "" }));
+        for (i, v) in vs.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(v.clone(), kind);
+        }
+        self.push(")");
+    }
+
     /// ` LIMIT n OFFSET m` (numbers, not user text).
     pub(crate) fn limit(&mut self, limit: Option<u64>, skip: Option<u64>) {
         match (limit, skip) {
@@ -326,6 +334,54 @@ pub(crate) fn select(def: &ModelDefinition, dialect: Dialect, query: &Query) -> 
         c.limit(query.limit, query.skip);
     }
     (c.out, positions)
+}
+
+/// The rows of `def` linked to the parents `keys` through a join table, each
+/// led by the key of its parent (one row per link):
+/// `SELECT l.fk, t.cols FROM target t JOIN link l ON l.kt = t.id
+/// WHERE l.fk IN (..) AND (cond) ORDER BY ..`. `None` when the query needs
+/// filtering in Rust (`near`).
+pub(crate) fn select_linked(
+    def: &ModelDefinition,
+    dialect: Dialect,
+    query: &Query,
+    link: &LinkSpec<'_>,
+    keys: &[Value],
+) -> Option<(Statement, Vec<usize>)> {
+    if needs_post_filter(query) {
+        return None;
+    }
+    let mut c = Compiler::new(def, dialect);
+    c.alias = Some("t");
+    let positions: Vec<usize> = match &query.fields {
+        Some(f) => f.clone(),
+        None => (0..def.properties.len()).collect(),
+    };
+    let link_col = |pos: usize| {
+        link.def
+            .properties
+            .get_index(pos)
+            .map(|(n, p)| (format!("l.{}", column_ref(n, p, dialect)), column_kind(p, dialect)))
+    };
+    let (parent_col, parent_kind) = link_col(link.to_parent)?;
+    let (target_col, _) = link_col(link.to_target)?;
+    let key_col = c.column(link.target_key).0;
+    let mut cols = vec![parent_col.clone()];
+    cols.extend(positions.iter().map(|p| c.column(*p).0));
+    let table = c.table();
+    let link_table = table_ref(link.def, dialect);
+    c.push(&format!(
+        "SELECT {} FROM {table} t JOIN {link_table} l ON {target_col} = {key_col} WHERE ",
+        cols.join(", ")
+    ));
+    c.in_list(&parent_col, parent_kind, keys, false);
+    if let Some(cond) = &query.cond {
+        c.push(" AND ");
+        c.cond(cond);
+    }
+    c.order_by(&query.order);
+    c.limit(query.limit, query.skip);
+    Some((c.out, positions))
 }
 
 /// `SELECT COUNT(*) FROM t WHERE ..`.

@@ -294,6 +294,11 @@ macro_rules! sql_connector {
             }
 
             fn decode_rows(def: &ModelDefinition, rows: Vec<<$db as sqlx::Database>::Row>, positions: &[usize]) -> Result<Vec<Row>> {
+                Self::decode_rows_from(def, &rows, positions, 0)
+            }
+
+            /// Decodes columns `offset..` of each row into `def`'s properties at `positions`.
+            fn decode_rows_from(def: &ModelDefinition, rows: &[<$db as sqlx::Database>::Row], positions: &[usize], offset: usize) -> Result<Vec<Row>> {
                 let kinds: Vec<_> = positions
                     .iter()
                     .map(|p| $crate::schema::sql::column_kind(&def.properties[*p], DIALECT))
@@ -302,7 +307,7 @@ macro_rules! sql_connector {
                     .map(|r| {
                         let mut values = vec![Value::Null; def.properties.len()];
                         for (i, (pos, kind)) in positions.iter().zip(&kinds).enumerate() {
-                            values[*pos] = decode(r, i, *kind).map_err(|e| {
+                            values[*pos] = decode(r, i + offset, *kind).map_err(|e| {
                                 let name = def.properties.get_index(*pos).map_or("", |(n, _)| n.as_str());
                                 Error::invalid_data(&def.name, format!("cannot read `{name}`: {e}"))
                             })?;
@@ -435,6 +440,29 @@ macro_rules! sql_connector {
                 Ok(self.execute(def, &stmt).await?.rows_affected())
             }
 
+
+            async fn find_linked(
+                &self,
+                def: &ModelDefinition,
+                query: &Query,
+                link: &$crate::connector::LinkSpec<'_>,
+                keys: &[Value],
+            ) -> Result<Vec<(Value, Row)>> {
+                let Some((stmt, positions)) = compile::select_linked(def, DIALECT, query, link, keys) else {
+                    return $crate::connector::find_linked_in_two_steps(self, def, query, link, keys).await;
+                };
+                let rows = self.fetch_all(def, &stmt).await?;
+                let decoded = Self::decode_rows_from(def, &rows, &positions, 1)?;
+                let parent_kind = $crate::schema::sql::column_kind(&link.def.properties[link.to_parent], DIALECT);
+                rows.iter()
+                    .zip(decoded)
+                    .map(|(r, row)| {
+                        let parent = decode(r, 0, parent_kind)
+                            .map_err(|e| Error::invalid_data(&link.def.name, format!("cannot read the link key: {e}")))?;
+                        Ok((parent, row))
+                    })
+                    .collect()
+            }
 
             async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>> {
                 let (stmt, positions) = compile::select(def, DIALECT, query);
