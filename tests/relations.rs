@@ -527,7 +527,40 @@ async fn accessors_inside_a_transaction(ds: DataSource) {
     );
 }
 
+async fn foreign_keys_refuse_orphans(ds: DataSource) {
+    // The same on every connector: the memory one enforces what SQL does.
+    let err = ds.repo::<Post>().create(post(42, "orphan", 0)).await.unwrap_err();
+    assert!(matches!(err, Error::Database { .. }), "{err:?}");
+    let err = ds.repo::<Author>().delete_by_id(2).await.unwrap_err();
+    assert!(matches!(err, Error::Database { .. }), "{err:?}");
+    let patch = PostPatch {
+        author_id: Some(42),
+        ..Default::default()
+    };
+    assert!(ds.repo::<Post>().update_by_id(4, patch).await.is_err());
+    // Nothing was written or lost.
+    assert_eq!(ds.repo::<Post>().count(None).await.unwrap(), 4);
+    assert_eq!(ds.repo::<Author>().count(None).await.unwrap(), 3);
+    // A parent nothing refers to goes.
+    assert!(ds.repo::<Author>().delete_by_id(3).await.unwrap());
+    // Children first, then the parent.
+    let bob = ds.repo::<Author>().find_by_id(2).await.unwrap().unwrap();
+    let p4 = ds.repo::<Post>().find_by_id(4).await.unwrap().unwrap();
+    p4.comments(&ds).delete_all(None).await.unwrap();
+    p4.tags(&ds)
+        .remove(&ds.repo::<Tag>().find_by_id(3).await.unwrap().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(bob.posts(&ds).delete_all(None).await.unwrap(), 1);
+    bob.fans(&ds)
+        .remove(&ds.repo::<Reader>().find_by_id(2).await.unwrap().unwrap())
+        .await
+        .unwrap();
+    assert!(ds.repo::<Author>().delete_by_id(2).await.unwrap());
+}
+
 per_backend!(crate::seeded;
+    foreign_keys_refuse_orphans,
     include_has_many_in_scope_order,
     include_limit_and_skip_count_per_parent,
     include_nested_where_and_fields,

@@ -146,8 +146,8 @@ pub struct ForeignKey {
 }
 
 /// The foreign keys of `def` that relations among `defs` imply: its own
-/// `belongsTo` keys, and the keys other models' `hasMany` / `hasOne` put on
-/// it. Only models among `defs` are referenced; each column once.
+/// `belongsTo` keys, the keys other models' `hasMany` / `hasOne` put on it,
+/// and both keys when it is the `through` model of a `hasMany`. Only models among `defs` are referenced; each column once.
 pub fn foreign_keys(def: &ModelDefinition, defs: &[&ModelDefinition]) -> Vec<ForeignKey> {
     let mut out: Vec<ForeignKey> = Vec::new();
     let single_id = |d: &ModelDefinition| match d.id_properties().as_slice() {
@@ -181,6 +181,15 @@ pub fn foreign_keys(def: &ModelDefinition, defs: &[&ModelDefinition]) -> Vec<For
     }
     for other in defs {
         for rel in other.relations.values() {
+            // A through model's keys point at both sides.
+            if rel.kind == RelationKind::HasMany && rel.through.as_deref() == Some(def.name.as_str()) {
+                let (fk, kt) = link_keys(other, rel);
+                push(&fk, other);
+                if let Some(target) = defs.iter().find(|d| d.name == rel.model) {
+                    push(&kt, target);
+                }
+                continue;
+            }
             if !matches!(rel.kind, RelationKind::HasMany | RelationKind::HasOne)
                 || rel.model != def.name
                 || rel.through.is_some()

@@ -4,7 +4,8 @@
 //!
 //! It evaluates filters with the same semantics as the SQL connectors
 //! (anchored `like`, `neq` not matching NULL, NULLs last ascending) and
-//! enforces unique indexes, so it is a faithful stand-in in tests.
+//! enforces unique indexes and the foreign keys `automigrate` sets up from
+//! relations, so it is a faithful stand-in in tests.
 
 use super::Connector;
 use crate::filter::resolve::{Cond, Query};
@@ -24,6 +25,27 @@ type Object = Map<String, Json>;
 struct Store {
     ids: BTreeMap<String, i64>,
     models: BTreeMap<String, IndexMap<String, Object>>,
+    /// Foreign keys `automigrate` set up, enforced like a database does (not
+    /// written to the file: LoopBack's format has no place for them).
+    foreign_keys: Vec<ForeignKeyRule>,
+}
+
+/// `child.child_prop` refers to `parent.parent_prop`.
+#[derive(Clone, Debug)]
+struct ForeignKeyRule {
+    child: String,
+    child_prop: String,
+    parent: String,
+    parent_prop: String,
+}
+
+/// SQLSTATE of a foreign-key violation, as PostgreSQL reports it.
+const FOREIGN_KEY_VIOLATION: &str = "23503";
+
+fn refers_to(object: &Object, prop: &str, value: &Value) -> bool {
+    object
+        .get(prop)
+        .is_some_and(|v| Value::from_json(v.clone()).same_as(value))
 }
 
 struct Inner {
@@ -230,6 +252,72 @@ fn check_unique(def: &ModelDefinition, rows: &IndexMap<String, Object>, key: &st
 }
 
 impl Store {
+    /// Every non-NULL foreign key of `row` (of `def`) names a stored row.
+    fn check_parents(&self, def: &ModelDefinition, row: &Row) -> Result<()> {
+        for fk in self.foreign_keys.iter().filter(|f| f.child == def.name) {
+            let Some(pos) = def.properties.get_index_of(&fk.child_prop) else {
+                continue;
+            };
+            let value = &row.values[pos];
+            if value.is_null() {
+                continue;
+            }
+            let exists = self
+                .models
+                .get(&fk.parent)
+                .is_some_and(|t| t.values().any(|o| refers_to(o, &fk.parent_prop, value)));
+            if !exists {
+                return Err(Error::Database {
+                    message: format!(
+                        "`{}.{}` = {} names no `{}` (foreign key to `{}.{}`)",
+                        fk.child,
+                        fk.child_prop,
+                        value.to_json(),
+                        fk.parent,
+                        fk.parent,
+                        fk.parent_prop
+                    ),
+                    code: Some(FOREIGN_KEY_VIOLATION.to_owned()),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// None of `doomed` (rows of `def` about to be deleted) is still referred
+    /// to by a row that stays.
+    fn check_children(&self, def: &ModelDefinition, doomed: &[&Object]) -> Result<()> {
+        for fk in self.foreign_keys.iter().filter(|f| f.parent == def.name) {
+            let Some(children) = self.models.get(&fk.child) else {
+                continue;
+            };
+            for parent in doomed {
+                let Some(key) = parent.get(&fk.parent_prop).map(|v| Value::from_json(v.clone())) else {
+                    continue;
+                };
+                if key.is_null() {
+                    continue;
+                }
+                let referred = children.values().any(|child| {
+                    refers_to(child, &fk.child_prop, &key) && !doomed.iter().any(|d| std::ptr::eq(*d, child))
+                });
+                if referred {
+                    return Err(Error::Database {
+                        message: format!(
+                            "cannot delete `{}` {}: `{}.{}` still refers to it (foreign key)",
+                            def.name,
+                            key.to_json(),
+                            fk.child,
+                            fk.child_prop
+                        ),
+                        code: Some(FOREIGN_KEY_VIOLATION.to_owned()),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn next_id(&mut self, model: &str) -> i64 {
         let n = self.ids.entry(model.to_owned()).or_insert(0);
         *n += 1;
@@ -306,7 +394,7 @@ impl Connector for MemoryConnector {
                     format!("an instance with id {key} already exists"),
                 ))
             } else {
-                check_unique(def, &table, &key, &row)
+                check_unique(def, &table, &key, &row).and_then(|()| store.check_parents(def, &row))
             };
             if let Err(e) = check {
                 store.ids = saved_ids;
@@ -363,6 +451,7 @@ impl Connector for MemoryConnector {
                 row.values[*pos] = value.clone();
             }
             check_unique(def, &updated, &key, &row)?;
+            store.check_parents(def, &row)?;
             updated.insert(key, encode(def, &row));
             n += 1;
         }
@@ -381,6 +470,7 @@ impl Connector for MemoryConnector {
         }
         let key = key_of(&ids, &row);
         let mut store = self.lock();
+        store.check_parents(def, &row)?;
         let table = store.models.entry(def.name.clone()).or_default();
         if !table.contains_key(&key) {
             return Ok(false);
@@ -405,6 +495,7 @@ impl Connector for MemoryConnector {
         } else {
             store.assign_id(def, &ids, &mut row)?
         };
+        store.check_parents(def, &row)?;
         let table = store.models.entry(def.name.clone()).or_default();
         check_unique(def, table, &key, &row)?;
         table.insert(key, encode(def, &row));
@@ -414,6 +505,13 @@ impl Connector for MemoryConnector {
 
     async fn delete(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
         let mut store = self.lock();
+        if let Some(table) = store.models.get(&def.name) {
+            let doomed: Vec<&Object> = table
+                .values()
+                .filter(|o| cond.is_none_or(|c| c.matches(&decode(def, o))))
+                .collect();
+            store.check_children(def, &doomed)?;
+        }
         let Some(table) = store.models.get_mut(&def.name) else {
             return Ok(0);
         };
@@ -428,9 +526,20 @@ impl Connector for MemoryConnector {
 
     async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {
         let mut store = self.lock();
+        store
+            .foreign_keys
+            .retain(|f| !defs.iter().any(|d| d.name == f.child || d.name == f.parent));
         for def in defs {
             store.models.remove(&def.name);
             store.ids.remove(&def.name);
+            for fk in crate::schema::relations::foreign_keys(def, defs) {
+                store.foreign_keys.push(ForeignKeyRule {
+                    child: def.name.clone(),
+                    child_prop: fk.property,
+                    parent: fk.model,
+                    parent_prop: fk.references,
+                });
+            }
         }
         self.persist(&store)
     }
