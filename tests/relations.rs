@@ -559,7 +559,42 @@ async fn foreign_keys_refuse_orphans(ds: DataSource) {
     assert!(ds.repo::<Author>().delete_by_id(2).await.unwrap());
 }
 
+async fn dynamic_include_matches_typed(ds: DataSource) {
+    for def in definitions() {
+        ds.dynamic(def.clone()).unwrap();
+    }
+    let authors = ds.dynamic(Author::definition().clone()).unwrap();
+    let filters = [
+        r#"{"include": [{"relation": "posts", "scope": {"order": "views DESC", "limit": 2,
+              "include": [{"relation": "comments", "scope": {"order": "body DESC"}}, "tags", "author"]}},
+              "profile", {"relation": "fans", "scope": {"order": "name DESC"}}]}"#,
+        r#"{"where": {"name": "Ann"}, "include": {"posts": "tags"}}"#,
+        r#"{"include": {"relation": "posts", "scope": {"where": {"views": {"gt": 100}}}}}"#,
+    ];
+    for text in filters {
+        let filter = Filter::from_json(text).unwrap();
+        let typed = serde_json::to_value(ds.repo::<Author>().find(filter.clone()).await.unwrap()).unwrap();
+        let dynamic = serde_json::Value::Array(authors.find(filter).await.unwrap());
+        assert_eq!(dynamic, typed, "{text}");
+    }
+    let tags = ds.dynamic(Tag::definition().clone()).unwrap();
+    let filter =
+        Filter::from_json(r#"{"include": {"relation": "posts", "scope": {"limit": 1, "order": "title DESC"}}}"#)
+            .unwrap();
+    let typed = serde_json::to_value(ds.repo::<Tag>().find(filter.clone()).await.unwrap()).unwrap();
+    assert_eq!(serde_json::Value::Array(tags.find(filter).await.unwrap()), typed);
+    // A related model must be defined on the data source.
+    let other = DataSource::connect("memory:").await.unwrap();
+    let lonely = other.dynamic(Author::definition().clone()).unwrap();
+    let err = lonely
+        .find(Filter::from_json(r#"{"include": "posts"}"#).unwrap())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("`Post`, which is not defined"), "{err}");
+}
+
 per_backend!(crate::seeded;
+    dynamic_include_matches_typed,
     foreign_keys_refuse_orphans,
     include_has_many_in_scope_order,
     include_limit_and_skip_count_per_parent,

@@ -22,6 +22,7 @@ pub struct PoolSettings {}
 #[derive(Clone)]
 pub struct DataSource {
     connector: Arc<dyn Connector>,
+    models: crate::dynamic::Registry,
 }
 
 impl std::fmt::Debug for DataSource {
@@ -98,13 +99,17 @@ impl DataSource {
                 })
             }
         };
-        Ok(DataSource { connector })
+        Ok(DataSource {
+            connector,
+            models: Default::default(),
+        })
     }
 
     /// A data source over a connector you built.
     pub fn from_connector(connector: impl Connector) -> DataSource {
         DataSource {
             connector: Arc::new(connector),
+            models: Default::default(),
         }
     }
 
@@ -123,10 +128,12 @@ impl DataSource {
         Repository::new(self.connector.clone())
     }
 
-    /// A repository for a model known only at run time. Fails when the
-    /// definition's default scope is not a valid filter.
+    /// A repository for a model known only at run time. The model is also
+    /// defined on this data source by name (replacing one of the same name),
+    /// so other dynamic models can `include` it through their relations.
+    /// Fails when the definition's default scope is not a valid filter.
     pub fn dynamic(&self, definition: ModelDefinition) -> Result<DynamicRepository> {
-        DynamicRepository::new(self.connector.clone(), definition)
+        DynamicRepository::define(self.connector.clone(), definition, &self.models)
     }
 
     /// Drops and re-creates the tables of these models. **This destroys their
@@ -148,7 +155,10 @@ impl DataSource {
     pub async fn begin(&self) -> Result<Transaction> {
         let connector = self.connector.begin().await?;
         Ok(Transaction {
-            ds: DataSource { connector },
+            ds: DataSource {
+                connector,
+                models: self.models.clone(),
+            },
             done: Arc::new(AtomicBool::new(false)),
         })
     }

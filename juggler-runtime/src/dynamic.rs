@@ -24,17 +24,31 @@
 //! Operation hooks and `custom` validators belong to derived models; a
 //! dynamic model runs every other validator and has no hooks.
 
-use crate::connector::Connector;
+use crate::connector::{Connector, LinkSpec};
 use crate::filter::resolve::{parse_scope, Cond, Query};
+use crate::filter::Include;
 use crate::filter::{Filter, Origin, Where};
+use crate::model::BoxFuture;
 use crate::ops;
+use crate::relations::load::{self, Key};
 use crate::repository::id_text;
 use crate::schema::{ModelDefinition, PropertyType, ValidationKind, ValidationRule};
+use crate::schema::{RelationDefinition, RelationKind};
 use crate::validation::{check_rules, ValidationError};
 use crate::value::{Row, Value};
 use crate::{Error, Result};
 use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::RwLock;
+
+/// How a relation matches rows: the parent's property, the related model's,
+/// and the link rows between them (definition, to parent, to target).
+struct Shape {
+    parent_pos: usize,
+    target_pos: usize,
+    link: Option<(ModelDefinition, usize, usize)>,
+}
 
 /// Create, read, update and delete for a runtime-defined model.
 #[derive(Clone)]
@@ -42,7 +56,12 @@ pub struct DynamicRepository {
     conn: Arc<dyn Connector>,
     def: Arc<ModelDefinition>,
     scope: Option<Arc<Filter>>,
+    models: Registry,
 }
+
+/// The dynamic models defined on a data source, by name: what a dynamic
+/// `include` finds the related model in.
+pub(crate) type Registry = Arc<RwLock<HashMap<String, (Arc<ModelDefinition>, Option<Arc<Filter>>)>>>;
 
 impl std::fmt::Debug for DynamicRepository {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -85,13 +104,40 @@ fn with_implied_rules(mut def: ModelDefinition) -> ModelDefinition {
 }
 
 impl DynamicRepository {
-    pub(crate) fn new(conn: Arc<dyn Connector>, def: ModelDefinition) -> Result<Self> {
-        let def = with_implied_rules(def);
+    /// A repository for `def`, which is also registered in `models`.
+    pub(crate) fn define(conn: Arc<dyn Connector>, def: ModelDefinition, models: &Registry) -> Result<Self> {
+        let def = Arc::new(with_implied_rules(def));
         let scope = parse_scope(&def)?.map(Arc::new);
+        models
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(def.name.clone(), (def.clone(), scope.clone()));
         Ok(DynamicRepository {
             conn,
-            def: Arc::new(def),
+            def,
             scope,
+            models: models.clone(),
+        })
+    }
+
+    /// The repository of the model named `name` defined on the same data source.
+    fn related(&self, name: &str, path: &str) -> Result<DynamicRepository> {
+        let models = self.models.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (def, scope) = models.get(name).ok_or_else(|| {
+            Error::invalid_filter(
+                path,
+                format!(
+                    "`{}` relates to `{name}`, which is not defined on this data source; \
+                     call `ds.dynamic(..)` with its definition first",
+                    self.def.name
+                ),
+            )
+        })?;
+        Ok(DynamicRepository {
+            conn: self.conn.clone(),
+            def: def.clone(),
+            scope: scope.clone(),
+            models: self.models.clone(),
         })
     }
 
@@ -231,17 +277,161 @@ impl DynamicRepository {
         Ok(self.conn.find(&self.def, &query).await?.pop())
     }
 
-    /// Every object matching `filter`.
+    /// Every object matching `filter`, with the relations in its `include`
+    /// loaded under their names (one query per level, like the typed
+    /// repository; related models must be defined on the data source too).
     pub async fn find(&self, filter: Filter) -> Result<Vec<Json>> {
-        let query = ops::query(&self.def, self.scope(), &filter)?;
-        if let Some(inc) = query.include.first() {
-            return Err(Error::Unsupported(format!(
-                "`include` of `{}` cannot be loaded yet: eager loading of relations is not implemented in this release",
-                inc.relation
-            )));
-        }
+        let mut query = ops::query(&self.def, self.scope(), &filter)?;
+        load::select_include_keys(&self.def, &mut query);
         let rows = self.conn.find(&self.def, &query).await?;
-        Ok(rows.iter().map(|r| self.to_json(r, query.fields.as_deref())).collect())
+        let mut out: Vec<Json> = rows.iter().map(|r| self.to_json(r, query.fields.as_deref())).collect();
+        for (i, include) in query.include.iter().enumerate() {
+            self.include(&rows, &mut out, include, &format!("include[{i}]")).await?;
+        }
+        Ok(out)
+    }
+
+    /// Loads one `include` into `objects` (the JSON forms of `rows`).
+    fn include<'a>(
+        &'a self,
+        rows: &'a [Row],
+        objects: &'a mut [Json],
+        include: &'a Include,
+        path: &'a str,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let name = include.relation.as_str();
+            let rel =
+                self.def.relations.get(name).ok_or_else(|| {
+                    Error::invalid_filter(path, format!("`{}` has no relation `{name}`", self.def.name))
+                })?;
+            let target = self.related(&rel.model, path)?;
+            let shape = self.shape(name, rel, &target, path)?;
+            let own: Vec<Value> = rows.iter().map(|r| r.values[shape.parent_pos].clone()).collect();
+            let keys = load::distinct(own.iter().cloned());
+            let mut children: Vec<(Value, Row)> = Vec::new();
+            let mut query = None;
+            if !keys.is_empty() {
+                let filter = include.scope.as_deref().cloned().unwrap_or_default();
+                let mut q = ops::query(&target.def, target.scope(), &filter)?;
+                load::select_include_keys(&target.def, &mut q);
+                // One key: the database pages; several: per key below.
+                let (skip, mut limit) = if keys.len() == 1 {
+                    (None, None)
+                } else {
+                    (q.skip.take(), q.limit.take())
+                };
+                if rel.kind == RelationKind::HasOne {
+                    if keys.len() == 1 {
+                        q.limit = Some(1);
+                    } else {
+                        limit = Some(1);
+                    }
+                }
+                if let Some(fields) = &mut q.fields {
+                    if !fields.contains(&shape.target_pos) {
+                        fields.push(shape.target_pos);
+                        fields.sort_unstable();
+                    }
+                }
+                let base = q.cond.take();
+                children = match &shape.link {
+                    Some((def, to_parent, to_target)) => {
+                        let link = LinkSpec {
+                            def,
+                            to_parent: *to_parent,
+                            to_target: *to_target,
+                            target_key: shape.target_pos,
+                        };
+                        load::find_linked_in(self.conn.as_ref(), &target.def, &mut q, base, &link, &keys).await?
+                    }
+                    None => load::find_in(self.conn.as_ref(), &target.def, &mut q, base, shape.target_pos, &keys)
+                        .await?
+                        .into_iter()
+                        .map(|row| (row.values[shape.target_pos].clone(), row))
+                        .collect(),
+                };
+                children = load::page_per_key(children, skip, limit);
+                query = Some(q);
+            }
+            let (child_keys, child_rows): (Vec<Value>, Vec<Row>) = children.into_iter().unzip();
+            let fields = query.as_ref().and_then(|q| q.fields.as_deref());
+            let mut child_objects: Vec<Json> = child_rows.iter().map(|r| target.to_json(r, fields)).collect();
+            if let Some(q) = &query {
+                for (i, nested) in q.include.iter().enumerate() {
+                    let nested_path = format!("{path}.scope.include[{i}]");
+                    target
+                        .include(&child_rows, &mut child_objects, nested, &nested_path)
+                        .await?;
+                }
+            }
+            let mut by_key: HashMap<Key, Vec<Json>> = HashMap::new();
+            for (k, o) in child_keys.iter().zip(child_objects) {
+                if let Some(k) = Key::of(k) {
+                    by_key.entry(k).or_default().push(o);
+                }
+            }
+            let many = matches!(rel.kind, RelationKind::HasMany | RelationKind::HasAndBelongsToMany);
+            for (object, k) in objects.iter_mut().zip(own) {
+                let mine = Key::of(&k).and_then(|k| by_key.get(&k)).cloned().unwrap_or_default();
+                let value = if many {
+                    Json::Array(mine)
+                } else {
+                    mine.into_iter().next().unwrap_or(Json::Null)
+                };
+                if let Json::Object(o) = object {
+                    o.insert(name.to_owned(), value);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Which properties relation `name` matches rows by.
+    fn shape(&self, name: &str, rel: &RelationDefinition, target: &DynamicRepository, path: &str) -> Result<Shape> {
+        let bad = |message: String| {
+            Error::invalid_filter(path, format!("relation `{name}` of `{}`: {message}", self.def.name))
+        };
+        let position = |def: &ModelDefinition, prop: &str| {
+            def.properties
+                .get_index_of(prop)
+                .ok_or_else(|| bad(format!("`{}` has no property `{prop}`", def.name)))
+        };
+        let single_id = |def: &ModelDefinition| match def.id_properties().as_slice() {
+            [one] => position(def, one),
+            _ => Err(bad(format!("`{}` needs exactly one id property", def.name))),
+        };
+        let default_fk = crate::schema::relations::default_foreign_key(&self.def.name);
+        Ok(match (rel.kind, &rel.through) {
+            (RelationKind::BelongsTo, _) => Shape {
+                parent_pos: position(&self.def, rel.foreign_key.as_deref().unwrap_or(&format!("{name}_id")))?,
+                target_pos: single_id(&target.def)?,
+                link: None,
+            },
+            (RelationKind::HasMany | RelationKind::HasOne, None) => Shape {
+                parent_pos: single_id(&self.def)?,
+                target_pos: position(&target.def, rel.foreign_key.as_deref().unwrap_or(&default_fk))?,
+                link: None,
+            },
+            (_, through) => {
+                let link = match (rel.kind, through) {
+                    (RelationKind::HasAndBelongsToMany, _) => {
+                        crate::schema::relations::link_definition(&self.def, name, &target.def)
+                            .ok_or_else(|| bad("needs a `through` table and single ids on both sides".to_owned()))?
+                    }
+                    (_, Some(model)) => (*self.related(model, path)?.def).clone(),
+                    (_, None) => return Err(bad("needs `through`".to_owned())),
+                };
+                let (fk, kt) = crate::schema::relations::link_keys(&self.def, rel);
+                let to_parent = position(&link, &fk)?;
+                let to_target = position(&link, &kt)?;
+                Shape {
+                    parent_pos: single_id(&self.def)?,
+                    target_pos: single_id(&target.def)?,
+                    link: Some((link, to_parent, to_target)),
+                }
+            }
+        })
     }
 
     /// The first object matching `filter`.
