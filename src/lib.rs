@@ -10,8 +10,9 @@ pub use juggler_runtime::__private::async_trait;
 pub mod prelude {
     pub use juggler_derive::{Enum, Model};
     pub use juggler_runtime::{
-        BelongsTo, Context, DataSource, DynamicRepository, Error, Field, Filter, GeoPoint, HasAndBelongsToMany,
-        HasMany, HasOne, Hooks, Include, Model, ModelDefinition, Order, Patch, Repository, ValidationError, Where,
+        BelongsTo, Context, DataSource, Decimal, DynamicRepository, Error, Field, Filter, GeoPoint,
+        HasAndBelongsToMany, HasMany, HasOne, Hooks, Include, Model, ModelDefinition, Order, Patch, Relation,
+        Repository, ValidationError, Where,
     };
 }
 

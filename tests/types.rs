@@ -153,3 +153,118 @@ async fn postgres() {
 async fn mysql() {
     round_trip(Backend::MySql, "t_mysql").await;
 }
+
+#[derive(Model, Debug, Clone, PartialEq)]
+struct Priced {
+    #[property(id, generated)]
+    id: i64,
+    #[property(precision = 12, scale = 2)]
+    price: Decimal,
+    /// No precision: NUMERIC (PostgreSQL), DECIMAL(65,28) (MySQL), text (SQLite).
+    exact: Decimal,
+    maybe: Option<Decimal>,
+}
+
+fn priced(price: Decimal, exact: &str, maybe: Option<Decimal>) -> Priced {
+    Priced {
+        id: 0,
+        price,
+        exact: exact.parse().unwrap(),
+        maybe,
+    }
+}
+
+async fn decimals(backend: Backend, test: &str) {
+    let Some(ds) = common::data_source(backend, test).await else {
+        return;
+    };
+    ds.automigrate(&[Priced::definition()]).await.unwrap();
+    let repo = ds.repo::<Priced>();
+    let rows = vec![
+        priced(Decimal::new(1999, 2), "0.1", None),
+        priced(
+            Decimal::new(500, 2),
+            "12345678901234567.123456789",
+            Some(Decimal::new(-3, 0)),
+        ),
+        priced(Decimal::new(123_456_789_012, 2), "-0.000000000000000000000000001", None),
+    ];
+    let saved = repo.create_all(rows.clone()).await.unwrap();
+    for (s, want) in saved.iter().zip(&rows) {
+        let back = repo.find_by_id(s.id).await.unwrap().unwrap();
+        assert_eq!(
+            back.price.to_string(),
+            want.price.to_string(),
+            "{backend:?}: the scale is kept"
+        );
+        assert_eq!(
+            back.exact.to_string(),
+            want.exact.to_string(),
+            "{backend:?}: no digit is lost"
+        );
+        assert_eq!(back.maybe, want.maybe, "{backend:?}");
+    }
+    let dearer: Vec<String> = repo
+        .find(
+            Filter::new()
+                .where_(Priced::PRICE.gt(Decimal::new(10, 0)))
+                .order(Priced::PRICE.desc()),
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.price.to_string())
+        .collect();
+    assert_eq!(dearer, ["1234567890.12", "19.99"], "{backend:?}");
+    let json = Filter::from_json(r#"{"where": {"price": {"gte": 19.99}}, "order": "exact ASC"}"#).unwrap();
+    let found: Vec<i64> = repo.find(json).await.unwrap().iter().map(|p| p.id).collect();
+    assert_eq!(found, [3, 1], "{backend:?}");
+    assert_eq!(
+        repo.count(Priced::EXACT.lt(Decimal::ZERO)).await.unwrap(),
+        1,
+        "{backend:?}"
+    );
+    assert_eq!(
+        repo.count(Priced::MAYBE.eq(Decimal::new(-3, 0))).await.unwrap(),
+        1,
+        "{backend:?}"
+    );
+    let patch = PricedPatch {
+        price: Some(Decimal::new(2, 1)),
+        ..Default::default()
+    };
+    assert_eq!(repo.update_by_id(1, patch).await.unwrap().price, Decimal::new(20, 2));
+    // Dynamic rows write decimals as exact strings.
+    let dynamic = ds.dynamic(Priced::definition().clone()).unwrap();
+    let row = dynamic.find_by_id(&json!(2)).await.unwrap().unwrap();
+    assert_eq!(row["exact"], json!("12345678901234567.123456789"), "{backend:?}");
+    let made = dynamic
+        .create(json!({"price": "7.25", "exact": 1.5, "maybe": null}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (made["price"].clone(), made["exact"].clone()),
+        (json!("7.25"), json!("1.5"))
+    );
+}
+
+#[tokio::test]
+async fn decimals_memory() {
+    decimals(Backend::Memory, "d_memory").await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn decimals_sqlite() {
+    decimals(Backend::Sqlite, "d_sqlite").await;
+}
+
+#[tokio::test]
+async fn decimals_postgres() {
+    decimals(Backend::Postgres, "d_postgres").await;
+}
+
+#[tokio::test]
+async fn decimals_mysql() {
+    decimals(Backend::MySql, "d_mysql").await;
+}

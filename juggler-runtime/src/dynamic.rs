@@ -460,6 +460,10 @@ impl DynamicRepository {
                 ));
             };
             let value = Value::from_json(value);
+            let value = match value.to_decimal() {
+                Some(d) if crate::value::is_decimal(prop) => Value::Decimal(d),
+                _ => value,
+            };
             check_type(&def.name, &name, &prop.property_type, &value)?;
             set.push((pos, value));
         }
@@ -574,7 +578,10 @@ fn check_type(model: &str, name: &str, ty: &PropertyType, value: &Value) -> Resu
     let ok = matches!(
         (ty, value),
         (_, Value::Null)
-            | (PropertyType::Number, Value::Int(_) | Value::Float(_))
+            | (
+                PropertyType::Number,
+                Value::Int(_) | Value::Float(_) | Value::Decimal(_)
+            )
             | (PropertyType::String | PropertyType::Date, Value::Text(_))
             | (PropertyType::Boolean, Value::Bool(_))
             | (PropertyType::Array(_), Value::Json(Json::Array(_)))

@@ -31,6 +31,7 @@ pub use relations::{
     LinkedAccessor, Relation,
 };
 pub use repository::Repository;
+pub use rust_decimal::Decimal;
 pub use schema::ModelDefinition;
 pub use validation::ValidationError;
 pub use value::{FieldValue, GeoPoint, Row, Value};

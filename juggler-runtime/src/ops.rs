@@ -256,7 +256,7 @@ pub(crate) fn check_set_types(def: &ModelDefinition, set: &[(usize, Value)]) -> 
             .expect("position from the same definition");
         let ok = match (&prop.property_type, value) {
             (_, Value::Null) => prop.is_nullable(),
-            (PropertyType::Number, Value::Int(_) | Value::Float(_)) => true,
+            (PropertyType::Number, Value::Int(_) | Value::Float(_) | Value::Decimal(_)) => true,
             (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
             (PropertyType::Boolean, Value::Bool(_)) => true,
             (PropertyType::String | PropertyType::Number | PropertyType::Date | PropertyType::Boolean, _) => false,

@@ -50,6 +50,32 @@ impl FieldValue for uuid::Uuid {
     }
 }
 
+/// An exact decimal: `NUMERIC` on PostgreSQL, `DECIMAL` on MySQL (with the
+/// property's `precision` / `scale` when given), exact text on SQLite and in
+/// JSON.
+impl FieldValue for rust_decimal::Decimal {
+    fn property_type() -> PropertyType {
+        PropertyType::Number
+    }
+    fn to_value(&self) -> Value {
+        Value::Decimal(*self)
+    }
+    fn from_value(value: Value) -> Result<Self, String> {
+        value
+            .to_decimal()
+            .ok_or_else(|| format!("expected a decimal, got {}", value.kind()))
+    }
+    fn placeholder() -> Option<Self> {
+        Some(rust_decimal::Decimal::ZERO)
+    }
+    fn json_schema() -> Json {
+        json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"})
+    }
+    fn data_type() -> Option<&'static str> {
+        Some("decimal")
+    }
+}
+
 #[cfg(feature = "chrono")]
 mod chrono_types {
     use super::*;

@@ -23,6 +23,8 @@ pub enum Value {
     Bytes(Vec<u8>),
     /// Arrays, objects, embedded models, GeoPoints.
     Json(Json),
+    /// An exact decimal (`rust_decimal::Decimal`); JSON writes it as a string.
+    Decimal(rust_decimal::Decimal),
 }
 
 impl Value {
@@ -47,6 +49,7 @@ impl Value {
         match self {
             Value::Int(i) => Some(*i as f64),
             Value::Float(f) => Some(*f),
+            Value::Decimal(d) => rust_decimal::prelude::ToPrimitive::to_f64(d),
             _ => None,
         }
     }
@@ -64,7 +67,7 @@ impl Value {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
-            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Int(_) | Value::Float(_) | Value::Decimal(_) => "a number",
             Value::Text(_) => "a string",
             Value::Bytes(_) => "bytes",
             Value::Json(Json::Array(_)) => "an array",
@@ -99,6 +102,24 @@ impl Value {
             Value::Text(t) => Json::String(t.clone()),
             Value::Bytes(b) => Json::Array(b.iter().map(|x| json!(x)).collect()),
             Value::Json(j) => j.clone(),
+            Value::Decimal(d) => Json::String(d.to_string()),
+        }
+    }
+
+    /// The value as an exact decimal: decimals, integers, finite floats (by
+    /// their shortest text) and decimal text.
+    pub fn to_decimal(&self) -> Option<rust_decimal::Decimal> {
+        use std::str::FromStr;
+        match self {
+            Value::Decimal(d) => Some(*d),
+            Value::Int(i) => Some(rust_decimal::Decimal::from(*i)),
+            Value::Float(f) if f.is_finite() => rust_decimal::Decimal::from_str(&f.to_string())
+                .ok()
+                .or_else(|| rust_decimal::Decimal::from_scientific(&format!("{f:e}")).ok()),
+            Value::Text(t) => rust_decimal::Decimal::from_str(t.trim())
+                .ok()
+                .or_else(|| rust_decimal::Decimal::from_scientific(t.trim()).ok()),
+            _ => None,
         }
     }
 
@@ -110,6 +131,8 @@ impl Value {
             (Value::Text(a), Value::Text(b)) => Some(a.as_str().cmp(b.as_str())),
             (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
             (Value::Bytes(a), Value::Bytes(b)) => Some(a.cmp(b)),
+            (Value::Decimal(a), b @ (Value::Decimal(_) | Value::Int(_))) => b.to_decimal().map(|b| a.cmp(&b)),
+            (a @ Value::Int(_), Value::Decimal(b)) => a.to_decimal().map(|a| a.cmp(b)),
             (a, b) => match (a.as_f64(), b.as_f64()) {
                 (Some(x), Some(y)) => x.partial_cmp(&y),
                 _ => None,
@@ -169,11 +192,28 @@ impl Row {
     pub fn from_json_object(def: &ModelDefinition, mut object: Map<String, Json>) -> Row {
         let values = def
             .properties
-            .keys()
-            .map(|name| object.remove(name).map_or(Value::Null, Value::from_json))
+            .iter()
+            .map(|(name, prop)| {
+                let value = object.remove(name).map_or(Value::Null, Value::from_json);
+                if is_decimal(prop) {
+                    // Decimals travel as strings (or numbers) in JSON.
+                    value.to_decimal().map_or(value, Value::Decimal)
+                } else {
+                    value
+                }
+            })
             .collect();
         Row { values, extra: object }
     }
+}
+
+/// Whether a property holds an exact decimal (`dataType` `decimal` / `numeric`).
+pub(crate) fn is_decimal(prop: &crate::schema::PropertyDefinition) -> bool {
+    prop.property_type == PropertyType::Number
+        && prop
+            .data_type
+            .as_deref()
+            .is_some_and(crate::schema::sql::is_decimal_type)
 }
 
 /// How a Rust type is stored: its LoopBack type and its conversion to and from

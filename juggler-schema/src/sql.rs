@@ -37,6 +37,9 @@ pub enum ColumnKind {
     Bytes,
     /// JSON kept as text (objects, arrays, embedded models, GeoPoints).
     Json,
+    /// An exact decimal: `NUMERIC` (PostgreSQL), `DECIMAL` (MySQL), text
+    /// compared as a number (SQLite, which has no exact decimal type).
+    Decimal,
 }
 
 impl Dialect {
@@ -108,6 +111,12 @@ fn int_kind(data_type: &str) -> Option<ColumnKind> {
     })
 }
 
+/// Whether a `dataType` names an exact decimal (`decimal`, `numeric(10,2)`, ..).
+pub fn is_decimal_type(data_type: &str) -> bool {
+    let t = data_type.trim().to_ascii_lowercase();
+    t.starts_with("decimal") || t.starts_with("numeric") || t == "money"
+}
+
 /// The column kind of a property.
 pub fn column_kind(prop: &PropertyDefinition, dialect: Dialect) -> ColumnKind {
     let data_type = prop
@@ -115,6 +124,7 @@ pub fn column_kind(prop: &PropertyDefinition, dialect: Dialect) -> ColumnKind {
         .and_then(|m| m.data_type.as_deref())
         .or(prop.data_type.as_deref());
     match &prop.property_type {
+        PropertyType::Number if data_type.is_some_and(is_decimal_type) => ColumnKind::Decimal,
         PropertyType::Number => match data_type.and_then(int_kind) {
             Some(ColumnKind::SmallInt) if dialect == Dialect::Sqlite => ColumnKind::BigInt,
             Some(ColumnKind::Int) if dialect == Dialect::Sqlite => ColumnKind::BigInt,
@@ -136,6 +146,9 @@ pub fn column_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
         .connector(dialect.connector_key())
         .and_then(|m| m.data_type.as_deref())
         .or(prop.data_type.as_deref());
+    if kind == ColumnKind::Decimal {
+        return decimal_type(prop, dialect);
+    }
     if let Some(t) = given {
         if kind != ColumnKind::SmallInt && kind != ColumnKind::Int && kind != ColumnKind::BigInt {
             return t.to_owned();
@@ -168,6 +181,7 @@ pub fn column_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
         (ColumnKind::Bytes, Dialect::Postgres) => "BYTEA".into(),
         (ColumnKind::Bytes, Dialect::MySql) => "LONGBLOB".into(),
         (ColumnKind::Bytes, Dialect::Sqlite) => "BLOB".into(),
+        (ColumnKind::Decimal, _) => decimal_type(prop, dialect),
         (ColumnKind::Json, Dialect::MySql) => "LONGTEXT".into(),
         (ColumnKind::Json, _) => "TEXT".into(),
     }
@@ -183,6 +197,23 @@ pub fn generated_id(def: &ModelDefinition) -> Option<(&str, &PropertyDefinition)
             .filter(|(_, p)| p.generated && p.property_type == PropertyType::Number)
             .map(|(n, p)| (n.as_str(), p)),
         _ => None,
+    }
+}
+
+/// The column type of a decimal: `precision` / `scale` when given. SQLite
+/// keeps the exact text (a `DECIMAL` column there would turn it into a
+/// float); MySQL without a scale gets the widest one `rust_decimal` reads.
+fn decimal_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
+    let name = match dialect {
+        Dialect::Sqlite => return "TEXT".into(),
+        Dialect::Postgres => "NUMERIC",
+        Dialect::MySql => "DECIMAL",
+    };
+    match (prop.precision, prop.scale, dialect) {
+        (Some(p), Some(s), _) => format!("{name}({p},{s})"),
+        (Some(p), None, _) => format!("{name}({p})"),
+        (None, _, Dialect::MySql) => "DECIMAL(65,28)".into(),
+        (None, _, _) => name.into(),
     }
 }
 

@@ -239,7 +239,7 @@ fn expected_for(ty: &PropertyType) -> &'static str {
 fn check_value(ty: &PropertyType, value: &Value, path: &str) -> Result<Value> {
     let ok = match (ty, value) {
         (_, Value::Null) => false,
-        (PropertyType::Number, Value::Int(_) | Value::Float(_)) => true,
+        (PropertyType::Number, Value::Int(_) | Value::Float(_) | Value::Decimal(_)) => true,
         (PropertyType::String | PropertyType::Date, Value::Text(_)) => true,
         (PropertyType::Boolean, Value::Bool(_)) => true,
         (PropertyType::Buffer, Value::Bytes(_) | Value::Text(_)) => true,

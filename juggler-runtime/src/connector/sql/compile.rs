@@ -155,8 +155,19 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// A column as an operand of a comparison or an ORDER BY: SQLite keeps
+    /// decimals as text, so they compare as REAL there.
+    fn operand(&self, pos: usize) -> (String, ColumnKind) {
+        match self.column(pos) {
+            (col, ColumnKind::Decimal) if self.dialect == Dialect::Sqlite => {
+                (format!("CAST({col} AS REAL)"), ColumnKind::Float)
+            }
+            other => other,
+        }
+    }
+
     fn cmp(&mut self, prop: usize, op: &CmpOp) {
-        let (col, kind) = self.column(prop);
+        let (col, kind) = self.operand(prop);
         let binary = |c: &mut Self, sym: &str, v: &Value| {
             c.push(&format!("{col} {sym} "));
             c.bind(v.clone(), kind);
@@ -236,7 +247,7 @@ impl<'a> Compiler<'a> {
             if i > 0 {
                 self.push(", ");
             }
-            let (col, _) = self.column(*pos);
+            let (col, _) = self.operand(*pos);
             let part = match (self.dialect, dir) {
                 (Dialect::MySql, Direction::Asc) => format!("{col} IS NULL, {col} ASC"),
                 (Dialect::MySql, Direction::Desc) => format!("{col} IS NULL DESC, {col} DESC"),

@@ -120,7 +120,8 @@ impl PoolSettings {
 }
 
 /// `bind` and `decode` for the databases whose drivers convert freely between
-/// integer widths and read booleans from integers (SQLite, MySQL).
+/// integer widths and read booleans from integers (SQLite, MySQL). The module
+/// provides `bind_decimal` and `decode_decimal`.
 #[cfg(any(feature = "sqlite", feature = "mysql"))]
 macro_rules! loose_codec {
     ($db:ty, $args:ty, $row:ty) => {
@@ -130,6 +131,12 @@ macro_rules! loose_codec {
             match (value, kind) {
                 (Value::Null, _) => q.bind(None::<String>),
                 (Value::Bool(b), _) => q.bind(*b),
+                (Value::Decimal(d), ColumnKind::Float) => q.bind(rust_decimal::prelude::ToPrimitive::to_f64(d)),
+                (Value::Decimal(d), _) => bind_decimal(q, *d),
+                (Value::Int(_) | Value::Float(_), ColumnKind::Decimal) => match value.to_decimal() {
+                    Some(d) => bind_decimal(q, d),
+                    None => q.bind(value.as_f64()),
+                },
                 (Value::Int(i), _) => q.bind(*i),
                 (Value::Float(f), _) => q.bind(*f),
                 (Value::Text(t), ColumnKind::Json) => q.bind(serde_json::Value::String(t.clone()).to_string()),
@@ -150,6 +157,7 @@ macro_rules! loose_codec {
                 ColumnKind::Text => Value::Text(row.try_get::<String, _>(i)?),
                 ColumnKind::Bytes => Value::Bytes(row.try_get::<Vec<u8>, _>(i)?),
                 ColumnKind::Json => super::json_text(&row.try_get::<String, _>(i)?),
+                ColumnKind::Decimal => decode_decimal(row, i)?,
             })
         }
     };
@@ -311,6 +319,12 @@ macro_rules! sql_connector {
                                 let name = def.properties.get_index(*pos).map_or("", |(n, _)| n.as_str());
                                 Error::invalid_data(&def.name, format!("cannot read `{name}`: {e}"))
                             })?;
+                            if let Value::Decimal(d) = &mut values[*pos] {
+                                if DIALECT == Dialect::MySql && def.properties[*pos].scale.is_none() {
+                                    // DECIMAL(65,28) pads with zeros the value never had.
+                                    *d = d.normalize();
+                                }
+                            }
                         }
                         Ok(Row::new(values))
                     })

@@ -9,6 +9,16 @@ super::sql_connector!(MySqlConnector, MySql, Dialect::MySql);
 
 super::loose_codec!(MySql, MySqlArguments, MySqlRow);
 
+fn bind_decimal(q: Q, d: rust_decimal::Decimal) -> Q {
+    q.bind(d)
+}
+
+fn decode_decimal(row: &MySqlRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
+    // A column declared without a scale (DECIMAL(65,28)) is normalized in
+    // `decode_rows_from`, which knows the property.
+    Ok(Value::Decimal(row.try_get::<rust_decimal::Decimal, _>(i)?))
+}
+
 impl MySqlConnector {
     /// Opens a pool: `mysql://root@127.0.0.1:3306/db` (also `mariadb://`).
     pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {

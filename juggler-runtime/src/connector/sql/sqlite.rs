@@ -9,6 +9,23 @@ super::sql_connector!(SqliteConnector, Sqlite, Dialect::Sqlite);
 
 super::loose_codec!(Sqlite, SqliteArguments, SqliteRow);
 
+/// SQLite has no exact decimal: the text is kept (comparisons cast it to REAL).
+fn bind_decimal(q: Q, d: rust_decimal::Decimal) -> Q {
+    q.bind(d.to_string())
+}
+
+fn decode_decimal(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
+    let value = match row.try_get::<String, _>(i) {
+        Ok(text) => Value::Text(text),
+        // A number written by something else than juggler.
+        Err(_) => Value::Float(row.try_get::<f64, _>(i)?),
+    };
+    value
+        .to_decimal()
+        .map(Value::Decimal)
+        .ok_or_else(|| sqlx::Error::Decode(format!("not a decimal: {}", value.to_json()).into()))
+}
+
 impl SqliteConnector {
     /// Opens a pool: `sqlite://path.db?mode=rwc`, `sqlite::memory:`.
     pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
