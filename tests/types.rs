@@ -131,6 +131,33 @@ async fn round_trip(backend: Backend, test: &str) {
     assert_eq!(repo.count(Everything::ID2.eq(sample(2).id2)).await.unwrap(), 1);
     assert_eq!(repo.count(Everything::MAYBE.is_null()).await.unwrap(), 1);
     assert_eq!(repo.count(Everything::BIG.gt(9_000_000_000_001)).await.unwrap(), 2);
+    // lists compare whole, as PostgreSQL arrays or as JSON
+    let words = vec!["a".to_owned(), "b c".to_owned()];
+    assert_eq!(repo.count(Everything::WORDS.eq(words)).await.unwrap(), 3, "{backend:?}");
+    assert_eq!(
+        repo.count(Everything::NUMBERS.eq(vec![1, -2])).await.unwrap(),
+        0,
+        "{backend:?}"
+    );
+}
+
+#[test]
+fn scalar_lists_are_postgresql_arrays() {
+    use juggler::schema::sql::create_table_sql;
+    use juggler::schema::Dialect;
+    let pg = create_table_sql(Everything::definition(), Dialect::Postgres)
+        .join("\n")
+        .to_uppercase();
+    assert!(
+        pg.contains("\"WORDS\" TEXT[]") && pg.contains("\"NUMBERS\" BIGINT[]"),
+        "{pg}"
+    );
+    assert!(
+        pg.contains("\"INNERS\" TEXT NOT NULL"),
+        "lists of models stay JSON: {pg}"
+    );
+    let mysql = create_table_sql(Everything::definition(), Dialect::MySql).join("\n");
+    assert!(mysql.contains("`words` LONGTEXT"), "{mysql}");
 }
 
 #[tokio::test]

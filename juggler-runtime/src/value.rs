@@ -439,6 +439,17 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned + FieldValue> FieldValue 
     fn json_schema() -> Json {
         json!({"type": "array", "items": T::json_schema()})
     }
+    /// Lists of integers, floats, booleans and text are PostgreSQL arrays
+    /// (`bigint[]`, ..); other lists, and every list elsewhere, are JSON.
+    fn data_type() -> Option<&'static str> {
+        match (T::property_type(), T::data_type()) {
+            (PropertyType::Number, Some("smallint" | "integer" | "bigint")) => Some("bigint[]"),
+            (PropertyType::Number, None) => Some("double precision[]"),
+            (PropertyType::Boolean, None) => Some("boolean[]"),
+            (PropertyType::String, None) => Some("text[]"),
+            _ => None,
+        }
+    }
     fn nested_definition() -> Option<&'static ModelDefinition> {
         T::nested_definition()
     }

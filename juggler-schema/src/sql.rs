@@ -40,6 +40,28 @@ pub enum ColumnKind {
     /// An exact decimal: `NUMERIC` (PostgreSQL), `DECIMAL` (MySQL), text
     /// compared as a number (SQLite, which has no exact decimal type).
     Decimal,
+    /// A PostgreSQL array of the element kind (`Text`, `BigInt`, `Float` or
+    /// `Bool`); lists are `Json` on the other databases.
+    TextArray,
+    /// `bigint[]`.
+    BigIntArray,
+    /// `double precision[]`.
+    FloatArray,
+    /// `boolean[]`.
+    BoolArray,
+}
+
+/// The array kind a PostgreSQL array type names (`text[]`, `bigint[]`, ..).
+fn array_kind(data_type: &str) -> Option<ColumnKind> {
+    let element = data_type.trim().to_ascii_lowercase();
+    let element = element.strip_suffix("[]")?;
+    Some(match element.trim() {
+        "text" | "varchar" | "character varying" | "char" | "character" => ColumnKind::TextArray,
+        "bigint" | "int8" | "integer" | "int" | "int4" | "smallint" | "int2" => ColumnKind::BigIntArray,
+        "double precision" | "float8" | "real" | "float4" => ColumnKind::FloatArray,
+        "boolean" | "bool" => ColumnKind::BoolArray,
+        _ => return None,
+    })
 }
 
 impl Dialect {
@@ -124,6 +146,9 @@ pub fn column_kind(prop: &PropertyDefinition, dialect: Dialect) -> ColumnKind {
         .and_then(|m| m.data_type.as_deref())
         .or(prop.data_type.as_deref());
     match &prop.property_type {
+        PropertyType::Array(_) if dialect == Dialect::Postgres => {
+            data_type.and_then(array_kind).unwrap_or(ColumnKind::Json)
+        }
         PropertyType::Number if data_type.is_some_and(is_decimal_type) => ColumnKind::Decimal,
         PropertyType::Number => match data_type.and_then(int_kind) {
             Some(ColumnKind::SmallInt) if dialect == Dialect::Sqlite => ColumnKind::BigInt,
@@ -148,6 +173,14 @@ pub fn column_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
         .or(prop.data_type.as_deref());
     if kind == ColumnKind::Decimal {
         return decimal_type(prop, dialect);
+    }
+    if kind == ColumnKind::Json && given.is_some_and(|t| t.trim_end().ends_with("[]")) {
+        // An array type where there are no arrays: JSON text.
+        return if dialect == Dialect::MySql {
+            "LONGTEXT".into()
+        } else {
+            "TEXT".into()
+        };
     }
     if let Some(t) = given {
         if kind != ColumnKind::SmallInt && kind != ColumnKind::Int && kind != ColumnKind::BigInt {
@@ -182,6 +215,10 @@ pub fn column_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
         (ColumnKind::Bytes, Dialect::MySql) => "LONGBLOB".into(),
         (ColumnKind::Bytes, Dialect::Sqlite) => "BLOB".into(),
         (ColumnKind::Decimal, _) => decimal_type(prop, dialect),
+        (ColumnKind::TextArray, _) => "TEXT[]".into(),
+        (ColumnKind::BigIntArray, _) => "BIGINT[]".into(),
+        (ColumnKind::FloatArray, _) => "DOUBLE PRECISION[]".into(),
+        (ColumnKind::BoolArray, _) => "BOOLEAN[]".into(),
         (ColumnKind::Json, Dialect::MySql) => "LONGTEXT".into(),
         (ColumnKind::Json, _) => "TEXT".into(),
     }

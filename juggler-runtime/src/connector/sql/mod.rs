@@ -14,6 +14,11 @@
 //! | NULLs last ascending | `NULLS LAST` | `NULLS LAST` | `col IS NULL, col` |
 //! | `near` | in Rust after reading | in Rust after reading | in Rust after reading |
 //! | text order | byte order | the database collation | byte order (`utf8mb4_bin`) |
+//! | `Decimal` column | exact text, compared and sorted as `REAL` (15-17 significant digits) | `NUMERIC` | `DECIMAL(p,s)`; without a scale `DECIMAL(65,28)`, read back without trailing zeros |
+//! | `Vec<T>` of scalars | JSON text | `bigint[]`, `double precision[]`, `boolean[]`, `text[]` | JSON text |
+//! | `inq` / include keys | `IN (?, ..)` | `= ANY($1)`, one array bind | `IN (?, ..)` |
+//! | many-to-many include | one join | one join | one join |
+//! | foreign keys | inline in `CREATE TABLE` | `ALTER TABLE .. ADD CONSTRAINT` | `ALTER TABLE .. ADD CONSTRAINT` |
 
 mod compile;
 #[cfg(feature = "mysql")]
@@ -156,7 +161,12 @@ macro_rules! loose_codec {
                 ColumnKind::Bool => Value::Bool(row.try_get::<bool, _>(i)?),
                 ColumnKind::Text => Value::Text(row.try_get::<String, _>(i)?),
                 ColumnKind::Bytes => Value::Bytes(row.try_get::<Vec<u8>, _>(i)?),
-                ColumnKind::Json => super::json_text(&row.try_get::<String, _>(i)?),
+                // Lists are JSON text here (arrays are PostgreSQL's).
+                ColumnKind::Json
+                | ColumnKind::TextArray
+                | ColumnKind::BigIntArray
+                | ColumnKind::FloatArray
+                | ColumnKind::BoolArray => super::json_text(&row.try_get::<String, _>(i)?),
                 ColumnKind::Decimal => decode_decimal(row, i)?,
             })
         }

@@ -16,6 +16,38 @@ fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
         (Value::Null, ColumnKind::Bool) => q.bind(None::<bool>),
         (Value::Null, ColumnKind::Bytes) => q.bind(None::<Vec<u8>>),
         (Value::Null, ColumnKind::Decimal) => q.bind(None::<rust_decimal::Decimal>),
+        (Value::Null, ColumnKind::TextArray) => q.bind(None::<Vec<String>>),
+        (Value::Null, ColumnKind::BigIntArray) => q.bind(None::<Vec<i64>>),
+        (Value::Null, ColumnKind::FloatArray) => q.bind(None::<Vec<f64>>),
+        (Value::Null, ColumnKind::BoolArray) => q.bind(None::<Vec<bool>>),
+        (Value::Json(serde_json::Value::Array(items)), ColumnKind::TextArray) => q.bind(
+            items
+                .iter()
+                .map(|v| match v {
+                    serde_json::Value::Null => None,
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    other => Some(other.to_string()),
+                })
+                .collect::<Vec<Option<String>>>(),
+        ),
+        (Value::Json(serde_json::Value::Array(items)), ColumnKind::BigIntArray) => q.bind(
+            items
+                .iter()
+                .map(serde_json::Value::as_i64)
+                .collect::<Vec<Option<i64>>>(),
+        ),
+        (Value::Json(serde_json::Value::Array(items)), ColumnKind::FloatArray) => q.bind(
+            items
+                .iter()
+                .map(serde_json::Value::as_f64)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        (Value::Json(serde_json::Value::Array(items)), ColumnKind::BoolArray) => q.bind(
+            items
+                .iter()
+                .map(serde_json::Value::as_bool)
+                .collect::<Vec<Option<bool>>>(),
+        ),
         (Value::Decimal(d), _) => q.bind(*d),
         (Value::Int(_) | Value::Float(_), ColumnKind::Decimal) => match value.to_decimal() {
             Some(d) => q.bind(d),
@@ -48,6 +80,16 @@ fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
     }
 }
 
+/// A PostgreSQL array as the JSON array juggler holds lists in.
+fn array<T: Into<serde_json::Value>>(items: Vec<Option<T>>) -> Value {
+    Value::Json(serde_json::Value::Array(
+        items
+            .into_iter()
+            .map(|v| v.map_or(serde_json::Value::Null, Into::into))
+            .collect(),
+    ))
+}
+
 fn decode(row: &PgRow, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
     let raw = row.try_get_raw(i)?;
     if raw.is_null() {
@@ -63,6 +105,13 @@ fn decode(row: &PgRow, i: usize, kind: ColumnKind) -> std::result::Result<Value,
         (_, "BOOL") => Value::Bool(row.try_get::<bool, _>(i)?),
         (_, "BYTEA") => Value::Bytes(row.try_get::<Vec<u8>, _>(i)?),
         (_, "NUMERIC") => Value::Decimal(row.try_get::<rust_decimal::Decimal, _>(i)?),
+        (_, "TEXT[]" | "VARCHAR[]" | "BPCHAR[]") => array(row.try_get::<Vec<Option<String>>, _>(i)?),
+        (_, "INT8[]") => array(row.try_get::<Vec<Option<i64>>, _>(i)?),
+        (_, "INT4[]") => array(row.try_get::<Vec<Option<i32>>, _>(i)?),
+        (_, "INT2[]") => array(row.try_get::<Vec<Option<i16>>, _>(i)?),
+        (_, "FLOAT8[]") => array(row.try_get::<Vec<Option<f64>>, _>(i)?),
+        (_, "FLOAT4[]") => array(row.try_get::<Vec<Option<f32>>, _>(i)?),
+        (_, "BOOL[]") => array(row.try_get::<Vec<Option<bool>>, _>(i)?),
         (ColumnKind::Json, _) => super::json_text(&row.try_get::<String, _>(i)?),
         _ => Value::Text(row.try_get::<String, _>(i)?),
     })
