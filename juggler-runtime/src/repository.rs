@@ -234,9 +234,9 @@ impl<M: Model> Repository<M> {
     pub async fn find_by_id(&self, id: impl ModelId) -> Result<Option<M>> {
         let def = Self::def();
         let values = id.to_id_values();
-        ops::id_cond(def, &values)?;
         if Self::plain() && !values.iter().any(Value::is_null) {
-            // No hooks, no scope: the fixed statement, built once.
+            // No hooks, no scope: the fixed statement, built once (it checks
+            // the id's shape too).
             return self
                 .conn
                 .find_by_id_static(def, &values)

@@ -53,9 +53,9 @@ pub enum ColumnKind {
 
 /// The array kind a PostgreSQL array type names (`text[]`, `bigint[]`, ..).
 fn array_kind(data_type: &str) -> Option<ColumnKind> {
-    let element = data_type.trim().to_ascii_lowercase();
-    let element = element.strip_suffix("[]")?;
-    Some(match element.trim() {
+    let element = data_type.trim().strip_suffix("[]")?;
+    let mut buf = [0u8; 32];
+    Some(match type_name(element, &mut buf) {
         "text" | "varchar" | "character varying" | "char" | "character" => ColumnKind::TextArray,
         "bigint" | "int8" | "integer" | "int" | "int4" | "smallint" | "int2" => ColumnKind::BigIntArray,
         "double precision" | "float8" | "real" | "float4" => ColumnKind::FloatArray,
@@ -122,10 +122,23 @@ pub fn column_ref(name: &str, prop: &PropertyDefinition, dialect: Dialect) -> St
     dialect.quote(prop.column(name, Some(dialect.connector_key())))
 }
 
+/// `data_type` up to its first `(`, trimmed and lower-cased into `buf`
+/// (no allocation: this runs for every column of every read). Names longer
+/// than the buffer come back empty, which matches no known type.
+fn type_name<'b>(data_type: &str, buf: &'b mut [u8; 32]) -> &'b str {
+    let head = data_type.split('(').next().unwrap_or("").trim();
+    if head.len() > buf.len() {
+        return "";
+    }
+    let out = &mut buf[..head.len()];
+    out.copy_from_slice(head.as_bytes());
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).unwrap_or("")
+}
+
 fn int_kind(data_type: &str) -> Option<ColumnKind> {
-    let t = data_type.to_ascii_lowercase();
-    let t = t.split('(').next().unwrap_or("").trim();
-    Some(match t {
+    let mut buf = [0u8; 32];
+    Some(match type_name(data_type, &mut buf) {
         "smallint" | "int2" | "tinyint" | "smallserial" => ColumnKind::SmallInt,
         "integer" | "int" | "int4" | "mediumint" | "serial" => ColumnKind::Int,
         "bigint" | "int8" | "bigserial" => ColumnKind::BigInt,
@@ -135,8 +148,8 @@ fn int_kind(data_type: &str) -> Option<ColumnKind> {
 
 /// Whether a `dataType` names an exact decimal (`decimal`, `numeric(10,2)`, ..).
 pub fn is_decimal_type(data_type: &str) -> bool {
-    let t = data_type.trim().to_ascii_lowercase();
-    t.starts_with("decimal") || t.starts_with("numeric") || t == "money"
+    let mut buf = [0u8; 32];
+    matches!(type_name(data_type, &mut buf), "decimal" | "numeric" | "money")
 }
 
 /// The column kind of a property.

@@ -61,9 +61,33 @@ pub(crate) type CacheKey = (usize, &'static str, u64);
 #[derive(Debug, Default)]
 pub(crate) struct StatementCache {
     map: std::sync::Mutex<std::collections::HashMap<CacheKey, std::sync::Arc<str>>>,
+    layouts: std::sync::Mutex<std::collections::HashMap<usize, std::sync::Arc<Layout>>>,
+}
+
+/// What the fixed statements of a derived model need on every call, worked
+/// out once: id positions, and every column's kind.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    pub(crate) ids: Vec<usize>,
+    pub(crate) all: Vec<usize>,
+    pub(crate) kinds: Vec<ColumnKind>,
 }
 
 impl StatementCache {
+    /// The layout of a derived model's definition on `dialect`.
+    pub(crate) fn layout(&self, def: &'static ModelDefinition, dialect: Dialect) -> std::sync::Arc<Layout> {
+        let mut map = self.layouts.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(std::ptr::from_ref(def) as usize)
+            .or_insert_with(|| {
+                std::sync::Arc::new(Layout {
+                    ids: crate::ops::id_positions(def),
+                    all: (0..def.properties.len()).collect(),
+                    kinds: def.properties.values().map(|p| column_kind(p, dialect)).collect(),
+                })
+            })
+            .clone()
+    }
+
     fn get(&self, key: CacheKey, make: impl FnOnce() -> String) -> std::sync::Arc<str> {
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(key).or_insert_with(|| make().into()).clone()

@@ -321,10 +321,21 @@ macro_rules! sql_connector {
                     .iter()
                     .map(|p| $crate::schema::sql::column_kind(&def.properties[*p], DIALECT))
                     .collect();
+                Self::decode_with(def, rows, positions, &kinds, offset)
+            }
+
+            /// [`Self::decode_rows_from`] with the kinds of `positions` at hand.
+            fn decode_with(
+                def: &ModelDefinition,
+                rows: &[<$db as sqlx::Database>::Row],
+                positions: &[usize],
+                kinds: &[$crate::schema::ColumnKind],
+                offset: usize,
+            ) -> Result<Vec<Row>> {
                 rows.iter()
                     .map(|r| {
                         let mut values = vec![Value::Null; def.properties.len()];
-                        for (i, (pos, kind)) in positions.iter().zip(&kinds).enumerate() {
+                        for (i, (pos, kind)) in positions.iter().zip(kinds).enumerate() {
                             values[*pos] = decode(r, i + offset, *kind).map_err(|e| {
                                 let name = def.properties.get_index(*pos).map_or("", |(n, _)| n.as_str());
                                 Error::invalid_data(&def.name, format!("cannot read `{name}`: {e}"))
@@ -341,17 +352,14 @@ macro_rules! sql_connector {
                     .collect()
             }
 
-            fn id_binds(def: &ModelDefinition, ids: &[usize], id: &[Value]) -> Result<Vec<(Value, $crate::schema::ColumnKind)>> {
+            fn id_binds(def: &ModelDefinition, layout: &compile::Layout, id: &[Value]) -> Result<Vec<(Value, $crate::schema::ColumnKind)>> {
+                let ids = &layout.ids;
                 if ids.is_empty() || ids.len() != id.len() || id.iter().any(Value::is_null) {
                     // Let the general path report it.
                     $crate::ops::id_cond(def, id)?;
                     return Err(Error::Unsupported(format!("`{}` needs a full, non-null id", def.name)));
                 }
-                Ok(ids
-                    .iter()
-                    .zip(id)
-                    .map(|(p, v)| (v.clone(), $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
-                    .collect())
+                Ok(ids.iter().zip(id).map(|(p, v)| (v.clone(), layout.kinds[*p])).collect())
             }
 
             async fn insert_rows(&self, def: &ModelDefinition, fixed: Option<&'static ModelDefinition>, rows: Vec<Row>) -> Result<Vec<Row>> {
@@ -430,20 +438,21 @@ macro_rules! sql_connector {
             }
 
             async fn find_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<Option<Row>> {
-                let ids = $crate::ops::id_positions(def);
-                let binds = Self::id_binds(def, &ids, id)?;
+                let layout = self.statements.layout(def, DIALECT);
+                let binds = Self::id_binds(def, &layout, id)?;
                 let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", 0), binds, || {
                     let cond = $crate::ops::id_cond(def, id).unwrap_or(Cond::And(Vec::new()));
                     compile::select(def, DIALECT, &Query::one(cond)).0.sql
                 });
-                let row = self.fetch_optional(def, &stmt).await?;
-                let positions: Vec<usize> = (0..def.properties.len()).collect();
-                Ok(Self::decode_rows(def, row.into_iter().collect(), &positions)?.pop())
+                let Some(row) = self.fetch_optional(def, &stmt).await? else {
+                    return Ok(None);
+                };
+                Ok(Self::decode_with(def, std::slice::from_ref(&row), &layout.all, &layout.kinds, 0)?.pop())
             }
 
             async fn delete_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<u64> {
-                let ids = $crate::ops::id_positions(def);
-                let binds = Self::id_binds(def, &ids, id)?;
+                let layout = self.statements.layout(def, DIALECT);
+                let binds = Self::id_binds(def, &layout, id)?;
                 let stmt = compile::Statement::cached(&self.statements, compile::key(def, "delete_by_id", 0), binds, || {
                     compile::delete(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref()).sql
                 });
@@ -451,12 +460,9 @@ macro_rules! sql_connector {
             }
 
             async fn update_by_id_static(&self, def: &'static ModelDefinition, id: &[Value], set: &[(usize, Value)]) -> Result<u64> {
-                let ids = $crate::ops::id_positions(def);
-                let mut binds: Vec<_> = set
-                    .iter()
-                    .map(|(p, v)| (v.clone(), $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
-                    .collect();
-                binds.extend(Self::id_binds(def, &ids, id)?);
+                let layout = self.statements.layout(def, DIALECT);
+                let mut binds: Vec<_> = set.iter().map(|(p, v)| (v.clone(), layout.kinds[*p])).collect();
+                binds.extend(Self::id_binds(def, &layout, id)?);
                 let m = compile::mask(set.iter().map(|(p, _)| *p));
                 let stmt = compile::Statement::cached(&self.statements, compile::key(def, "update_by_id", m), binds, || {
                     compile::update(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref(), set).sql
