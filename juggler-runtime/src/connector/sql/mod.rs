@@ -151,6 +151,17 @@ macro_rules! loose_codec {
             }
         }
 
+        /// These drivers read by kind: the plan is the kind.
+        type Plan = ColumnKind;
+
+        fn plan(_: &$row, _: usize, kind: ColumnKind) -> Plan {
+            kind
+        }
+
+        fn decode_planned(row: &$row, i: usize, kind: Plan) -> std::result::Result<Value, sqlx::Error> {
+            decode(row, i, kind)
+        }
+
         fn decode(row: &$row, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
             if row.try_get_raw(i)?.is_null() {
                 return Ok(Value::Null);
@@ -332,11 +343,16 @@ macro_rules! sql_connector {
                 kinds: &[$crate::schema::ColumnKind],
                 offset: usize,
             ) -> Result<Vec<Row>> {
+                // How each column is read, decided once from the first row.
+                let plans: Vec<Plan> = match rows.first() {
+                    Some(first) => kinds.iter().enumerate().map(|(i, k)| plan(first, i + offset, *k)).collect(),
+                    None => return Ok(Vec::new()),
+                };
                 rows.iter()
                     .map(|r| {
                         let mut values = vec![Value::Null; def.properties.len()];
-                        for (i, (pos, kind)) in positions.iter().zip(kinds).enumerate() {
-                            values[*pos] = decode(r, i + offset, *kind).map_err(|e| {
+                        for (i, (pos, plan)) in positions.iter().zip(&plans).enumerate() {
+                            values[*pos] = decode_planned(r, i + offset, *plan).map_err(|e| {
                                 let name = def.properties.get_index(*pos).map_or("", |(n, _)| n.as_str());
                                 Error::invalid_data(&def.name, format!("cannot read `{name}`: {e}"))
                             })?;

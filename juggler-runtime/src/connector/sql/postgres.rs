@@ -90,31 +90,82 @@ fn array<T: Into<serde_json::Value>>(items: Vec<Option<T>>) -> Value {
     ))
 }
 
-fn decode(row: &PgRow, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
-    let raw = row.try_get_raw(i)?;
-    if raw.is_null() {
+/// How one column of a result is read, decided once per result from the
+/// column's type (not once per value).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Plan {
+    I2,
+    I4,
+    I8,
+    F4,
+    F8,
+    Bool,
+    Bytes,
+    Numeric,
+    TextArray,
+    I8Array,
+    I4Array,
+    I2Array,
+    F8Array,
+    F4Array,
+    BoolArray,
+    Json,
+    Text,
+}
+
+fn plan(row: &PgRow, i: usize, kind: ColumnKind) -> Plan {
+    use sqlx::Column as _;
+    let Some(column) = row.columns().get(i) else {
+        return Plan::Text;
+    };
+    match (kind, column.type_info().name()) {
+        (_, "INT2") => Plan::I2,
+        (_, "INT4") => Plan::I4,
+        (_, "INT8") => Plan::I8,
+        (_, "FLOAT4") => Plan::F4,
+        (_, "FLOAT8") => Plan::F8,
+        (_, "BOOL") => Plan::Bool,
+        (_, "BYTEA") => Plan::Bytes,
+        (_, "NUMERIC") => Plan::Numeric,
+        (_, "TEXT[]" | "VARCHAR[]" | "BPCHAR[]") => Plan::TextArray,
+        (_, "INT8[]") => Plan::I8Array,
+        (_, "INT4[]") => Plan::I4Array,
+        (_, "INT2[]") => Plan::I2Array,
+        (_, "FLOAT8[]") => Plan::F8Array,
+        (_, "FLOAT4[]") => Plan::F4Array,
+        (_, "BOOL[]") => Plan::BoolArray,
+        (ColumnKind::Json, _) => Plan::Json,
+        _ => Plan::Text,
+    }
+}
+
+fn decode_planned(row: &PgRow, i: usize, plan: Plan) -> std::result::Result<Value, sqlx::Error> {
+    if row.try_get_raw(i)?.is_null() {
         return Ok(Value::Null);
     }
-    let type_info = raw.type_info();
-    Ok(match (kind, type_info.name()) {
-        (_, "INT2") => Value::Int(i64::from(row.try_get::<i16, _>(i)?)),
-        (_, "INT4") => Value::Int(i64::from(row.try_get::<i32, _>(i)?)),
-        (_, "INT8") => Value::Int(row.try_get::<i64, _>(i)?),
-        (_, "FLOAT4") => Value::Float(f64::from(row.try_get::<f32, _>(i)?)),
-        (_, "FLOAT8") => Value::Float(row.try_get::<f64, _>(i)?),
-        (_, "BOOL") => Value::Bool(row.try_get::<bool, _>(i)?),
-        (_, "BYTEA") => Value::Bytes(row.try_get::<Vec<u8>, _>(i)?),
-        (_, "NUMERIC") => Value::Decimal(row.try_get::<rust_decimal::Decimal, _>(i)?),
-        (_, "TEXT[]" | "VARCHAR[]" | "BPCHAR[]") => array(row.try_get::<Vec<Option<String>>, _>(i)?),
-        (_, "INT8[]") => array(row.try_get::<Vec<Option<i64>>, _>(i)?),
-        (_, "INT4[]") => array(row.try_get::<Vec<Option<i32>>, _>(i)?),
-        (_, "INT2[]") => array(row.try_get::<Vec<Option<i16>>, _>(i)?),
-        (_, "FLOAT8[]") => array(row.try_get::<Vec<Option<f64>>, _>(i)?),
-        (_, "FLOAT4[]") => array(row.try_get::<Vec<Option<f32>>, _>(i)?),
-        (_, "BOOL[]") => array(row.try_get::<Vec<Option<bool>>, _>(i)?),
-        (ColumnKind::Json, _) => super::json_text(&row.try_get::<String, _>(i)?),
-        _ => Value::Text(row.try_get::<String, _>(i)?),
+    Ok(match plan {
+        Plan::I2 => Value::Int(i64::from(row.try_get_unchecked::<i16, _>(i)?)),
+        Plan::I4 => Value::Int(i64::from(row.try_get_unchecked::<i32, _>(i)?)),
+        Plan::I8 => Value::Int(row.try_get_unchecked::<i64, _>(i)?),
+        Plan::F4 => Value::Float(f64::from(row.try_get_unchecked::<f32, _>(i)?)),
+        Plan::F8 => Value::Float(row.try_get_unchecked::<f64, _>(i)?),
+        Plan::Bool => Value::Bool(row.try_get_unchecked::<bool, _>(i)?),
+        Plan::Bytes => Value::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i)?),
+        Plan::Numeric => Value::Decimal(row.try_get_unchecked::<rust_decimal::Decimal, _>(i)?),
+        Plan::TextArray => array(row.try_get::<Vec<Option<String>>, _>(i)?),
+        Plan::I8Array => array(row.try_get::<Vec<Option<i64>>, _>(i)?),
+        Plan::I4Array => array(row.try_get::<Vec<Option<i32>>, _>(i)?),
+        Plan::I2Array => array(row.try_get::<Vec<Option<i16>>, _>(i)?),
+        Plan::F8Array => array(row.try_get::<Vec<Option<f64>>, _>(i)?),
+        Plan::F4Array => array(row.try_get::<Vec<Option<f32>>, _>(i)?),
+        Plan::BoolArray => array(row.try_get::<Vec<Option<bool>>, _>(i)?),
+        Plan::Json => super::json_text(&row.try_get::<String, _>(i)?),
+        Plan::Text => Value::Text(row.try_get::<String, _>(i)?),
     })
+}
+
+fn decode(row: &PgRow, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
+    decode_planned(row, i, plan(row, i, kind))
 }
 
 impl PgConnector {
