@@ -31,10 +31,6 @@ pub(crate) struct Statement {
 }
 
 impl Statement {
-    pub(crate) fn text(&self) -> &str {
-        self.shared.as_deref().unwrap_or(&self.sql)
-    }
-
     /// This statement's text from the cache (built by `make` on first use),
     /// with its own binds.
     pub(crate) fn cached(
@@ -129,8 +125,13 @@ impl<'a> Compiler<'a> {
 
     fn bind(&mut self, value: Value, kind: ColumnKind) {
         self.out.binds.push((value, kind));
-        let p = self.dialect.placeholder(self.out.binds.len());
-        self.out.sql.push_str(&p);
+        // The placeholder, written in place (a batch insert writes thousands).
+        if self.dialect == Dialect::Postgres {
+            use std::fmt::Write as _;
+            let _ = write!(self.out.sql, "${}", self.out.binds.len());
+        } else {
+            self.out.sql.push('?');
+        }
     }
 
     pub(crate) fn column(&self, pos: usize) -> (String, ColumnKind) {

@@ -132,21 +132,21 @@ macro_rules! loose_codec {
     ($db:ty, $args:ty, $row:ty) => {
         type Q = sqlx::query::Query<'static, $db, $args>;
 
-        fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
+        fn bind(q: Q, value: Value, kind: ColumnKind) -> Q {
             match (value, kind) {
                 (Value::Null, _) => q.bind(None::<String>),
-                (Value::Bool(b), _) => q.bind(*b),
-                (Value::Decimal(d), ColumnKind::Float) => q.bind(rust_decimal::prelude::ToPrimitive::to_f64(d)),
-                (Value::Decimal(d), _) => bind_decimal(q, *d),
-                (Value::Int(_) | Value::Float(_), ColumnKind::Decimal) => match value.to_decimal() {
+                (Value::Bool(b), _) => q.bind(b),
+                (Value::Decimal(d), ColumnKind::Float) => q.bind(rust_decimal::prelude::ToPrimitive::to_f64(&d)),
+                (Value::Decimal(d), _) => bind_decimal(q, d),
+                (value @ (Value::Int(_) | Value::Float(_)), ColumnKind::Decimal) => match value.to_decimal() {
                     Some(d) => bind_decimal(q, d),
                     None => q.bind(value.as_f64()),
                 },
-                (Value::Int(i), _) => q.bind(*i),
-                (Value::Float(f), _) => q.bind(*f),
-                (Value::Text(t), ColumnKind::Json) => q.bind(serde_json::Value::String(t.clone()).to_string()),
-                (Value::Text(t), _) => q.bind(t.clone()),
-                (Value::Bytes(b), _) => q.bind(b.clone()),
+                (Value::Int(i), _) => q.bind(i),
+                (Value::Float(f), _) => q.bind(f),
+                (Value::Text(t), ColumnKind::Json) => q.bind(serde_json::Value::String(t).to_string()),
+                (Value::Text(t), _) => q.bind(t),
+                (Value::Bytes(b), _) => q.bind(b),
                 (Value::Json(j), _) => q.bind(j.to_string()),
             }
         }
@@ -236,25 +236,29 @@ macro_rules! sql_connector {
             Error::Unsupported("the transaction is already committed or rolled back".to_owned())
         }
 
-        fn log(stmt: &compile::Statement, started: std::time::Instant) {
+        fn log(sql: &str, params: usize, started: std::time::Instant) {
             tracing::debug!(
                 target: "juggler::sql",
-                sql = %stmt.text(),
-                params = stmt.binds.len(),
+                sql = %sql,
+                params = params,
                 elapsed_us = started.elapsed().as_micros() as u64,
                 "statement"
             );
         }
 
-        fn build(stmt: &compile::Statement) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
-            let mut q = match &stmt.shared {
-                Some(shared) => sqlx::query::<$db>(sqlx::AssertSqlSafe(shared.clone())),
-                None => sqlx::query::<$db>(sqlx::AssertSqlSafe(stmt.sql.clone())),
+        /// The sqlx query, the values moved into it (not copied), with the
+        /// text and parameter count kept for the log.
+        fn build(stmt: compile::Statement) -> (sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments>, std::sync::Arc<str>, usize) {
+            let text: std::sync::Arc<str> = match stmt.shared {
+                Some(shared) => shared,
+                None => stmt.sql.into(),
             };
-            for (value, kind) in &stmt.binds {
-                q = bind(q, value, *kind);
+            let params = stmt.binds.len();
+            let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(text.clone()));
+            for (value, kind) in stmt.binds {
+                q = bind(q, value, kind);
             }
-            q
+            (q, text, params)
         }
 
         impl $name {
@@ -264,9 +268,9 @@ macro_rules! sql_connector {
                 $name { exec: Exec::Pool(pool), statements: Default::default() }
             }
 
-            async fn fetch_all(&self, def: &ModelDefinition, stmt: &compile::Statement) -> Result<Vec<<$db as sqlx::Database>::Row>> {
+            async fn fetch_all(&self, def: &ModelDefinition, stmt: compile::Statement) -> Result<Vec<<$db as sqlx::Database>::Row>> {
                 let started = std::time::Instant::now();
-                let q = build(stmt);
+                let (q, text, params) = build(stmt);
                 let rows = match &self.exec {
                     Exec::Pool(pool) => q.fetch_all(pool).await,
                     Exec::Tx(state) | Exec::Savepoint(state, _) => {
@@ -276,17 +280,17 @@ macro_rules! sql_connector {
                     }
                 }
                 .map_err(|e| map_error(def, e))?;
-                log(stmt, started);
+                log(&text, params, started);
                 Ok(rows)
             }
 
             async fn fetch_optional(
                 &self,
                 def: &ModelDefinition,
-                stmt: &compile::Statement,
+                stmt: compile::Statement,
             ) -> Result<Option<<$db as sqlx::Database>::Row>> {
                 let started = std::time::Instant::now();
-                let q = build(stmt);
+                let (q, text, params) = build(stmt);
                 let row = match &self.exec {
                     Exec::Pool(pool) => q.fetch_optional(pool).await,
                     Exec::Tx(state) | Exec::Savepoint(state, _) => {
@@ -296,13 +300,13 @@ macro_rules! sql_connector {
                     }
                 }
                 .map_err(|e| map_error(def, e))?;
-                log(stmt, started);
+                log(&text, params, started);
                 Ok(row)
             }
 
-            async fn execute(&self, def: &ModelDefinition, stmt: &compile::Statement) -> Result<<$db as sqlx::Database>::QueryResult> {
+            async fn execute(&self, def: &ModelDefinition, stmt: compile::Statement) -> Result<<$db as sqlx::Database>::QueryResult> {
                 let started = std::time::Instant::now();
-                let q = build(stmt);
+                let (q, text, params) = build(stmt);
                 let done = match &self.exec {
                     Exec::Pool(pool) => q.execute(pool).await,
                     Exec::Tx(state) | Exec::Savepoint(state, _) => {
@@ -312,14 +316,14 @@ macro_rules! sql_connector {
                     }
                 }
                 .map_err(|e| map_error(def, e))?;
-                log(stmt, started);
+                log(&text, params, started);
                 Ok(done)
             }
 
             async fn raw(&self, sql: String) -> Result<()> {
                 let stmt = compile::Statement { sql, shared: None, binds: Vec::new() };
                 let empty = ModelDefinition::default();
-                self.execute(&empty, &stmt).await.map(|_| ())
+                self.execute(&empty, stmt).await.map(|_| ())
             }
 
             fn decode_rows(def: &ModelDefinition, rows: Vec<<$db as sqlx::Database>::Row>, positions: &[usize]) -> Result<Vec<Row>> {
@@ -409,7 +413,7 @@ macro_rules! sql_connector {
                             }
                             _ => compile::insert(def, DIALECT, &columns, &values, returning),
                         };
-                        let ids = self.insert_ids(def, &stmt, chunk.len(), returning.is_some()).await?;
+                        let ids = self.insert_ids(def, stmt, chunk.len(), returning.is_some()).await?;
                         if columns.len() < all.len() {
                             if let Some(g) = generated {
                                 for (i, id) in chunk.iter().zip(ids) {
@@ -460,7 +464,7 @@ macro_rules! sql_connector {
                     let cond = $crate::ops::id_cond(def, id).unwrap_or(Cond::And(Vec::new()));
                     compile::select(def, DIALECT, &Query::one(cond)).0.sql
                 });
-                let Some(row) = self.fetch_optional(def, &stmt).await? else {
+                let Some(row) = self.fetch_optional(def, stmt).await? else {
                     return Ok(None);
                 };
                 Ok(Self::decode_with(def, std::slice::from_ref(&row), &layout.all, &layout.kinds, 0)?.pop())
@@ -472,7 +476,7 @@ macro_rules! sql_connector {
                 let stmt = compile::Statement::cached(&self.statements, compile::key(def, "delete_by_id", 0), binds, || {
                     compile::delete(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref()).sql
                 });
-                Ok(self.execute(def, &stmt).await?.rows_affected())
+                Ok(self.execute(def, stmt).await?.rows_affected())
             }
 
             async fn update_by_id_static(&self, def: &'static ModelDefinition, id: &[Value], set: &[(usize, Value)]) -> Result<u64> {
@@ -483,7 +487,7 @@ macro_rules! sql_connector {
                 let stmt = compile::Statement::cached(&self.statements, compile::key(def, "update_by_id", m), binds, || {
                     compile::update(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref(), set).sql
                 });
-                Ok(self.execute(def, &stmt).await?.rows_affected())
+                Ok(self.execute(def, stmt).await?.rows_affected())
             }
 
 
@@ -497,7 +501,7 @@ macro_rules! sql_connector {
                 let Some((stmt, positions)) = compile::select_linked(def, DIALECT, query, link, keys) else {
                     return $crate::connector::find_linked_in_two_steps(self, def, query, link, keys).await;
                 };
-                let rows = self.fetch_all(def, &stmt).await?;
+                let rows = self.fetch_all(def, stmt).await?;
                 let decoded = Self::decode_rows_from(def, &rows, &positions, 1)?;
                 let parent_kind = $crate::schema::sql::column_kind(&link.def.properties[link.to_parent], DIALECT);
                 rows.iter()
@@ -515,9 +519,9 @@ macro_rules! sql_connector {
                 let rows = if query.limit == Some(1) && !compile::needs_post_filter(query) {
                     // One row: don't wait for the end of the stream (on SQLite
                     // that is one more trip through sqlx's worker channel).
-                    self.fetch_optional(def, &stmt).await?.into_iter().collect()
+                    self.fetch_optional(def, stmt).await?.into_iter().collect()
                 } else {
-                    self.fetch_all(def, &stmt).await?
+                    self.fetch_all(def, stmt).await?
                 };
                 let rows = Self::decode_rows(def, rows, &positions)?;
                 if compile::needs_post_filter(query) {
@@ -529,7 +533,7 @@ macro_rules! sql_connector {
 
             async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
                 let stmt = compile::count(def, DIALECT, cond);
-                let row = self.fetch_optional(def, &stmt).await?;
+                let row = self.fetch_optional(def, stmt).await?;
                 let n: i64 = row
                     .as_ref()
                     .map(|r| sqlx::Row::try_get::<i64, _>(r, 0))
@@ -541,7 +545,7 @@ macro_rules! sql_connector {
 
             async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64> {
                 let stmt = compile::update(def, DIALECT, cond, set);
-                Ok(self.execute(def, &stmt).await?.rows_affected())
+                Ok(self.execute(def, stmt).await?.rows_affected())
             }
 
             async fn replace(&self, def: &ModelDefinition, row: Row) -> Result<bool> {
@@ -572,7 +576,7 @@ macro_rules! sql_connector {
 
             async fn delete(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
                 let stmt = compile::delete(def, DIALECT, cond);
-                Ok(self.execute(def, &stmt).await?.rows_affected())
+                Ok(self.execute(def, stmt).await?.rows_affected())
             }
 
             async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {

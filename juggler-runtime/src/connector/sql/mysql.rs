@@ -37,7 +37,7 @@ impl MySqlConnector {
     async fn insert_ids(
         &self,
         def: &ModelDefinition,
-        stmt: &compile::Statement,
+        stmt: compile::Statement,
         rows: usize,
         _returning: bool,
     ) -> Result<Vec<i64>> {
@@ -50,6 +50,6 @@ impl MySqlConnector {
     /// inserted, two (or zero, unchanged) means updated.
     async fn upsert_row(&self, def: &ModelDefinition, row: &Row, ids: &[usize]) -> Result<bool> {
         let stmt = compile::upsert(def, DIALECT, &row.values, ids);
-        Ok(self.execute(def, &stmt).await?.rows_affected() == 1)
+        Ok(self.execute(def, stmt).await?.rows_affected() == 1)
     }
 }

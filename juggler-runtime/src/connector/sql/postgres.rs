@@ -9,7 +9,16 @@ super::sql_connector!(PgConnector, Postgres, Dialect::Postgres);
 
 type Q = sqlx::query::Query<'static, Postgres, PgArguments>;
 
-fn bind(q: Q, value: &Value, kind: ColumnKind) -> Q {
+/// Binds a value, moving text and bytes into the query.
+fn bind(q: Q, value: Value, kind: ColumnKind) -> Q {
+    match (value, kind) {
+        (Value::Text(t), k) if k != ColumnKind::Json => q.bind(t),
+        (Value::Bytes(b), _) => q.bind(b),
+        (value, kind) => bind_ref(q, &value, kind),
+    }
+}
+
+fn bind_ref(q: Q, value: &Value, kind: ColumnKind) -> Q {
     match (value, kind) {
         (Value::Null, ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt) => q.bind(None::<i64>),
         (Value::Null, ColumnKind::Float) => q.bind(None::<f64>),
@@ -180,7 +189,7 @@ impl PgConnector {
     async fn insert_ids(
         &self,
         def: &ModelDefinition,
-        stmt: &compile::Statement,
+        stmt: compile::Statement,
         _rows: usize,
         returning: bool,
     ) -> Result<Vec<i64>> {
@@ -199,7 +208,7 @@ impl PgConnector {
     async fn upsert_row(&self, def: &ModelDefinition, row: &Row, ids: &[usize]) -> Result<bool> {
         let mut stmt = compile::upsert(def, DIALECT, &row.values, ids);
         stmt.sql.push_str(" RETURNING (xmax = 0)");
-        let rows = self.fetch_all(def, &stmt).await?;
+        let rows = self.fetch_all(def, stmt).await?;
         match rows.first() {
             Some(r) => sqlx::Row::try_get::<bool, _>(r, 0).map_err(|e| map_error(def, e)),
             None => Ok(false),

@@ -49,7 +49,7 @@ impl SqliteConnector {
     async fn insert_ids(
         &self,
         def: &ModelDefinition,
-        stmt: &compile::Statement,
+        stmt: compile::Statement,
         rows: usize,
         _returning: bool,
     ) -> Result<Vec<i64>> {
@@ -64,7 +64,7 @@ impl SqliteConnector {
         let cond = crate::ops::id_cond(def, &ids.iter().map(|i| row.values[*i].clone()).collect::<Vec<_>>())?;
         let existed = self.count(def, Some(&cond)).await? > 0;
         let stmt = compile::upsert(def, DIALECT, &row.values, ids);
-        self.execute(def, &stmt).await?;
+        self.execute(def, stmt).await?;
         Ok(!existed)
     }
 }
