@@ -85,6 +85,10 @@ impl<M: Model> Repository<M> {
 
     async fn validate_row(&self, instance: &M, row: &Row) -> Result<()> {
         let def = Self::def();
+        if def.validations.is_empty() && !def.properties.values().any(|p| p.index.as_ref().is_some_and(|i| i.is_unique())) {
+            // Nothing to check (custom validators are listed in `validations` too).
+            return Ok(());
+        }
         let mut errors = ValidationError::new(&def.name);
         check_rules(def, row, &all, &mut errors);
         instance.validate_custom(&mut errors);
