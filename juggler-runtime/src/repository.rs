@@ -85,7 +85,12 @@ impl<M: Model> Repository<M> {
 
     async fn validate_row(&self, instance: &M, row: &Row) -> Result<()> {
         let def = Self::def();
-        if def.validations.is_empty() && !def.properties.values().any(|p| p.index.as_ref().is_some_and(|i| i.is_unique())) {
+        if def.validations.is_empty()
+            && !def
+                .properties
+                .values()
+                .any(|p| p.index.as_ref().is_some_and(|i| i.is_unique()))
+        {
             // Nothing to check (custom validators are listed in `validations` too).
             return Ok(());
         }

@@ -419,19 +419,34 @@ impl<T: FieldValue> FieldValue for Option<T> {
     }
 }
 
-impl<T: serde::Serialize + serde::de::DeserializeOwned + FieldValue> FieldValue for Vec<T> {
+/// A list, converted item by item through the items' own [`FieldValue`]
+/// (no serde on the way).
+impl<T: FieldValue> FieldValue for Vec<T> {
     fn property_type() -> PropertyType {
         PropertyType::Array(Box::new(T::property_type()))
     }
     fn to_value(&self) -> Value {
-        Value::Json(serde_json::to_value(self).unwrap_or(Json::Null))
+        Value::Json(Json::Array(self.iter().map(|item| item.to_value().to_json()).collect()))
     }
     fn from_value(value: Value) -> Result<Self, String> {
-        match value {
-            Value::Json(j @ Json::Array(_)) => serde_json::from_value(j).map_err(|e| e.to_string()),
-            Value::Text(t) => serde_json::from_str(&t).map_err(|e| e.to_string()),
-            other => Err(expected("an array", &other)),
-        }
+        let items = match value {
+            Value::Json(Json::Array(items)) => items,
+            Value::Text(t) => match serde_json::from_str::<Json>(&t) {
+                Ok(Json::Array(items)) => items,
+                _ => {
+                    return Err(format!(
+                        "expected an array, got {:?}",
+                        t.chars().take(40).collect::<String>()
+                    ))
+                }
+            },
+            other => return Err(expected("an array", &other)),
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| T::from_value(Value::from_json(item)).map_err(|e| format!("item {i}: {e}")))
+            .collect()
     }
     fn placeholder() -> Option<Self> {
         Some(Vec::new())

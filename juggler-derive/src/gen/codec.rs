@@ -87,7 +87,11 @@ pub(crate) fn emit_field_value(model: &ModelIr<'_>, name: &str) -> TokenStream {
                 ))
             }
             fn from_value(value: ::juggler::Value) -> ::core::result::Result<Self, ::std::string::String> {
-                match value.to_json() {
+                let json = match value {
+                    ::juggler::Value::Json(json) => json,
+                    other => other.to_json(),
+                };
+                match json {
                     ::juggler::__private::serde_json::Value::Object(object) => {
                         let def = <Self as ::juggler::Model>::definition();
                         <Self as ::juggler::Model>::from_row(::juggler::Row::from_json_object(def, object), ::core::option::Option::None)
