@@ -493,6 +493,17 @@ impl<M: Model> Repository<M> {
         let mut errors = ValidationError::new(&def.name);
         ops::check_uniqueness(self.conn.as_ref(), def, &row, &present, &mut errors).await?;
         errors.into_result()?;
+        if M::default_scope().is_none() && !values.iter().any(Value::is_null) {
+            // One statement where the database can (`UPDATE .. RETURNING`).
+            let updated = self.conn.update_by_id_returning_static(def, values, &set).await?;
+            return match updated {
+                Some(row) => M::from_row(row, None),
+                None => Err(Error::NotFound {
+                    model: def.name.clone(),
+                    id: id_text(values),
+                }),
+            };
+        }
         let cond = ops::id_cond(def, values)?;
         let cond = match ops::where_cond(def, M::default_scope(), None, Origin::Code)? {
             Some(scope) => crate::filter::resolve::Cond::And(vec![scope, cond]),

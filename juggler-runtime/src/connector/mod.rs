@@ -99,6 +99,22 @@ pub trait Connector: Send + Sync + 'static {
         self.update(def, Some(&cond), set).await
     }
 
+    /// Sets properties on the row with this id and returns the row as it is
+    /// now (`None` when there is none), for a derived model. PostgreSQL and
+    /// SQLite do it in one statement (`UPDATE .. RETURNING`); this default
+    /// updates, then reads.
+    async fn update_by_id_returning_static(
+        &self,
+        def: &'static ModelDefinition,
+        id: &[Value],
+        set: &[(usize, Value)],
+    ) -> Result<Option<Row>> {
+        if self.update_by_id_static(def, id, set).await? == 0 {
+            return Ok(None);
+        }
+        self.find_by_id_static(def, id).await
+    }
+
     /// Rows of `def` matching `query` that `link` links to one of the parent
     /// `keys`, each with the key of its parent: one entry per link, in the
     /// query's order (`limit` / `skip` apply to the whole result). SQL

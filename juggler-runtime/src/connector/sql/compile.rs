@@ -451,6 +451,13 @@ pub(crate) fn update(
     c.out
 }
 
+/// ` RETURNING` every column, in definition order.
+pub(crate) fn returning_all(def: &ModelDefinition, dialect: Dialect) -> String {
+    let c = Compiler::new(def, dialect);
+    let cols: Vec<String> = (0..def.properties.len()).map(|p| c.column(p).0).collect();
+    format!(" RETURNING {}", cols.join(", "))
+}
+
 /// `DELETE FROM t WHERE ..`.
 pub(crate) fn delete(def: &ModelDefinition, dialect: Dialect, cond: Option<&Cond>) -> Statement {
     let mut c = Compiler::new(def, dialect);

@@ -490,6 +490,33 @@ macro_rules! sql_connector {
                 Ok(self.execute(def, stmt).await?.rows_affected())
             }
 
+            async fn update_by_id_returning_static(
+                &self,
+                def: &'static ModelDefinition,
+                id: &[Value],
+                set: &[(usize, Value)],
+            ) -> Result<Option<Row>> {
+                if DIALECT == Dialect::MySql || set.is_empty() {
+                    // MySQL / MariaDB have no `UPDATE .. RETURNING`.
+                    if !set.is_empty() && self.update_by_id_static(def, id, set).await? == 0 {
+                        return Ok(None);
+                    }
+                    return self.find_by_id_static(def, id).await;
+                }
+                let layout = self.statements.layout(def, DIALECT);
+                let mut binds: Vec<_> = set.iter().map(|(p, v)| (v.clone(), layout.kinds[*p])).collect();
+                binds.extend(Self::id_binds(def, &layout, id)?);
+                let m = compile::mask(set.iter().map(|(p, _)| *p));
+                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "update_by_id_returning", m), binds, || {
+                    let mut sql = compile::update(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref(), set).sql;
+                    sql.push_str(&compile::returning_all(def, DIALECT));
+                    sql
+                });
+                let Some(row) = self.fetch_optional(def, stmt).await? else {
+                    return Ok(None);
+                };
+                Ok(Self::decode_with(def, std::slice::from_ref(&row), &layout.all, &layout.kinds, 0)?.pop())
+            }
 
             async fn find_linked(
                 &self,
