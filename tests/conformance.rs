@@ -299,6 +299,12 @@ async fn update_replace_delete_by_id(ds: DataSource) {
     );
     let missing = repo.update_by_id(99i64, PersonPatch::default()).await.unwrap_err();
     assert!(matches!(missing, Error::NotFound { .. }), "{missing}");
+    let patch = PersonPatch {
+        age: Some(Some(1)),
+        ..Default::default()
+    };
+    let missing = repo.update_by_id(99i64, patch).await.unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing}");
     let mut replacement = common::people()[0].clone();
     replacement.name = "Anne".into();
     let replaced = repo.replace_by_id(1i64, replacement).await.expect("replace");
