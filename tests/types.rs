@@ -112,6 +112,11 @@ async fn round_trip(backend: Backend, test: &str) {
         let back = repo.find_by_id(s.id).await.unwrap().unwrap();
         assert_eq!(back, expected, "{backend:?}");
     }
+    // `find` decodes straight into the struct: the same values as by id
+    let all = repo.find(Filter::new()).await.unwrap();
+    for (found, s) in all.iter().zip(&saved) {
+        assert_eq!(found, &repo.find_by_id(s.id).await.unwrap().unwrap(), "{backend:?}");
+    }
     // dates filter and sort by time on every connector, with a JSON filter too
     let later: Vec<i64> = repo
         .find(
@@ -262,6 +267,12 @@ async fn decimals(backend: Backend, test: &str) {
     };
     assert_eq!(repo.update_by_id(1, patch).await.unwrap().price, Decimal::new(20, 2));
     // Dynamic rows write decimals as exact strings.
+    let listed: Vec<Priced> = repo.find(Filter::new()).await.unwrap();
+    assert_eq!(
+        listed[1].exact.to_string(),
+        "12345678901234567.123456789",
+        "{backend:?}"
+    );
     let dynamic = ds.dynamic(Priced::definition().clone()).unwrap();
     let row = dynamic.find_by_id(&json!(2)).await.unwrap().unwrap();
     assert_eq!(row["exact"], json!("12345678901234567.123456789"), "{backend:?}");

@@ -34,7 +34,7 @@ pub use repository::Repository;
 pub use rust_decimal::Decimal;
 pub use schema::ModelDefinition;
 pub use validation::ValidationError;
-pub use value::{FieldValue, GeoPoint, Row, Value};
+pub use value::{FieldValue, GeoPoint, ReadRow, Row, Value};
 
 /// What the derive's output calls; not a public API.
 #[doc(hidden)]
@@ -103,6 +103,28 @@ pub mod __private {
             .find(|(r, _)| *r == rust)
             .map_or(rust, |(_, p)| p)
             .to_owned()
+    }
+
+    /// Reads field `pos` from its column, or its empty value when `fields`
+    /// left it out.
+    pub fn read<T: FieldValue>(
+        row: &dyn crate::ReadRow,
+        columns: &[Option<usize>],
+        pos: usize,
+        model: &str,
+        property: &str,
+    ) -> Result<T, Error> {
+        match columns.get(pos).copied().flatten() {
+            Some(c) => {
+                T::read(row, c).map_err(|message| Error::invalid_data(model, format!("`{property}`: {message}")))
+            }
+            None => T::placeholder().ok_or_else(|| {
+                Error::invalid_data(
+                    model,
+                    format!("`{property}` was left out by `fields` and its type has no empty value"),
+                )
+            }),
+        }
     }
 
     /// Parses a default scope once, reporting a bad one on first use.

@@ -5,7 +5,7 @@ use crate::filter::{Filter, Include};
 use crate::hooks::{Context, HookKind};
 use crate::schema::ModelDefinition;
 use crate::validation::{check_rules, ValidationError};
-use crate::value::{FieldValue, Row, Value};
+use crate::value::{FieldValue, ReadRow, Row, Value};
 use crate::Result;
 use std::future::Future;
 use std::pin::Pin;
@@ -47,6 +47,25 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// Builds an instance from stored values. `fields` lists the properties a
     /// `fields` filter selected; the others hold their type's empty value.
     fn from_row(row: Row, fields: Option<&[usize]>) -> Result<Self>;
+
+    /// Builds an instance straight from a result row: property `p` is in
+    /// column `columns[p]` (`None`: left out by `fields`, so it holds its
+    /// type's empty value). The derive reads each field from its column; this
+    /// default goes through [`Model::from_row`].
+    fn read_row(row: &dyn ReadRow, columns: &[Option<usize>]) -> Result<Self> {
+        let mut values = vec![Value::Null; columns.len()];
+        let mut fields = Vec::with_capacity(columns.len());
+        for (p, c) in columns.iter().enumerate() {
+            if let Some(c) = c {
+                values[p] = row
+                    .value(*c)
+                    .map_err(|e| crate::Error::invalid_data(&Self::definition().name, e))?;
+                fields.push(p);
+            }
+        }
+        let all = fields.len() == columns.len();
+        Self::from_row(Row::new(values), if all { None } else { Some(&fields) })
+    }
 
     /// The id values, in key order.
     fn id_values(&self) -> Vec<Value>;

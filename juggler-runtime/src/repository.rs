@@ -152,6 +152,21 @@ impl<M: Model> Repository<M> {
         Ok(ctx.query.unwrap_or_default())
     }
 
+    /// Runs the `loaded` hook on each instance (only with hooks).
+    async fn run_loaded(&self, op: Operation, instances: Vec<M>) -> Result<Vec<M>> {
+        if !M::HAS_HOOKS {
+            return Ok(instances);
+        }
+        let mut out = Vec::with_capacity(instances.len());
+        for instance in instances {
+            let mut ctx = Context::new(op);
+            ctx.instance = Some(instance);
+            hooks::run(HookKind::Loaded, &mut ctx).await?;
+            out.push(take_instance(ctx)?);
+        }
+        Ok(out)
+    }
+
     async fn loaded(&self, op: Operation, rows: Vec<Row>, fields: Option<&[usize]>) -> Result<Vec<M>> {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
@@ -277,8 +292,21 @@ impl<M: Model> Repository<M> {
         if let Some(extra) = extra {
             query.cond = Some(and(query.cond.take(), extra));
         }
-        let rows = self.conn.find(def, &query).await?;
-        let mut found = self.loaded(Operation::Find, rows, query.fields.as_deref()).await?;
+        let mut found = if def.is_strict() {
+            // Rows decode straight into `M` as the connector reads them.
+            let mut decoded: Vec<M> = Vec::new();
+            self.conn
+                .find_each(def, &query, &mut |row, columns| {
+                    decoded.push(M::read_row(row, columns)?);
+                    Ok(())
+                })
+                .await?;
+            self.run_loaded(Operation::Find, decoded).await?
+        } else {
+            // Unknown properties travel in the row's `extra`.
+            let rows = self.conn.find(def, &query).await?;
+            self.loaded(Operation::Find, rows, query.fields.as_deref()).await?
+        };
         self.include(&mut found, &query).await?;
         Ok(found)
     }

@@ -236,6 +236,12 @@ pub trait FieldValue: Sized {
     /// The value to store.
     fn to_value(&self) -> Value;
 
+    /// Reads column `i` of a result row (by default through
+    /// [`FieldValue::from_value`]; scalars read their column directly).
+    fn read(row: &dyn ReadRow, i: usize) -> Result<Self, String> {
+        Self::from_value(row.value(i)?)
+    }
+
     /// Reads a stored value; the error says what was expected.
     fn from_value(value: Value) -> Result<Self, String>;
 
@@ -266,6 +272,51 @@ pub trait FieldValue: Sized {
     }
 }
 
+/// One result row read column by column: how SQL connectors hand rows to
+/// the derive's decoder, so typed results go straight into the struct.
+///
+/// The typed getters answer `Some` only when the column holds that type and
+/// is not NULL; otherwise the caller falls back to [`ReadRow::value`], which
+/// gives the same result (and error) as the [`Value`] path.
+pub trait ReadRow {
+    /// Whether column `i` is NULL.
+    fn is_null(&self, i: usize) -> bool;
+    /// Column `i` as a value.
+    fn value(&self, i: usize) -> Result<Value, String>;
+    /// Column `i` as an integer, when it is an integer column.
+    fn int(&self, i: usize) -> Option<i64> {
+        let _ = i;
+        None
+    }
+    /// Column `i` as a float, when it is a float column.
+    fn float(&self, i: usize) -> Option<f64> {
+        let _ = i;
+        None
+    }
+    /// Column `i` as a boolean, when it is a boolean column.
+    fn boolean(&self, i: usize) -> Option<bool> {
+        let _ = i;
+        None
+    }
+    /// Column `i` as text, when it is a text column.
+    fn text(&self, i: usize) -> Option<String> {
+        let _ = i;
+        None
+    }
+}
+
+/// A stored [`Row`] as a [`ReadRow`] (values are taken out as they are read).
+pub(crate) struct ValuesRow(pub(crate) std::cell::RefCell<Vec<Value>>);
+
+impl ReadRow for ValuesRow {
+    fn is_null(&self, i: usize) -> bool {
+        self.0.borrow().get(i).is_none_or(Value::is_null)
+    }
+    fn value(&self, i: usize) -> Result<Value, String> {
+        Ok(self.0.borrow_mut().get_mut(i).map(std::mem::take).unwrap_or_default())
+    }
+}
+
 fn expected(what: &str, got: &Value) -> String {
     format!("expected {what}, got {}", got.kind())
 }
@@ -275,6 +326,12 @@ macro_rules! int_field {
         impl FieldValue for $t {
             fn property_type() -> PropertyType { PropertyType::Number }
             fn data_type() -> Option<&'static str> { Some($dt) }
+            fn read(row: &dyn ReadRow, i: usize) -> Result<Self, String> {
+                match row.int(i).map(<$t>::try_from) {
+                    Some(Ok(v)) => Ok(v),
+                    _ => Self::from_value(row.value(i)?),
+                }
+            }
             fn to_value(&self) -> Value { Value::Int(i64::from(*self)) }
             fn from_value(value: Value) -> Result<Self, String> {
                 match value {
@@ -325,6 +382,13 @@ macro_rules! float_field {
         impl FieldValue for $t {
             fn property_type() -> PropertyType { PropertyType::Number }
             fn to_value(&self) -> Value { Value::Float(f64::from(*self)) }
+            #[allow(clippy::cast_possible_truncation)]
+            fn read(row: &dyn ReadRow, i: usize) -> Result<Self, String> {
+                match row.float(i) {
+                    Some(f) => Ok(f as $t),
+                    None => Self::from_value(row.value(i)?),
+                }
+            }
             fn from_value(value: Value) -> Result<Self, String> {
                 match value {
                     Value::Float(f) => Ok(f as $t),
@@ -345,6 +409,12 @@ impl FieldValue for bool {
     }
     fn to_value(&self) -> Value {
         Value::Bool(*self)
+    }
+    fn read(row: &dyn ReadRow, i: usize) -> Result<Self, String> {
+        match row.boolean(i) {
+            Some(b) => Ok(b),
+            None => Self::from_value(row.value(i)?),
+        }
     }
     fn from_value(value: Value) -> Result<Self, String> {
         match value {
@@ -368,6 +438,12 @@ impl FieldValue for String {
     }
     fn to_value(&self) -> Value {
         Value::Text(self.clone())
+    }
+    fn read(row: &dyn ReadRow, i: usize) -> Result<Self, String> {
+        match row.text(i) {
+            Some(t) => Ok(t),
+            None => Self::from_value(row.value(i)?),
+        }
     }
     fn from_value(value: Value) -> Result<Self, String> {
         match value {
@@ -403,6 +479,19 @@ impl<T: FieldValue> FieldValue for Option<T> {
         match value {
             Value::Null | Value::Json(Json::Null) => Ok(None),
             v => T::from_value(v).map(Some),
+        }
+    }
+    fn read(row: &dyn ReadRow, i: usize) -> Result<Self, String> {
+        if row.is_null(i) {
+            return Ok(None);
+        }
+        match T::read(row, i) {
+            Ok(v) => Ok(Some(v)),
+            // A JSON column holding `null` is `None` too, as in `from_value`.
+            Err(e) => match row.value(i) {
+                Ok(Value::Json(Json::Null)) => Ok(None),
+                _ => Err(e),
+            },
         }
     }
     fn placeholder() -> Option<Self> {

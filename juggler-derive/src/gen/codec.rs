@@ -38,6 +38,23 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
             FieldKind::Extra => quote!(#ident: extra),
         }
     });
+    let mut pos = 0usize;
+    let reads = model.fields.iter().map(|f| {
+        let ident = f.ident;
+        match f.kind {
+            FieldKind::Property => {
+                let ty = &f.original.ty;
+                let prop = &f.name;
+                let i = pos;
+                pos += 1;
+                quote_spanned! {ty.span()=>
+                    #ident: ::juggler::__private::read::<#ty>(row, columns, #i, #name, #prop)?
+                }
+            }
+            FieldKind::Relation(_) | FieldKind::Extra => quote!(#ident: ::core::default::Default::default()),
+        }
+    });
+    let reads: Vec<TokenStream> = reads.collect();
     let extra_binding = if model.extra_field().is_some() {
         quote!(extra)
     } else {
@@ -63,6 +80,10 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
                 ));
             }
             ::core::result::Result::Ok(Self { #(#inits),* })
+        }
+
+        fn read_row(row: &dyn ::juggler::ReadRow, columns: &[::core::option::Option<usize>]) -> ::juggler::Result<Self> {
+            ::core::result::Result::Ok(Self { #(#reads),* })
         }
 
         fn id_values(&self) -> ::std::vec::Vec<::juggler::Value> {

@@ -34,6 +34,11 @@ pub struct LinkSpec<'a> {
     pub target_key: usize,
 }
 
+/// What [`Connector::find_each`] hands each row to: the row, and the column
+/// of each property.
+pub type RowSink<'s> =
+    dyn for<'r, 'c> FnMut(&'r dyn crate::value::ReadRow, &'c [Option<usize>]) -> Result<()> + Send + 's;
+
 /// Storage behind a [`DataSource`](crate::DataSource).
 #[async_trait::async_trait]
 pub trait Connector: Send + Sync + 'static {
@@ -97,6 +102,15 @@ pub trait Connector: Send + Sync + 'static {
     ) -> Result<u64> {
         let cond = crate::ops::id_cond(def, id)?;
         self.update(def, Some(&cond), set).await
+    }
+
+    /// [`Connector::find`] handing each row to `sink` as it is read, with
+    /// the column of each property (`None`: left out by `fields`): typed
+    /// results decode straight into the struct. This default reads the rows
+    /// first.
+    async fn find_each(&self, def: &ModelDefinition, query: &Query, sink: &mut RowSink<'_>) -> Result<()> {
+        let rows = self.find(def, query).await?;
+        feed_rows(def, query, rows, sink)
     }
 
     /// Sets properties on the row with this id and returns the row as it is
@@ -210,4 +224,18 @@ pub(crate) async fn find_linked_in_two_steps<C: Connector + ?Sized>(
     let skip = usize::try_from(skip.unwrap_or(0)).unwrap_or(usize::MAX);
     let limit = usize::try_from(limit.unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
     Ok(out.into_iter().skip(skip).take(limit).collect())
+}
+
+/// Hands stored rows to a [`RowSink`], one by one.
+pub(crate) fn feed_rows(def: &ModelDefinition, query: &Query, rows: Vec<Row>, sink: &mut RowSink<'_>) -> Result<()> {
+    let columns: Vec<Option<usize>> = (0..def.properties.len())
+        .map(|p| match &query.fields {
+            Some(f) if !f.contains(&p) => None,
+            _ => Some(p),
+        })
+        .collect();
+    for row in rows {
+        sink(&crate::value::ValuesRow(std::cell::RefCell::new(row.values)), &columns)?;
+    }
+    Ok(())
 }

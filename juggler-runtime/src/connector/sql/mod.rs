@@ -162,6 +162,36 @@ macro_rules! loose_codec {
             decode(row, i, kind)
         }
 
+        fn fast_int(row: &$row, i: usize, kind: Plan) -> Option<i64> {
+            match kind {
+                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => {
+                    row.try_get::<Option<i64>, _>(i).ok().flatten()
+                }
+                _ => None,
+            }
+        }
+
+        fn fast_float(row: &$row, i: usize, kind: Plan) -> Option<f64> {
+            match kind {
+                ColumnKind::Float => row.try_get::<Option<f64>, _>(i).ok().flatten(),
+                _ => None,
+            }
+        }
+
+        fn fast_bool(row: &$row, i: usize, kind: Plan) -> Option<bool> {
+            match kind {
+                ColumnKind::Bool => row.try_get::<Option<bool>, _>(i).ok().flatten(),
+                _ => None,
+            }
+        }
+
+        fn fast_text(row: &$row, i: usize, kind: Plan) -> Option<String> {
+            match kind {
+                ColumnKind::Text => row.try_get::<Option<String>, _>(i).ok().flatten(),
+                _ => None,
+            }
+        }
+
         fn decode(row: &$row, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
             if row.try_get_raw(i)?.is_null() {
                 return Ok(Value::Null);
@@ -259,6 +289,46 @@ macro_rules! sql_connector {
                 q = bind(q, value, kind);
             }
             (q, text, params)
+        }
+
+        /// One sqlx row read column by column for the derive's decoder.
+        struct SqlRow<'a> {
+            row: &'a <$db as sqlx::Database>::Row,
+            plans: &'a [Plan],
+            def: &'a ModelDefinition,
+            positions: &'a [usize],
+        }
+
+        impl $crate::value::ReadRow for SqlRow<'_> {
+            fn is_null(&self, i: usize) -> bool {
+                self.row.try_get_raw(i).map_or(true, |v| v.is_null())
+            }
+
+            fn value(&self, i: usize) -> std::result::Result<Value, String> {
+                let mut v = decode_planned(self.row, i, self.plans[i]).map_err(|e| e.to_string())?;
+                if let Value::Decimal(d) = &mut v {
+                    if DIALECT == Dialect::MySql && self.def.properties[self.positions[i]].scale.is_none() {
+                        *d = d.normalize();
+                    }
+                }
+                Ok(v)
+            }
+
+            fn int(&self, i: usize) -> Option<i64> {
+                fast_int(self.row, i, self.plans[i])
+            }
+
+            fn float(&self, i: usize) -> Option<f64> {
+                fast_float(self.row, i, self.plans[i])
+            }
+
+            fn boolean(&self, i: usize) -> Option<bool> {
+                fast_bool(self.row, i, self.plans[i])
+            }
+
+            fn text(&self, i: usize) -> Option<String> {
+                fast_text(self.row, i, self.plans[i])
+            }
         }
 
         impl $name {
@@ -539,6 +609,41 @@ macro_rules! sql_connector {
                         Ok((parent, row))
                     })
                     .collect()
+            }
+
+            async fn find_each(
+                &self,
+                def: &ModelDefinition,
+                query: &Query,
+                sink: &mut $crate::connector::RowSink<'_>,
+            ) -> Result<()> {
+                if compile::needs_post_filter(query) {
+                    let rows = self.find(def, query).await?;
+                    return $crate::connector::feed_rows(def, query, rows, sink);
+                }
+                let (stmt, positions) = compile::select(def, DIALECT, query);
+                let rows = if query.limit == Some(1) {
+                    self.fetch_optional(def, stmt).await?.into_iter().collect()
+                } else {
+                    self.fetch_all(def, stmt).await?
+                };
+                let Some(first) = rows.first() else {
+                    return Ok(());
+                };
+                // How each column is read, decided once from the first row.
+                let plans: Vec<Plan> = positions
+                    .iter()
+                    .enumerate()
+                    .map(|(c, p)| plan(first, c, $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
+                    .collect();
+                let mut columns = vec![None; def.properties.len()];
+                for (c, p) in positions.iter().enumerate() {
+                    columns[*p] = Some(c);
+                }
+                for row in &rows {
+                    sink(&SqlRow { row, plans: &plans, def, positions: &positions }, &columns)?;
+                }
+                Ok(())
             }
 
             async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>> {

@@ -173,6 +173,37 @@ fn decode_planned(row: &PgRow, i: usize, plan: Plan) -> std::result::Result<Valu
     })
 }
 
+fn fast_int(row: &PgRow, i: usize, plan: Plan) -> Option<i64> {
+    match plan {
+        Plan::I2 => row.try_get_unchecked::<Option<i16>, _>(i).ok().flatten().map(i64::from),
+        Plan::I4 => row.try_get_unchecked::<Option<i32>, _>(i).ok().flatten().map(i64::from),
+        Plan::I8 => row.try_get_unchecked::<Option<i64>, _>(i).ok().flatten(),
+        _ => None,
+    }
+}
+
+fn fast_float(row: &PgRow, i: usize, plan: Plan) -> Option<f64> {
+    match plan {
+        Plan::F4 => row.try_get_unchecked::<Option<f32>, _>(i).ok().flatten().map(f64::from),
+        Plan::F8 => row.try_get_unchecked::<Option<f64>, _>(i).ok().flatten(),
+        _ => None,
+    }
+}
+
+fn fast_bool(row: &PgRow, i: usize, plan: Plan) -> Option<bool> {
+    match plan {
+        Plan::Bool => row.try_get_unchecked::<Option<bool>, _>(i).ok().flatten(),
+        _ => None,
+    }
+}
+
+fn fast_text(row: &PgRow, i: usize, plan: Plan) -> Option<String> {
+    match plan {
+        Plan::Text => row.try_get::<Option<String>, _>(i).ok().flatten(),
+        _ => None,
+    }
+}
+
 fn decode(row: &PgRow, i: usize, kind: ColumnKind) -> std::result::Result<Value, sqlx::Error> {
     decode_planned(row, i, plan(row, i, kind))
 }
