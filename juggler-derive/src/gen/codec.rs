@@ -21,40 +21,24 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
         }
         None => quote!(::juggler::__private::serde_json::Map::new()),
     };
-    let mut pos = 0usize;
-    let inits = model.fields.iter().map(|f| {
-        let ident = f.ident;
-        match f.kind {
-            FieldKind::Property => {
-                let ty = &f.original.ty;
-                let prop = &f.name;
-                let i = pos;
-                pos += 1;
-                quote_spanned! {ty.span()=>
-                    #ident: ::juggler::__private::decode::<#ty>(&mut values, #i, #name, #prop, fields)?
-                }
+    let inits = field_inits(
+        model,
+        |ty, i, prop| {
+            quote_spanned! {ty.span()=>
+                ::juggler::__private::decode::<#ty>(&mut values, #i, #name, #prop, fields)?
             }
-            FieldKind::Relation(_) => quote!(#ident: ::core::default::Default::default()),
-            FieldKind::Extra => quote!(#ident: extra),
-        }
-    });
-    let mut pos = 0usize;
-    let reads = model.fields.iter().map(|f| {
-        let ident = f.ident;
-        match f.kind {
-            FieldKind::Property => {
-                let ty = &f.original.ty;
-                let prop = &f.name;
-                let i = pos;
-                pos += 1;
-                quote_spanned! {ty.span()=>
-                    #ident: ::juggler::__private::read::<#ty>(row, columns, #i, #name, #prop)?
-                }
+        },
+        quote!(extra),
+    );
+    let reads = field_inits(
+        model,
+        |ty, i, prop| {
+            quote_spanned! {ty.span()=>
+                ::juggler::__private::read::<#ty>(row, columns, #i, #name, #prop)?
             }
-            FieldKind::Relation(_) | FieldKind::Extra => quote!(#ident: ::core::default::Default::default()),
-        }
-    });
-    let reads: Vec<TokenStream> = reads.collect();
+        },
+        quote!(::core::default::Default::default()),
+    );
     let extra_binding = if model.extra_field().is_some() {
         quote!(extra)
     } else {
@@ -90,6 +74,32 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
             ::std::vec![#(#id_values),*]
         }
     }
+}
+
+/// `field: <value>` for every field: properties from `property(type,
+/// position, name)`, navigation fields empty, the extra map from `extra`.
+fn field_inits(
+    model: &ModelIr<'_>,
+    property: impl Fn(&syn::Type, usize, &str) -> TokenStream,
+    extra: TokenStream,
+) -> Vec<TokenStream> {
+    let mut pos = 0usize;
+    model
+        .fields
+        .iter()
+        .map(|f| {
+            let ident = f.ident;
+            match f.kind {
+                FieldKind::Property => {
+                    let value = property(&f.original.ty, pos, &f.name);
+                    pos += 1;
+                    quote!(#ident: #value)
+                }
+                FieldKind::Relation(_) => quote!(#ident: ::core::default::Default::default()),
+                FieldKind::Extra => quote!(#ident: #extra),
+            }
+        })
+        .collect()
 }
 
 /// `impl FieldValue for Model`: embedded as a JSON object.

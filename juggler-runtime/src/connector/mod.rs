@@ -39,6 +39,24 @@ pub struct LinkSpec<'a> {
 pub type RowSink<'s> =
     dyn for<'r, 'c> FnMut(&'r dyn crate::value::ReadRow, &'c [Option<usize>]) -> Result<()> + Send + 's;
 
+impl LinkSpec<'_> {
+    /// A query for the two keys of link rows (the caller adds the condition).
+    pub(crate) fn pairs_query(&self) -> Query {
+        Query {
+            cond: None,
+            order: Vec::new(),
+            near: None,
+            limit: None,
+            skip: None,
+            fields: Some(vec![
+                self.to_parent.min(self.to_target),
+                self.to_parent.max(self.to_target),
+            ]),
+            include: Vec::new(),
+        }
+    }
+}
+
 /// Storage behind a [`DataSource`](crate::DataSource).
 #[async_trait::async_trait]
 pub trait Connector: Send + Sync + 'static {
@@ -174,18 +192,8 @@ pub(crate) async fn find_linked_in_two_steps<C: Connector + ?Sized>(
         prop,
         op: CmpOp::In(values),
     };
-    let pairs_query = Query {
-        cond: Some(within(link.to_parent, keys.to_vec())),
-        order: Vec::new(),
-        near: None,
-        limit: None,
-        skip: None,
-        fields: Some(vec![
-            link.to_parent.min(link.to_target),
-            link.to_parent.max(link.to_target),
-        ]),
-        include: Vec::new(),
-    };
+    let mut pairs_query = link.pairs_query();
+    pairs_query.cond = Some(within(link.to_parent, keys.to_vec()));
     let mut parents_of: HashMap<Key, Vec<Value>> = HashMap::new();
     let mut targets = Vec::new();
     for mut row in conn.find(link.def, &pairs_query).await? {

@@ -268,8 +268,8 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
     /// nothing is linked (one read of the link rows).
     async fn mine(&self, conn: &Arc<dyn Connector>) -> Result<Option<Cond>> {
         let (r, key) = self.resolved()?;
-        let link = Self::link(&r)?;
-        let pairs = load::link_pairs(conn.as_ref(), link, &[key]).await?;
+        let link = r.link_spec()?;
+        let pairs = load::link_pairs(conn.as_ref(), &link, &[key]).await?;
         let targets = load::distinct(pairs.into_iter().map(|(_, t)| t));
         Ok((!targets.is_empty()).then(|| one_of(r.target_pos, targets)))
     }

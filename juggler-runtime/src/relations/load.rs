@@ -423,22 +423,15 @@ pub async fn include_parent<P: Model, T: Model + Clone>(
 }
 
 /// `(parent key, target key)` of every link row pointing at one of `keys`.
-pub(crate) async fn link_pairs(conn: &dyn Connector, link: &Link, keys: &[Value]) -> Result<Vec<(Value, Value)>> {
+pub(crate) async fn link_pairs(
+    conn: &dyn Connector,
+    link: &LinkSpec<'_>,
+    keys: &[Value],
+) -> Result<Vec<(Value, Value)>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = Query {
-        cond: None,
-        order: Vec::new(),
-        near: None,
-        limit: None,
-        skip: None,
-        fields: Some(vec![
-            link.to_parent.min(link.to_target),
-            link.to_parent.max(link.to_target),
-        ]),
-        include: Vec::new(),
-    };
+    let mut query = link.pairs_query();
     let rows = find_in(conn, link.def, &mut query, None, link.to_parent, keys).await?;
     Ok(rows
         .into_iter()
