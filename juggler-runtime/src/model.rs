@@ -44,6 +44,11 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// The stored values, one per property in definition order.
     fn to_row(&self) -> Row;
 
+    /// [`Model::to_row`], moving the values out instead of copying them.
+    fn into_row(self) -> Row {
+        self.to_row()
+    }
+
     /// Builds an instance from stored values. `fields` lists the properties a
     /// `fields` filter selected; the others hold their type's empty value.
     fn from_row(row: Row, fields: Option<&[usize]>) -> Result<Self>;

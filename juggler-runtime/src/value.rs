@@ -236,6 +236,11 @@ pub trait FieldValue: Sized {
     /// The value to store.
     fn to_value(&self) -> Value;
 
+    /// [`FieldValue::to_value`], moving instead of copying.
+    fn into_value(self) -> Value {
+        self.to_value()
+    }
+
     /// Reads column `i` of a result row (by default through
     /// [`FieldValue::from_value`]; scalars read their column directly).
     fn read(row: &dyn ReadRow, i: usize) -> Result<Self, String> {
@@ -439,6 +444,9 @@ impl FieldValue for String {
     fn to_value(&self) -> Value {
         Value::Text(self.clone())
     }
+    fn into_value(self) -> Value {
+        Value::Text(self)
+    }
     fn read(row: &dyn ReadRow, i: usize) -> Result<Self, String> {
         match row.text(i) {
             Some(t) => Ok(t),
@@ -472,6 +480,12 @@ impl<T: FieldValue> FieldValue for Option<T> {
     fn to_value(&self) -> Value {
         match self {
             Some(v) => v.to_value(),
+            None => Value::Null,
+        }
+    }
+    fn into_value(self) -> Value {
+        match self {
+            Some(v) => v.into_value(),
             None => Value::Null,
         }
     }

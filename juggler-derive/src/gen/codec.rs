@@ -14,6 +14,18 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
         let ty = &f.original.ty;
         quote_spanned!(ty.span()=> <#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident))
     });
+    let into_values = props.iter().map(|f| {
+        let ident = f.ident;
+        let ty = &f.original.ty;
+        quote_spanned!(ty.span()=> <#ty as ::juggler::__private::FieldValue>::into_value(self.#ident))
+    });
+    let extra_moved = match model.extra_field() {
+        Some(f) => {
+            let ident = f.ident;
+            quote!(self.#ident)
+        }
+        None => quote!(::juggler::__private::serde_json::Map::new()),
+    };
     let extra_out = match model.extra_field() {
         Some(f) => {
             let ident = f.ident;
@@ -53,6 +65,10 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     quote! {
         fn to_row(&self) -> ::juggler::Row {
             ::juggler::Row { values: ::std::vec![#(#to_values),*], extra: #extra_out }
+        }
+
+        fn into_row(self) -> ::juggler::Row {
+            ::juggler::Row { values: ::std::vec![#(#into_values),*], extra: #extra_moved }
         }
 
         fn from_row(row: ::juggler::Row, fields: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
