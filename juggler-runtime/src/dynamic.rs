@@ -314,44 +314,24 @@ impl DynamicRepository {
             if !keys.is_empty() {
                 let filter = include.scope.as_deref().cloned().unwrap_or_default();
                 let mut q = ops::query(&target.def, target.scope(), &filter)?;
-                load::select_include_keys(&target.def, &mut q);
-                // One key: the database pages; several: per key below.
-                let (skip, mut limit) = if keys.len() == 1 {
-                    (None, None)
-                } else {
-                    (q.skip.take(), q.limit.take())
-                };
                 if rel.kind == RelationKind::HasOne {
-                    if keys.len() == 1 {
-                        q.limit = Some(1);
-                    } else {
-                        limit = Some(1);
-                    }
+                    q.limit = Some(1);
                 }
-                if let Some(fields) = &mut q.fields {
-                    if !fields.contains(&shape.target_pos) {
-                        fields.push(shape.target_pos);
-                        fields.sort_unstable();
-                    }
-                }
-                let base = q.cond.take();
-                children = match &shape.link {
-                    Some((def, to_parent, to_target)) => {
-                        let link = LinkSpec {
-                            def,
-                            to_parent: *to_parent,
-                            to_target: *to_target,
-                            target_key: shape.target_pos,
-                        };
-                        load::find_linked_in(self.conn.as_ref(), &target.def, &mut q, base, &link, &keys).await?
-                    }
-                    None => load::find_in(self.conn.as_ref(), &target.def, &mut q, base, shape.target_pos, &keys)
-                        .await?
-                        .into_iter()
-                        .map(|row| (row.values[shape.target_pos].clone(), row))
-                        .collect(),
-                };
-                children = load::page_per_key(children, skip, limit);
+                let link = shape.link.as_ref().map(|(def, to_parent, to_target)| LinkSpec {
+                    def,
+                    to_parent: *to_parent,
+                    to_target: *to_target,
+                    target_key: shape.target_pos,
+                });
+                children = load::keyed_rows(
+                    self.conn.as_ref(),
+                    &target.def,
+                    &mut q,
+                    shape.target_pos,
+                    &keys,
+                    link.as_ref(),
+                )
+                .await?;
                 query = Some(q);
             }
             let (child_keys, child_rows): (Vec<Value>, Vec<Row>) = children.into_iter().unzip();

@@ -44,6 +44,15 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// The stored values, one per property in definition order.
     fn to_row(&self) -> Row;
 
+    /// The stored value of the property at `pos` (NULL past the end).
+    fn property_value(&self, pos: usize) -> Value {
+        self.to_row()
+            .values
+            .get_mut(pos)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
     /// [`Model::to_row`], moving the values out instead of copying them.
     fn into_row(self) -> Row {
         self.to_row()

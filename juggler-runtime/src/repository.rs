@@ -340,29 +340,7 @@ impl<M: Model> Repository<M> {
         }
         let filter = self.access(Operation::Find, filter).await?;
         let mut query = ops::query(def, M::default_scope(), &filter)?;
-        load::select_include_keys(def, &mut query);
-        // One key: the database pages; several: paging happens per key below.
-        let (skip, limit) = if keys.len() == 1 {
-            (None, None)
-        } else {
-            (query.skip.take(), query.limit.take())
-        };
-        if let Some(fields) = &mut query.fields {
-            if !fields.contains(&key_pos) {
-                fields.push(key_pos);
-                fields.sort_unstable();
-            }
-        }
-        let base = query.cond.take();
-        let keyed: Vec<(Value, Row)> = match via {
-            Some(link) => load::find_linked_in(self.conn.as_ref(), def, &mut query, base, link, &keys).await?,
-            None => load::find_in(self.conn.as_ref(), def, &mut query, base, key_pos, &keys)
-                .await?
-                .into_iter()
-                .map(|row| (row.values[key_pos].clone(), row))
-                .collect(),
-        };
-        let keyed = load::page_per_key(keyed, skip, limit);
+        let keyed = load::keyed_rows(self.conn.as_ref(), def, &mut query, key_pos, &keys, via).await?;
         let (key_values, rows): (Vec<Value>, Vec<Row>) = keyed.into_iter().unzip();
         let mut found = self.loaded(Operation::Find, rows, query.fields.as_deref()).await?;
         self.include(&mut found, &query).await?;

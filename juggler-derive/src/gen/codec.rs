@@ -14,6 +14,11 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
         let ty = &f.original.ty;
         quote_spanned!(ty.span()=> <#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident))
     });
+    let value_arms = props.iter().enumerate().map(|(i, f)| {
+        let ident = f.ident;
+        let ty = &f.original.ty;
+        quote_spanned!(ty.span()=> #i => <#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident),)
+    });
     let into_values = props.iter().map(|f| {
         let ident = f.ident;
         let ty = &f.original.ty;
@@ -65,6 +70,13 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     quote! {
         fn to_row(&self) -> ::juggler::Row {
             ::juggler::Row { values: ::std::vec![#(#to_values),*], extra: #extra_out }
+        }
+
+        fn property_value(&self, pos: usize) -> ::juggler::Value {
+            match pos {
+                #(#value_arms)*
+                _ => ::juggler::Value::Null,
+            }
         }
 
         fn into_row(self) -> ::juggler::Row {

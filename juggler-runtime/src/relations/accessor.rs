@@ -4,7 +4,7 @@
 //! [`Transaction`](crate::Transaction), and every operation is limited to the
 //! rows of this one parent.
 
-use super::load::{self, Link, Resolved};
+use super::load::{self, Resolved};
 use crate::connector::Connector;
 use crate::filter::resolve::{CmpOp, Cond};
 use crate::filter::{Filter, Where};
@@ -34,7 +34,7 @@ fn one_of(prop: usize, values: Vec<Value>) -> Cond {
 /// The value at `pos` of a saved instance; an error naming the model when it
 /// is not set (the instance was never saved).
 fn key_of<M: Model>(instance: &M, pos: usize, relation: &str) -> Result<Value> {
-    let value = std::mem::take(&mut instance.to_row().values[pos]);
+    let value = instance.property_value(pos);
     if crate::model::is_unset_id(&value) {
         let def = M::definition();
         let property = def.properties.get_index(pos).map_or("id", |(n, _)| n.as_str());
@@ -84,7 +84,7 @@ impl<'a, P: Model, T: Model> BelongsToAccessor<'a, P, T> {
     /// The related instance; `None` when the key is NULL or names no row.
     pub async fn get(&self) -> Result<Option<T>> {
         let r = self.resolved()?;
-        let key = std::mem::take(&mut self.parent.to_row().values[r.parent_pos]);
+        let key = self.parent.property_value(r.parent_pos);
         if key.is_null() {
             return Ok(None);
         }
@@ -258,12 +258,6 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
         Ok((r, key))
     }
 
-    fn link(r: &Resolved) -> Result<&Link> {
-        r.link
-            .as_ref()
-            .ok_or_else(|| Error::invalid_data(&P::definition().name, "not a linked relation"))
-    }
-
     /// The condition "linked to this parent" on the target, or `None` when
     /// nothing is linked (one read of the link rows).
     async fn mine(&self, conn: &Arc<dyn Connector>) -> Result<Option<Cond>> {
@@ -305,7 +299,7 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
     /// Whether `other` is linked to this parent.
     pub async fn exists(&self, other: &T) -> Result<bool> {
         let (r, key) = self.resolved()?;
-        let link = Self::link(&r)?;
+        let link = r.link_spec()?;
         let target = key_of(other, r.target_pos, self.name)?;
         let cond = Cond::And(vec![eq(link.to_parent, key), eq(link.to_target, target)]);
         Ok(self.conn.count(link.def, Some(&cond)).await? > 0)
@@ -318,7 +312,7 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
 
     async fn add_on(&self, conn: &Arc<dyn Connector>, other: &T) -> Result<()> {
         let (r, key) = self.resolved()?;
-        let link = Self::link(&r)?;
+        let link = r.link_spec()?;
         let target = key_of(other, r.target_pos, self.name)?;
         let cond = Cond::And(vec![
             eq(link.to_parent, key.clone()),
@@ -339,7 +333,7 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
     /// it was not linked.
     pub async fn remove(&self, other: &T) -> Result<bool> {
         let (r, key) = self.resolved()?;
-        let link = Self::link(&r)?;
+        let link = r.link_spec()?;
         let target = key_of(other, r.target_pos, self.name)?;
         let cond = Cond::And(vec![eq(link.to_parent, key), eq(link.to_target, target)]);
         Ok(self.conn.delete(link.def, Some(&cond)).await? > 0)
@@ -381,7 +375,7 @@ impl<'a, P: Model, T: Model> LinkedAccessor<'a, P, T> {
                 return Ok(0);
             };
             let (r, _) = self.resolved()?;
-            let link = Self::link(&r)?;
+            let link = r.link_spec()?;
             let def = T::definition();
             let filter = Filter {
                 where_: where_.clone(),

@@ -44,30 +44,15 @@ pub(crate) struct Resolved {
     /// has_many / has_one: the foreign key on the child; otherwise the target's id.
     pub(crate) target_pos: usize,
     /// The link rows of `through` and `has_and_belongs_to_many`.
-    pub(crate) link: Option<Link>,
+    pub(crate) link: Option<LinkSpec<'static>>,
 }
 
 impl Resolved {
     /// The link of a through / many-to-many relation.
     pub(crate) fn link_spec(&self) -> Result<LinkSpec<'static>> {
-        let link = self
-            .link
-            .as_ref()
-            .ok_or_else(|| Error::Unsupported("not a relation through link rows".to_owned()))?;
-        Ok(LinkSpec {
-            def: link.def,
-            to_parent: link.to_parent,
-            to_target: link.to_target,
-            target_key: self.target_pos,
-        })
+        self.link
+            .ok_or_else(|| Error::Unsupported("not a relation through link rows".to_owned()))
     }
-}
-
-/// A join table or through model: which of its properties point where.
-pub(crate) struct Link {
-    pub(crate) def: &'static ModelDefinition,
-    pub(crate) to_parent: usize,
-    pub(crate) to_target: usize,
 }
 
 fn position(
@@ -168,14 +153,16 @@ pub(crate) fn resolve(
                 None => link_def(owner, name, target)?,
             };
             let (fk, kt) = link_keys(owner, rel);
+            let target_pos = single_id(target, owner, name)?;
             Resolved {
                 kind: rel.kind,
                 parent_pos: single_id(owner, owner, name)?,
-                target_pos: single_id(target, owner, name)?,
-                link: Some(Link {
+                target_pos,
+                link: Some(LinkSpec {
                     def,
                     to_parent: position(def, &fk, "foreign key", owner, name)?,
                     to_target: position(def, &kt, "key_through", owner, name)?,
+                    target_key: target_pos,
                 }),
             }
         }
@@ -237,7 +224,7 @@ fn count_binds(cond: Option<&Cond>) -> usize {
 /// one statement per chunk of keys that fits the connector's bind limit
 /// (one for any realistic number of parents), merged back into `query`'s
 /// order when there are several.
-pub(crate) async fn find_in(
+async fn find_in(
     conn: &dyn Connector,
     def: &ModelDefinition,
     query: &mut Query,
@@ -288,7 +275,7 @@ pub(crate) async fn find_in(
 }
 
 /// [`Connector::find_linked`] in chunks of keys under the bind limit.
-pub(crate) async fn find_linked_in(
+async fn find_linked_in(
     conn: &dyn Connector,
     def: &ModelDefinition,
     query: &mut Query,
@@ -305,8 +292,44 @@ pub(crate) async fn find_linked_in(
     Ok(out)
 }
 
+/// Rows of `def` matching `query` whose property `key_pos` is one of `keys`
+/// (or, `via` link rows, that are linked to one of the parent `keys`), each
+/// with that key; `limit` / `skip` count per key (with one key the database
+/// pages). How every `include` level reads its rows.
+pub(crate) async fn keyed_rows(
+    conn: &dyn Connector,
+    def: &ModelDefinition,
+    query: &mut Query,
+    key_pos: usize,
+    keys: &[Value],
+    via: Option<&LinkSpec<'_>>,
+) -> Result<Vec<(Value, Row)>> {
+    select_include_keys(def, query);
+    let (skip, limit) = if keys.len() == 1 {
+        (None, None)
+    } else {
+        (query.skip.take(), query.limit.take())
+    };
+    if let Some(fields) = &mut query.fields {
+        if !fields.contains(&key_pos) {
+            fields.push(key_pos);
+            fields.sort_unstable();
+        }
+    }
+    let base = query.cond.take();
+    let keyed = match via {
+        Some(link) => find_linked_in(conn, def, query, base, link, keys).await?,
+        None => find_in(conn, def, query, base, key_pos, keys)
+            .await?
+            .into_iter()
+            .map(|row| (row.values[key_pos].clone(), row))
+            .collect(),
+    };
+    Ok(page_per_key(keyed, skip, limit))
+}
+
 /// Keeps at most `limit` rows after `skip` for each key, in order.
-pub(crate) fn page_per_key<T>(items: Vec<(Value, T)>, skip: Option<u64>, limit: Option<u64>) -> Vec<(Value, T)> {
+fn page_per_key<T>(items: Vec<(Value, T)>, skip: Option<u64>, limit: Option<u64>) -> Vec<(Value, T)> {
     if skip.is_none() && limit.is_none() {
         return items;
     }
@@ -325,10 +348,7 @@ pub(crate) fn page_per_key<T>(items: Vec<(Value, T)>, skip: Option<u64>, limit: 
 }
 
 fn parent_keys<P: Model>(parents: &[P], pos: usize) -> Vec<Value> {
-    parents
-        .iter()
-        .map(|p| std::mem::take(&mut p.to_row().values[pos]))
-        .collect()
+    parents.iter().map(|p| p.property_value(pos)).collect()
 }
 
 /// Loads `has_many` / `has_one` children of every parent in one query per
