@@ -46,7 +46,7 @@ pub mod __private {
     pub use serde_json;
 
     pub use crate::connector::Connector;
-    pub use crate::relations::load::{include_children, include_linked, include_parent};
+    pub use crate::relations::load::{include_parent, include_related};
     pub use crate::value::FieldValue;
     pub use std::sync::Arc;
 

@@ -108,21 +108,17 @@ pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
             RelationKind::HasAndBelongsToMany => quote!(::juggler::HasAndBelongsToMany::loaded(v)),
         };
         let set = quote!(|p: &mut Self, v: ::std::vec::Vec<#target>| p.#field = #holder);
-        let call = match (n.kind, &n.through) {
-            (RelationKind::HasMany | RelationKind::HasOne, None) => quote_spanned! {span=>
-                ::juggler::__private::include_children::<Self, #target>(parents, #name, scope, conn, #set).await
-            },
-            (RelationKind::BelongsTo, _) => quote_spanned! {span=>
+        let call = if n.kind == RelationKind::BelongsTo {
+            quote_spanned! {span=>
                 ::juggler::__private::include_parent::<Self, #target>(parents, #name, scope, conn, #set).await
-            },
-            (_, through) => {
-                let through = match through {
-                    Some(t) => quote!(::core::option::Option::Some(<#t as ::juggler::Model>::definition())),
-                    None => quote!(::core::option::Option::None),
-                };
-                quote_spanned! {span=>
-                    ::juggler::__private::include_linked::<Self, #target>(parents, #name, scope, conn, #through, #set).await
-                }
+            }
+        } else {
+            let through = match &n.through {
+                Some(t) => quote!(::core::option::Option::Some(<#t as ::juggler::Model>::definition())),
+                None => quote!(::core::option::Option::None),
+            };
+            quote_spanned! {span=>
+                ::juggler::__private::include_related::<Self, #target>(parents, #name, scope, conn, #through, #set).await
             }
         };
         quote!(#name => #call,)

@@ -351,27 +351,42 @@ fn parent_keys<P: Model>(parents: &[P], pos: usize) -> Vec<Value> {
     parents.iter().map(|p| p.property_value(pos)).collect()
 }
 
-/// Loads `has_many` / `has_one` children of every parent in one query per
-/// chunk of parents and hands each parent its own (in the scope's order,
-/// `limit` / `skip` per parent).
-pub async fn include_children<P: Model, T: Model>(
-    parents: &mut [P],
+/// One relation level for every parent: each parent's key (in `parents`
+/// order) and the related rows with the key they belong to.
+async fn level<P: Model, T: Model>(
+    parents: &[P],
     name: &str,
     scope: Option<&Filter>,
     conn: &Arc<dyn Connector>,
-    set: impl Fn(&mut P, Vec<T>),
-) -> Result<()> {
-    let r = resolve(P::definition(), name, T::definition(), None)?;
+    through: Option<&'static ModelDefinition>,
+) -> Result<(Vec<Value>, Vec<(Value, T)>)> {
+    let r = resolve(P::definition(), name, T::definition(), through)?;
     let own = parent_keys(parents, r.parent_pos);
     let keys = distinct(own.iter().cloned());
     let mut filter = scope.cloned().unwrap_or_default();
     if r.kind == RelationKind::HasOne {
         filter.limit = Some(1);
     }
-    let children = Repository::<T>::new(conn.clone())
-        .find_keyed(filter, r.target_pos, keys, None)
+    let related = Repository::<T>::new(conn.clone())
+        .find_keyed(filter, r.target_pos, keys, r.link.as_ref())
         .await?;
-    assign(parents, own, children, set);
+    Ok((own, related))
+}
+
+/// Loads the related rows of a `has_many` (also `through`), `has_one` or
+/// `has_and_belongs_to_many` relation for every parent, one query for all
+/// (a join with the link rows on SQL when there are any), and hands each
+/// parent its own in the scope's order, `limit` / `skip` per parent.
+pub async fn include_related<P: Model, T: Model>(
+    parents: &mut [P],
+    name: &str,
+    scope: Option<&Filter>,
+    conn: &Arc<dyn Connector>,
+    through: Option<&'static ModelDefinition>,
+    set: impl Fn(&mut P, Vec<T>),
+) -> Result<()> {
+    let (own, related) = level(parents, name, scope, conn, through).await?;
+    assign(parents, own, related, set);
     Ok(())
 }
 
@@ -390,29 +405,6 @@ fn assign<P, T>(parents: &mut [P], own: Vec<Value>, children: Vec<(Value, T)>, s
     }
 }
 
-/// Loads the rows a `has_many(through = ..)` or `has_and_belongs_to_many`
-/// relation links to every parent: one query (a join with the link rows on
-/// SQL), `limit` / `skip` per parent.
-pub async fn include_linked<P: Model, T: Model>(
-    parents: &mut [P],
-    name: &str,
-    scope: Option<&Filter>,
-    conn: &Arc<dyn Connector>,
-    through: Option<&'static ModelDefinition>,
-    set: impl Fn(&mut P, Vec<T>),
-) -> Result<()> {
-    let r = resolve(P::definition(), name, T::definition(), through)?;
-    let link = r.link_spec()?;
-    let own = parent_keys(parents, r.parent_pos);
-    let keys = distinct(own.iter().cloned());
-    let filter = scope.cloned().unwrap_or_default();
-    let linked = Repository::<T>::new(conn.clone())
-        .find_keyed(filter, r.target_pos, keys, Some(&link))
-        .await?;
-    assign(parents, own, linked, set);
-    Ok(())
-}
-
 /// Loads the parent of a `belongs_to` relation for every child; a parent
 /// shared by several children is cloned into each.
 pub async fn include_parent<P: Model, T: Model + Clone>(
@@ -422,13 +414,7 @@ pub async fn include_parent<P: Model, T: Model + Clone>(
     conn: &Arc<dyn Connector>,
     set: impl Fn(&mut P, Vec<T>),
 ) -> Result<()> {
-    let r = resolve(P::definition(), name, T::definition(), None)?;
-    let own = parent_keys(parents, r.parent_pos);
-    let keys = distinct(own.iter().cloned());
-    let filter = scope.cloned().unwrap_or_default();
-    let targets = Repository::<T>::new(conn.clone())
-        .find_keyed(filter, r.target_pos, keys, None)
-        .await?;
+    let (own, targets) = level::<P, T>(parents, name, scope, conn, None).await?;
     let mut by_key: HashMap<Key, T> = HashMap::new();
     for (k, t) in targets {
         if let Some(k) = Key::of(&k) {
