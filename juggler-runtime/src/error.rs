@@ -75,6 +75,15 @@ pub enum Error {
         /// The SQLSTATE or vendor code, when there is one.
         code: Option<String>,
     },
+    /// A statement ran longer than
+    /// [`PoolSettings::statement_timeout`](crate::PoolSettings::statement_timeout)
+    /// (stopped by the server, or given up on by the client when the server
+    /// stopped answering).
+    #[error("the statement did not finish within {after:?} (statement_timeout); it was cancelled")]
+    Timeout {
+        /// The limit that was reached.
+        after: std::time::Duration,
+    },
     /// A stored file could not be read as JSON.
     #[error("{context}: {message}")]
     Storage {

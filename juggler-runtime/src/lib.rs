@@ -11,6 +11,7 @@ pub mod hooks;
 pub mod json_schema;
 mod model;
 mod ops;
+mod redact;
 pub mod relations;
 mod repository;
 mod types;
@@ -26,6 +27,7 @@ pub use error::{Error, Result};
 pub use filter::{Direction, Field, Fields, Filter, Include, Op, Order, Where};
 pub use hooks::{Context, HookKind, Hooks, Operation};
 pub use model::{is_unset_id, BoxFuture, Model, ModelId, Patch};
+pub use redact::url as redact_url;
 pub use relations::{
     BelongsTo, BelongsToAccessor, HasAndBelongsToMany, HasMany, HasManyAccessor, HasOne, HasOneAccessor,
     LinkedAccessor, Relation,

@@ -6,6 +6,13 @@
 //! (anchored `like`, `neq` not matching NULL, NULLs last ascending) and
 //! enforces unique indexes and the foreign keys `automigrate` sets up from
 //! relations, so it is a faithful stand-in in tests.
+//!
+//! Unique properties are indexed (an insert costs the same with 10 rows or
+//! 100,000). A transaction reads a snapshot taken when it began plus its own
+//! writes, and its commit applies only what it wrote, row by row, checked
+//! against the store as it is then (unique indexes, foreign keys): writes
+//! made meanwhile outside the transaction are kept, and ids are never handed
+//! out twice.
 
 use super::Connector;
 use crate::filter::resolve::{Cond, Query};
@@ -15,19 +22,143 @@ use crate::value::{Row, Value};
 use crate::{Error, Result};
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 type Object = Map<String, Json>;
 
+/// Id counters, shared by a store and every transaction over it.
+type Counters = Arc<Mutex<BTreeMap<String, i64>>>;
+
+/// One model's rows, by key, with an index per unique property.
+#[derive(Default, Clone)]
+struct Table {
+    rows: IndexMap<String, Object>,
+    /// The unique properties `index` covers (built at first use).
+    indexed: Option<Vec<String>>,
+    /// Property name -> value key -> row key.
+    index: HashMap<String, HashMap<String, String>>,
+}
+
+impl Table {
+    /// Makes sure the index covers `def`'s unique properties.
+    fn ensure_index(&mut self, def: &ModelDefinition) {
+        let wanted: Vec<String> = unique_names(def);
+        if self.indexed.as_ref() == Some(&wanted) {
+            return;
+        }
+        self.index = wanted.iter().map(|n| (n.clone(), HashMap::new())).collect();
+        for (key, object) in &self.rows {
+            for name in &wanted {
+                if let Some(v) = object.get(name).and_then(value_key) {
+                    if let Some(slot) = self.index.get_mut(name) {
+                        slot.insert(v, key.clone());
+                    }
+                }
+            }
+        }
+        self.indexed = Some(wanted);
+    }
+
+    /// The first unique property of `row` whose value another row holds.
+    fn conflict<'d>(&self, def: &'d ModelDefinition, key: &str, row: &Row) -> Option<(&'d str, usize)> {
+        for (pos, (name, prop)) in def.properties.iter().enumerate() {
+            if !prop.index.as_ref().is_some_and(|i| i.is_unique()) {
+                continue;
+            }
+            let Some(v) = value_key(&row.values[pos].to_json()) else {
+                continue;
+            };
+            let holder = self.index.get(name.as_str()).and_then(|slot| slot.get(&v));
+            if holder.is_some_and(|k| k != key) {
+                return Some((name.as_str(), pos));
+            }
+        }
+        None
+    }
+
+    /// Stores `object` under `key`; returns what was there.
+    fn put(&mut self, key: String, object: Object) -> Option<Object> {
+        let previous = self.remove(&key);
+        for (name, slot) in &mut self.index {
+            if let Some(v) = object.get(name).and_then(value_key) {
+                slot.insert(v, key.clone());
+            }
+        }
+        self.rows.insert(key, object);
+        previous
+    }
+
+    /// Removes the row under `key`; returns it.
+    fn remove(&mut self, key: &str) -> Option<Object> {
+        let previous = self.rows.shift_remove(key)?;
+        for (name, slot) in &mut self.index {
+            if let Some(v) = previous.get(name).and_then(value_key) {
+                if slot.get(&v).is_some_and(|k| k == key) {
+                    slot.remove(&v);
+                }
+            }
+        }
+        Some(previous)
+    }
+}
+
+/// The names of `def`'s unique properties.
+fn unique_names(def: &ModelDefinition) -> Vec<String> {
+    def.properties
+        .iter()
+        .filter(|(_, p)| p.index.as_ref().is_some_and(|i| i.is_unique()))
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// A value as an index key: equal values (as [`Value::same_as`] compares
+/// them: `1` and `1.0` alike) give equal keys; NULL gives none.
+fn value_key(json: &Json) -> Option<String> {
+    Some(match json {
+        Json::Null => return None,
+        Json::Bool(b) => format!("b{b}"),
+        Json::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => format!("n{i}"),
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => format!("n{}", f as i64),
+            _ => format!("n{n}"),
+        },
+        Json::String(s) => format!("s{s}"),
+        other => format!("j{other}"),
+    })
+}
+
+/// One write of a transaction, replayed on its parent at commit.
+#[derive(Clone)]
+enum Change {
+    Put {
+        model: String,
+        key: String,
+        object: Object,
+    },
+    Remove {
+        model: String,
+        key: String,
+    },
+    Migrate {
+        models: Vec<String>,
+        foreign_keys: Vec<ForeignKeyRule>,
+    },
+}
+
 #[derive(Default, Clone)]
 struct Store {
-    ids: BTreeMap<String, i64>,
-    models: BTreeMap<String, IndexMap<String, Object>>,
+    ids: Counters,
+    models: BTreeMap<String, Table>,
     /// Foreign keys `automigrate` set up, enforced like a database does (not
     /// written to the file: LoopBack's format has no place for them).
     foreign_keys: Vec<ForeignKeyRule>,
+    /// In a transaction: what it wrote, in order.
+    log: Option<Vec<Change>>,
+    /// In a transaction: the definitions of the models it wrote, to check
+    /// its writes again at commit.
+    defs: BTreeMap<String, Arc<ModelDefinition>>,
 }
 
 /// `child.child_prop` refers to `parent.parent_prop`.
@@ -41,6 +172,8 @@ struct ForeignKeyRule {
 
 /// SQLSTATE of a foreign-key violation, as PostgreSQL reports it.
 const FOREIGN_KEY_VIOLATION: &str = "23503";
+/// SQLSTATE of "other objects depend on it", as PostgreSQL reports it.
+const DEPENDENT_OBJECTS_STILL_EXIST: &str = "2BP01";
 
 fn refers_to(object: &Object, prop: &str, value: &Value) -> bool {
     object
@@ -55,9 +188,10 @@ struct Inner {
 
 /// Rows in memory, optionally persisted to a JSON file after every write.
 ///
-/// A transaction works on a copy of the store and writes it back on commit;
-/// writes made meanwhile outside the transaction are overwritten by the
-/// commit (the memory connector is for tests and small tools).
+/// A transaction reads a snapshot plus its own writes; its commit applies
+/// its writes row by row (checked against the store as it is then), so
+/// writes made meanwhile outside it are kept. Two writers of the same row:
+/// the later commit wins for that row.
 pub struct MemoryConnector {
     inner: Arc<Inner>,
     parent: Option<Arc<Inner>>,
@@ -79,7 +213,8 @@ impl MemoryConnector {
 
     /// A store kept in `path`: loaded now if the file exists, rewritten after
     /// every write (to a temporary file, then renamed, so a crash never leaves
-    /// half a file).
+    /// half a file). A file that is not a memory store (LoopBack's
+    /// `{"ids": .., "models": ..}`) is an error naming it, and is left as it is.
     pub fn with_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         let store = match std::fs::read_to_string(&path) {
@@ -125,14 +260,15 @@ impl Inner {
             return Ok(());
         };
         let mut models = Map::new();
-        for (name, rows) in &store.models {
-            let mut table = Map::new();
-            for (key, row) in rows {
-                table.insert(key.clone(), Json::String(Json::Object(row.clone()).to_string()));
+        for (name, table) in &store.models {
+            let mut rows = Map::new();
+            for (key, row) in &table.rows {
+                rows.insert(key.clone(), Json::String(Json::Object(row.clone()).to_string()));
             }
-            models.insert(name.clone(), Json::Object(table));
+            models.insert(name.clone(), Json::Object(rows));
         }
-        let doc = serde_json::json!({"ids": store.ids, "models": models});
+        let ids = store.counters().clone();
+        let doc = serde_json::json!({"ids": ids, "models": models});
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         let tmp = path.with_extension("json.tmp");
         let io = |source| Error::Io {
@@ -159,39 +295,70 @@ fn parse_file(path: &Path, text: &str) -> Result<Store> {
         message,
     };
     let doc: Json = serde_json::from_str(text).map_err(|e| storage(e.to_string()))?;
-    let mut store = Store::default();
-    if let Some(ids) = doc.get("ids").and_then(Json::as_object) {
-        for (model, n) in ids {
-            let n = n
-                .as_i64()
-                .ok_or_else(|| storage(format!("`ids.{model}` is not an integer")))?;
-            store.ids.insert(model.clone(), n);
-        }
+    let Json::Object(top) = &doc else {
+        return Err(storage(format!(
+            "it holds {}, not a memory store (an object with `ids` and `models`); the file was left as it is",
+            json_kind(&doc)
+        )));
+    };
+    if let Some(other) = top.keys().find(|k| *k != "ids" && *k != "models") {
+        return Err(storage(format!(
+            "it is not a memory store: unexpected key `{other}` (a store has only `ids` and `models`); the file was left as it is"
+        )));
     }
-    if let Some(models) = doc.get("models").and_then(Json::as_object) {
-        for (model, rows) in models {
-            let rows = rows
-                .as_object()
-                .ok_or_else(|| storage(format!("`models.{model}` is not an object")))?;
-            let mut table = IndexMap::new();
-            for (key, row) in rows {
-                // LoopBack stores each row as a JSON string; accept objects too.
-                let object = match row {
-                    Json::String(s) => serde_json::from_str::<Json>(s)
-                        .map_err(|e| storage(format!("row `{key}` of `{model}`: {e}")))?,
-                    other => other.clone(),
-                };
-                match object {
-                    Json::Object(o) => {
-                        table.insert(key.clone(), o);
-                    }
-                    _ => return Err(storage(format!("row `{key}` of `{model}` is not an object"))),
-                }
+    let mut store = Store::default();
+    match top.get("ids") {
+        None => {}
+        Some(Json::Object(ids)) => {
+            let mut counters = store.counters();
+            for (model, n) in ids {
+                let n = n
+                    .as_i64()
+                    .ok_or_else(|| storage(format!("`ids.{model}` is not an integer")))?;
+                counters.insert(model.clone(), n);
             }
-            store.models.insert(model.clone(), table);
         }
+        Some(other) => return Err(storage(format!("`ids` is {}, not an object", json_kind(other)))),
+    }
+    match top.get("models") {
+        None => {}
+        Some(Json::Object(models)) => {
+            for (model, rows) in models {
+                let rows = rows
+                    .as_object()
+                    .ok_or_else(|| storage(format!("`models.{model}` is not an object")))?;
+                let mut table = Table::default();
+                for (key, row) in rows {
+                    // LoopBack stores each row as a JSON string; accept objects too.
+                    let object = match row {
+                        Json::String(s) => serde_json::from_str::<Json>(s)
+                            .map_err(|e| storage(format!("row `{key}` of `{model}`: {e}")))?,
+                        other => other.clone(),
+                    };
+                    match object {
+                        Json::Object(o) => {
+                            table.rows.insert(key.clone(), o);
+                        }
+                        _ => return Err(storage(format!("row `{key}` of `{model}` is not an object"))),
+                    }
+                }
+                store.models.insert(model.clone(), table);
+            }
+        }
+        Some(other) => return Err(storage(format!("`models` is {}, not an object", json_kind(other)))),
     }
     Ok(store)
+}
+
+fn json_kind(json: &Json) -> &'static str {
+    match json {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    }
 }
 
 fn id_positions(def: &ModelDefinition) -> Vec<usize> {
@@ -215,43 +382,60 @@ fn key_text(value: &Value) -> String {
     }
 }
 
-fn unique_positions(def: &ModelDefinition) -> Vec<usize> {
-    def.properties
-        .values()
-        .enumerate()
-        .filter(|(_, p)| p.index.as_ref().is_some_and(|i| i.is_unique()))
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// Checks unique indexes for `row` (stored under `key`) against `rows`.
-fn check_unique(def: &ModelDefinition, rows: &IndexMap<String, Object>, key: &str, row: &Row) -> Result<()> {
-    for pos in unique_positions(def) {
-        let value = &row.values[pos];
-        if value.is_null() {
-            continue;
-        }
-        let (name, _) = def
-            .properties
-            .get_index(pos)
-            .expect("position from the same definition");
-        for (other_key, other) in rows {
-            if other_key != key
-                && other
-                    .get(name)
-                    .is_some_and(|v| Value::from_json(v.clone()).same_as(value))
-            {
-                // As a SQL unique index would refuse it, reported like `uniqueness`.
-                let mut err = crate::ValidationError::new(&def.name);
-                err.add(name, "uniqueness", "is not unique", value, def.is_hidden(name));
-                return Err(err.into());
-            }
-        }
-    }
-    Ok(())
+/// As a SQL unique index would refuse it, reported like `uniqueness`.
+fn not_unique(def: &ModelDefinition, name: &str, value: &Value) -> Error {
+    let mut err = crate::ValidationError::new(&def.name);
+    err.add(name, "uniqueness", "is not unique", value, def.is_hidden(name));
+    err.into()
 }
 
 impl Store {
+    fn counters(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, i64>> {
+        self.ids.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The table of `def`, with its unique index ready.
+    fn table(&mut self, def: &ModelDefinition) -> &mut Table {
+        let table = self.models.entry(def.name.clone()).or_default();
+        table.ensure_index(def);
+        table
+    }
+
+    /// Stores a row (checked by the caller), noting it in the transaction log.
+    fn put(&mut self, def: &ModelDefinition, key: String, object: Object) -> Option<Object> {
+        if self.log.is_some() && !self.defs.contains_key(&def.name) {
+            self.defs.insert(def.name.clone(), Arc::new(def.clone()));
+        }
+        if let Some(log) = &mut self.log {
+            log.push(Change::Put {
+                model: def.name.clone(),
+                key: key.clone(),
+                object: object.clone(),
+            });
+        }
+        self.table(def).put(key, object)
+    }
+
+    /// Removes a row, noting it in the transaction log.
+    fn remove(&mut self, model: &str, key: &str) -> Option<Object> {
+        if let Some(log) = &mut self.log {
+            log.push(Change::Remove {
+                model: model.to_owned(),
+                key: key.to_owned(),
+            });
+        }
+        self.models.get_mut(model)?.remove(key)
+    }
+
+    /// Refuses `row` (stored under `key`) when a unique property's value
+    /// belongs to another row.
+    fn check_unique(&mut self, def: &ModelDefinition, key: &str, row: &Row) -> Result<()> {
+        match self.table(def).conflict(def, key, row) {
+            Some((name, pos)) => Err(not_unique(def, name, &row.values[pos])),
+            None => Ok(()),
+        }
+    }
+
     /// Every non-NULL foreign key of `row` (of `def`) names a stored row.
     fn check_parents(&self, def: &ModelDefinition, row: &Row) -> Result<()> {
         for fk in self.foreign_keys.iter().filter(|f| f.child == def.name) {
@@ -262,10 +446,13 @@ impl Store {
             if value.is_null() {
                 continue;
             }
-            let exists = self
-                .models
-                .get(&fk.parent)
-                .is_some_and(|t| t.values().any(|o| refers_to(o, &fk.parent_prop, value)));
+            let exists = self.models.get(&fk.parent).is_some_and(|t| {
+                // Most foreign keys point at the id, which is the row's key.
+                t.rows
+                    .get(&key_text(value))
+                    .is_some_and(|o| refers_to(o, &fk.parent_prop, value))
+                    || t.rows.values().any(|o| refers_to(o, &fk.parent_prop, value))
+            });
             if !exists {
                 return Err(Error::Database {
                     message: format!(
@@ -284,28 +471,33 @@ impl Store {
         Ok(())
     }
 
-    /// None of `doomed` (rows of `def` about to be deleted) is still referred
-    /// to by a row that stays.
-    fn check_children(&self, def: &ModelDefinition, doomed: &[&Object]) -> Result<()> {
-        for fk in self.foreign_keys.iter().filter(|f| f.parent == def.name) {
+    /// None of `doomed` (keys of rows of `model` about to be deleted) is still
+    /// referred to by a row that stays.
+    fn check_children(&self, model: &str, doomed: &[String]) -> Result<()> {
+        let Some(table) = self.models.get(model) else {
+            return Ok(());
+        };
+        for fk in self.foreign_keys.iter().filter(|f| f.parent == model) {
             let Some(children) = self.models.get(&fk.child) else {
                 continue;
             };
-            for parent in doomed {
+            for doomed_key in doomed {
+                let Some(parent) = table.rows.get(doomed_key) else {
+                    continue;
+                };
                 let Some(key) = parent.get(&fk.parent_prop).map(|v| Value::from_json(v.clone())) else {
                     continue;
                 };
                 if key.is_null() {
                     continue;
                 }
-                let referred = children.values().any(|child| {
-                    refers_to(child, &fk.child_prop, &key) && !doomed.iter().any(|d| std::ptr::eq(*d, child))
+                let referred = children.rows.iter().any(|(child_key, child)| {
+                    refers_to(child, &fk.child_prop, &key) && !(fk.child == model && doomed.contains(child_key))
                 });
                 if referred {
                     return Err(Error::Database {
                         message: format!(
-                            "cannot delete `{}` {}: `{}.{}` still refers to it (foreign key)",
-                            def.name,
+                            "cannot delete `{model}` {}: `{}.{}` still refers to it (foreign key)",
                             key.to_json(),
                             fk.child,
                             fk.child_prop
@@ -318,15 +510,17 @@ impl Store {
         Ok(())
     }
 
-    fn next_id(&mut self, model: &str) -> i64 {
-        let n = self.ids.entry(model.to_owned()).or_insert(0);
+    fn next_id(&self, model: &str) -> i64 {
+        let mut ids = self.counters();
+        let n = ids.entry(model.to_owned()).or_insert(0);
         *n += 1;
         *n
     }
 
-    fn bump_id(&mut self, model: &str, value: &Value) {
+    fn bump_id(&self, model: &str, value: &Value) {
         if let Value::Int(i) = value {
-            let n = self.ids.entry(model.to_owned()).or_insert(0);
+            let mut ids = self.counters();
+            let n = ids.entry(model.to_owned()).or_insert(0);
             if *i > *n {
                 *n = *i;
             }
@@ -334,7 +528,7 @@ impl Store {
     }
 
     /// Fills unset ids and returns the row's key.
-    fn assign_id(&mut self, def: &ModelDefinition, ids: &[usize], row: &mut Row) -> Result<String> {
+    fn assign_id(&self, def: &ModelDefinition, ids: &[usize], row: &mut Row) -> Result<String> {
         if ids.is_empty() {
             return Ok(format!("#{}", self.next_id(&def.name)));
         }
@@ -358,6 +552,43 @@ impl Store {
         }
         Ok(key_of(ids, row))
     }
+
+    /// Keys of the rows of `def` matching `cond`.
+    fn matching(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Vec<String> {
+        let Some(table) = self.models.get(&def.name) else {
+            return Vec::new();
+        };
+        table
+            .rows
+            .iter()
+            .filter(|(_, o)| cond.is_none_or(|c| c.matches(&decode(def, o))))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Where the transaction log stands, to undo back to.
+    fn mark(&self) -> usize {
+        self.log.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Puts the old rows back (newest first) after a failed multi-row write,
+    /// and forgets the log entries written since `mark`.
+    fn undo(&mut self, def: &ModelDefinition, mark: usize, undo: Vec<(String, Option<Object>)>) {
+        for (key, previous) in undo.into_iter().rev() {
+            let table = self.table(def);
+            match previous {
+                Some(object) => {
+                    table.put(key, object);
+                }
+                None => {
+                    table.remove(&key);
+                }
+            }
+        }
+        if let Some(log) = &mut self.log {
+            log.truncate(mark);
+        }
+    }
 }
 
 fn decode(def: &ModelDefinition, object: &Object) -> Row {
@@ -368,6 +599,214 @@ fn encode(def: &ModelDefinition, row: &Row) -> Object {
     row.to_json_object(def)
 }
 
+/// What a replayed change replaced, to put back when a later one fails.
+enum Undo {
+    Row {
+        model: String,
+        key: String,
+        previous: Option<Object>,
+    },
+    Migrate {
+        tables: Vec<(String, Option<Table>)>,
+        counters: Vec<(String, Option<i64>)>,
+        foreign_keys: Vec<ForeignKeyRule>,
+    },
+}
+
+impl Store {
+    /// Inserts `rows`, all or none.
+    fn insert_rows(&mut self, def: &ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
+        let ids = id_positions(def);
+        let mark = self.mark();
+        let mut undo = Vec::new();
+        let mut out = Vec::with_capacity(rows.len());
+        let mut result = Ok(());
+        for mut row in rows {
+            let step = self.assign_id(def, &ids, &mut row).and_then(|key| {
+                if self.models.get(&def.name).is_some_and(|t| t.rows.contains_key(&key)) {
+                    return Err(Error::invalid_data(
+                        &def.name,
+                        format!("an instance with id {key} already exists"),
+                    ));
+                }
+                self.check_unique(def, &key, &row)?;
+                self.check_parents(def, &row)?;
+                Ok(key)
+            });
+            match step {
+                Ok(key) => {
+                    let object = encode(def, &row);
+                    undo.push((key.clone(), self.put(def, key, object)));
+                    out.push(row);
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if let Err(e) = result {
+            // Ids handed out stay used, as a SQL sequence's do.
+            self.undo(def, mark, undo);
+            return Err(e);
+        }
+        Ok(out)
+    }
+
+    /// Sets `set` on the rows matching `cond`, all or none.
+    fn update_rows(&mut self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64> {
+        let keys = self.matching(def, cond);
+        let mark = self.mark();
+        let mut undo = Vec::new();
+        for key in &keys {
+            let Some(object) = self.models.get(&def.name).and_then(|t| t.rows.get(key)) else {
+                continue;
+            };
+            let mut row = decode(def, object);
+            for (pos, value) in set {
+                row.values[*pos] = value.clone();
+            }
+            let checked = self
+                .check_unique(def, key, &row)
+                .and_then(|()| self.check_parents(def, &row));
+            if let Err(e) = checked {
+                self.undo(def, mark, undo);
+                return Err(e);
+            }
+            let object = encode(def, &row);
+            undo.push((key.clone(), self.put(def, key.clone(), object)));
+        }
+        Ok(keys.len() as u64)
+    }
+
+    /// Refuses to drop a model that a model staying behind refers to, as SQL
+    /// databases refuse `DROP TABLE` of a referenced table.
+    fn check_droppable(&self, models: &[String]) -> Result<()> {
+        for fk in &self.foreign_keys {
+            if models.contains(&fk.parent) && !models.contains(&fk.child) {
+                return Err(Error::Database {
+                    message: format!(
+                        "cannot drop `{}`: `{}.{}` refers to it (foreign key); migrate `{}` together with it",
+                        fk.parent, fk.child, fk.child_prop, fk.child
+                    ),
+                    code: Some(DEPENDENT_OBJECTS_STILL_EXIST.to_owned()),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops and re-creates `models` with these foreign keys; returns what
+    /// it replaced.
+    fn migrate(&mut self, models: &[String], foreign_keys: Vec<ForeignKeyRule>) -> Result<Undo> {
+        self.check_droppable(models)?;
+        if let Some(log) = &mut self.log {
+            log.push(Change::Migrate {
+                models: models.to_vec(),
+                foreign_keys: foreign_keys.clone(),
+            });
+        }
+        let previous_fks = self.foreign_keys.clone();
+        self.foreign_keys
+            .retain(|f| !models.contains(&f.child) && !models.contains(&f.parent));
+        self.foreign_keys.extend(foreign_keys);
+        let mut tables = Vec::new();
+        let mut counters = Vec::new();
+        for model in models {
+            tables.push((model.clone(), self.models.remove(model)));
+            counters.push((model.clone(), self.counters().remove(model)));
+        }
+        Ok(Undo::Migrate {
+            tables,
+            counters,
+            foreign_keys: previous_fks,
+        })
+    }
+
+    /// Applies a transaction's writes, checking each against this store as
+    /// it is now; all or nothing.
+    fn replay(&mut self, log: Vec<Change>, defs: &BTreeMap<String, Arc<ModelDefinition>>) -> Result<()> {
+        let mark = self.mark();
+        let mut undo = Vec::new();
+        for change in log {
+            match self.replay_one(change, defs) {
+                Ok(u) => undo.push(u),
+                Err(e) => {
+                    for u in undo.into_iter().rev() {
+                        self.restore(u, defs);
+                    }
+                    if let Some(log) = &mut self.log {
+                        log.truncate(mark);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn replay_one(&mut self, change: Change, defs: &BTreeMap<String, Arc<ModelDefinition>>) -> Result<Undo> {
+        match change {
+            Change::Put { model, key, object } => {
+                let def = defs
+                    .get(&model)
+                    .ok_or_else(|| Error::Unsupported(format!("no definition of `{model}` in the transaction")))?
+                    .clone();
+                let row = decode(&def, &object);
+                self.check_unique(&def, &key, &row)?;
+                self.check_parents(&def, &row)?;
+                let previous = self.put(&def, key.clone(), object);
+                Ok(Undo::Row { model, key, previous })
+            }
+            Change::Remove { model, key } => {
+                self.check_children(&model, std::slice::from_ref(&key))?;
+                let previous = self.remove(&model, &key);
+                Ok(Undo::Row { model, key, previous })
+            }
+            Change::Migrate { models, foreign_keys } => self.migrate(&models, foreign_keys),
+        }
+    }
+
+    fn restore(&mut self, undo: Undo, defs: &BTreeMap<String, Arc<ModelDefinition>>) {
+        match undo {
+            Undo::Row { model, key, previous } => {
+                let table = self.models.entry(model.clone()).or_default();
+                if let Some(def) = defs.get(&model) {
+                    table.ensure_index(def);
+                }
+                match previous {
+                    Some(object) => {
+                        table.put(key, object);
+                    }
+                    None => {
+                        table.remove(&key);
+                    }
+                }
+            }
+            Undo::Migrate {
+                tables,
+                counters,
+                foreign_keys,
+            } => {
+                self.foreign_keys = foreign_keys;
+                for (model, table) in tables {
+                    match table {
+                        Some(t) => self.models.insert(model, t),
+                        None => self.models.remove(&model),
+                    };
+                }
+                let mut ids = self.counters();
+                for (model, n) in counters {
+                    match n {
+                        Some(n) => ids.insert(model, n),
+                        None => ids.remove(&model),
+                    };
+                }
+            }
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Connector for MemoryConnector {
     fn name(&self) -> &'static str {
@@ -375,35 +814,8 @@ impl Connector for MemoryConnector {
     }
 
     async fn insert(&self, def: &ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
-        let ids = id_positions(def);
         let mut store = self.lock();
-        let saved_ids = store.ids.clone();
-        let mut table = store.models.get(&def.name).cloned().unwrap_or_default();
-        let mut out = Vec::with_capacity(rows.len());
-        for mut row in rows {
-            let key = match store.assign_id(def, &ids, &mut row) {
-                Ok(key) => key,
-                Err(e) => {
-                    store.ids = saved_ids;
-                    return Err(e);
-                }
-            };
-            let check = if table.contains_key(&key) {
-                Err(Error::invalid_data(
-                    &def.name,
-                    format!("an instance with id {key} already exists"),
-                ))
-            } else {
-                check_unique(def, &table, &key, &row).and_then(|()| store.check_parents(def, &row))
-            };
-            if let Err(e) = check {
-                store.ids = saved_ids;
-                return Err(e);
-            }
-            table.insert(key, encode(def, &row));
-            out.push(row);
-        }
-        store.models.insert(def.name.clone(), table);
+        let out = store.insert_rows(def, rows)?;
         self.persist(&store)?;
         Ok(out)
     }
@@ -415,6 +827,7 @@ impl Connector for MemoryConnector {
                 return Ok(Vec::new());
             };
             table
+                .rows
                 .values()
                 .map(|o| decode(def, o))
                 .filter(|row| query.cond.as_ref().is_none_or(|c| c.matches(row)))
@@ -429,6 +842,7 @@ impl Connector for MemoryConnector {
             return Ok(0);
         };
         Ok(table
+            .rows
             .values()
             .filter(|o| cond.is_none_or(|c| c.matches(&decode(def, o))))
             .count() as u64)
@@ -436,27 +850,10 @@ impl Connector for MemoryConnector {
 
     async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64> {
         let mut store = self.lock();
-        let Some(table) = store.models.get(&def.name) else {
-            return Ok(0);
-        };
-        let mut updated = table.clone();
-        let mut n = 0;
-        let keys: Vec<String> = updated.keys().cloned().collect();
-        for key in keys {
-            let mut row = decode(def, &updated[&key]);
-            if cond.is_some_and(|c| !c.matches(&row)) {
-                continue;
-            }
-            for (pos, value) in set {
-                row.values[*pos] = value.clone();
-            }
-            check_unique(def, &updated, &key, &row)?;
-            store.check_parents(def, &row)?;
-            updated.insert(key, encode(def, &row));
-            n += 1;
+        let n = store.update_rows(def, cond, set)?;
+        if n > 0 {
+            self.persist(&store)?;
         }
-        store.models.insert(def.name.clone(), updated);
-        self.persist(&store)?;
         Ok(n)
     }
 
@@ -470,13 +867,12 @@ impl Connector for MemoryConnector {
         }
         let key = key_of(&ids, &row);
         let mut store = self.lock();
-        store.check_parents(def, &row)?;
-        let table = store.models.entry(def.name.clone()).or_default();
-        if !table.contains_key(&key) {
+        if !store.models.get(&def.name).is_some_and(|t| t.rows.contains_key(&key)) {
             return Ok(false);
         }
-        check_unique(def, table, &key, &row)?;
-        table.insert(key, encode(def, &row));
+        store.check_parents(def, &row)?;
+        store.check_unique(def, &key, &row)?;
+        store.put(def, key, encode(def, &row));
         self.persist(&store)?;
         Ok(true)
     }
@@ -489,66 +885,71 @@ impl Connector for MemoryConnector {
             && store
                 .models
                 .get(&def.name)
-                .is_some_and(|t| t.contains_key(&key_of(&ids, &row)));
-        let key = if existing {
-            key_of(&ids, &row)
-        } else {
-            store.assign_id(def, &ids, &mut row)?
-        };
+                .is_some_and(|t| t.rows.contains_key(&key_of(&ids, &row)));
+        if !existing {
+            let mut rows = store.insert_rows(def, vec![row])?;
+            self.persist(&store)?;
+            let row = rows
+                .pop()
+                .ok_or_else(|| Error::invalid_data(&def.name, "no row inserted"))?;
+            return Ok((row, true));
+        }
+        let key = key_of(&ids, &row);
         store.check_parents(def, &row)?;
-        let table = store.models.entry(def.name.clone()).or_default();
-        check_unique(def, table, &key, &row)?;
-        table.insert(key, encode(def, &row));
+        store.check_unique(def, &key, &row)?;
+        store.put(def, key, encode(def, &row));
         self.persist(&store)?;
-        Ok((row, !existing))
+        Ok((std::mem::take(&mut row), false))
     }
 
     async fn delete(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
         let mut store = self.lock();
-        if let Some(table) = store.models.get(&def.name) {
-            let doomed: Vec<&Object> = table
-                .values()
-                .filter(|o| cond.is_none_or(|c| c.matches(&decode(def, o))))
-                .collect();
-            store.check_children(def, &doomed)?;
+        let doomed = store.matching(def, cond);
+        store.check_children(&def.name, &doomed)?;
+        for key in &doomed {
+            store.remove(&def.name, key);
         }
-        let Some(table) = store.models.get_mut(&def.name) else {
-            return Ok(0);
-        };
-        let before = table.len();
-        table.retain(|_, o| cond.is_some_and(|c| !c.matches(&decode(def, o))));
-        let n = (before - table.len()) as u64;
-        if n > 0 {
+        if !doomed.is_empty() {
             self.persist(&store)?;
         }
-        Ok(n)
+        Ok(doomed.len() as u64)
     }
 
     async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {
         let mut store = self.lock();
-        store
-            .foreign_keys
-            .retain(|f| !defs.iter().any(|d| d.name == f.child || d.name == f.parent));
+        let models: Vec<String> = defs.iter().map(|d| d.name.clone()).collect();
+        let mut foreign_keys = Vec::new();
         for def in defs {
-            store.models.remove(&def.name);
-            store.ids.remove(&def.name);
             for fk in crate::schema::relations::foreign_keys(def, defs) {
-                store.foreign_keys.push(ForeignKeyRule {
+                foreign_keys.push(ForeignKeyRule {
                     child: def.name.clone(),
                     child_prop: fk.property,
                     parent: fk.model,
                     parent_prop: fk.references,
                 });
             }
+            if store.log.is_some() {
+                store.defs.insert(def.name.clone(), Arc::new((*def).clone()));
+            }
         }
+        store.migrate(&models, foreign_keys)?;
         self.persist(&store)
     }
 
     async fn begin(&self) -> Result<Arc<dyn Connector>> {
-        let copy = self.lock().clone();
+        let snapshot = {
+            let store = self.lock();
+            Store {
+                ids: store.ids.clone(),
+                models: store.models.clone(),
+                foreign_keys: store.foreign_keys.clone(),
+                log: Some(Vec::new()),
+                defs: BTreeMap::new(),
+            }
+        };
         Ok(Arc::new(MemoryConnector {
             inner: Arc::new(Inner {
-                store: Mutex::new(copy),
+                store: Mutex::new(snapshot),
                 file: None,
             }),
             parent: Some(self.inner.clone()),
@@ -560,9 +961,20 @@ impl Connector for MemoryConnector {
             .parent
             .as_ref()
             .ok_or_else(|| Error::Unsupported("commit outside a transaction".into()))?;
-        let committed = self.lock().clone();
+        let (log, defs) = {
+            let mut store = self.lock();
+            (store.log.take().unwrap_or_default(), std::mem::take(&mut store.defs))
+        };
+        if log.is_empty() {
+            return Ok(());
+        }
         let mut target = parent.lock();
-        *target = committed;
+        for (name, def) in &defs {
+            if target.log.is_some() {
+                target.defs.entry(name.clone()).or_insert_with(|| def.clone());
+            }
+        }
+        target.replay(log, &defs)?;
         parent.persist(&target)
     }
 
@@ -570,6 +982,8 @@ impl Connector for MemoryConnector {
         if self.parent.is_none() {
             return Err(Error::Unsupported("rollback outside a transaction".into()));
         }
+        let mut store = self.lock();
+        store.log = Some(Vec::new());
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use crate::filter::resolve::{CmpOp, Cond, Query};
 use crate::filter::Direction;
 use crate::schema::sql::{column_kind, column_ref, table_ref};
 use crate::schema::{ColumnKind, Dialect, ModelDefinition};
-use crate::value::Value;
+use crate::value::{Row, Value};
 
 /// Whether `values` can go to PostgreSQL as one `BIGINT[]` / `TEXT[]` bind
 /// for a column of `kind` (the PostgreSQL connector binds a `Value::Json`
@@ -506,6 +506,43 @@ pub(crate) fn insert(
         c.push(&format!(" RETURNING {col}"));
     }
     c.out
+}
+
+/// The most bytes of values one statement carries (MySQL refuses a packet
+/// over `max_allowed_packet`, 4 MiB on older servers, with a reset
+/// connection; the others gain nothing from bigger statements).
+const MAX_STATEMENT_BYTES: usize = 2 << 20;
+
+/// A rough size of a value in a statement.
+fn value_bytes(value: &Value) -> usize {
+    match value {
+        Value::Text(t) => t.len() + 8,
+        Value::Bytes(b) => b.len() + 8,
+        Value::Json(j) => j.to_string().len() + 8,
+        _ => 16,
+    }
+}
+
+/// `rows` (positions into `all`) cut into statements of `width` columns
+/// each: under the dialect's bind limit and [`MAX_STATEMENT_BYTES`].
+pub(crate) fn insert_chunks(all: &[Row], rows: &[usize], width: usize, dialect: Dialect) -> Vec<Vec<usize>> {
+    let per_statement = (dialect.max_binds() / width.max(1)).max(1);
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut bytes = 0;
+    for &i in rows {
+        let size: usize = all[i].values.iter().map(value_bytes).sum();
+        if !current.is_empty() && (current.len() == per_statement || bytes + size > MAX_STATEMENT_BYTES) {
+            out.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        bytes += size;
+        current.push(i);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// An atomic insert-or-update of one full row on its id columns.

@@ -70,6 +70,18 @@ pub(crate) fn json_text(text: &str) -> crate::Value {
 }
 
 /// Pool settings for [`DataSource::connect_with`](crate::DataSource::connect_with).
+///
+/// ```
+/// use juggler::PoolSettings;
+/// use std::time::Duration;
+///
+/// let settings = PoolSettings {
+///     max_connections: 4,
+///     statement_timeout: Some(Duration::from_secs(5)),
+///     ..PoolSettings::default()
+/// };
+/// assert_eq!(settings.connect_timeout, Duration::from_secs(10));
+/// ```
 #[derive(Debug, Clone)]
 pub struct PoolSettings {
     /// Most connections open at once (default 10; 1 for `sqlite::memory:`).
@@ -79,8 +91,25 @@ pub struct PoolSettings {
     /// How long to wait for a free connection (default 30 s).
     pub acquire_timeout: std::time::Duration,
     /// Ping each connection before handing it out (default false: it costs a
-    /// round trip on every query).
+    /// round trip on every query). Without it, connections idle since a
+    /// connection was found broken are pinged once before reuse, so a server
+    /// restart costs one failed call, not one per pooled connection.
     pub test_before_acquire: bool,
+    /// How long opening a connection may take, the server's answer included
+    /// (default 10 s). [`DataSource::connect`](crate::DataSource::connect)
+    /// opens one at once, so a wrong host or port fails there with its cause.
+    pub connect_timeout: std::time::Duration,
+    /// How long one statement may run (default 30 s; `None`: no limit). The
+    /// server enforces it too where it can (PostgreSQL `statement_timeout`,
+    /// MariaDB `max_statement_time`), so a runaway query (a client's
+    /// catastrophic `regexp`) stops on the server; a server that stops
+    /// answering is given up on by the client after the same time, and that
+    /// connection is closed. Either way the call fails with
+    /// [`Error::Timeout`](crate::Error::Timeout).
+    pub statement_timeout: Option<std::time::Duration>,
+    /// How long a SQLite statement waits for another connection's write lock
+    /// before failing with "database is locked" (default 5 s).
+    pub busy_timeout: std::time::Duration,
 }
 
 impl Default for PoolSettings {
@@ -90,37 +119,210 @@ impl Default for PoolSettings {
             min_connections: 0,
             acquire_timeout: std::time::Duration::from_secs(30),
             test_before_acquire: false,
+            connect_timeout: std::time::Duration::from_secs(10),
+            statement_timeout: Some(std::time::Duration::from_secs(30)),
+            busy_timeout: std::time::Duration::from_secs(5),
         }
     }
 }
 
-/// `Error::Connect` for `url`.
+/// `Error::Connect` for `url` (credentials redacted).
 pub(crate) fn connect_error(url: &str, err: impl std::fmt::Display) -> crate::Error {
     crate::Error::Connect {
-        url: url.to_owned(),
-        message: err.to_string(),
+        url: crate::redact::url(url),
+        message: crate::redact::text(&err.to_string()),
+    }
+}
+
+/// "PostgreSQL at 127.0.0.1:5433", for messages.
+pub(crate) fn server_name(database: &str, url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or(rest);
+    if host.is_empty() {
+        database.to_owned()
+    } else {
+        format!("{database} at {host}")
+    }
+}
+
+/// Why a first connection failed, said plainly: "connection refused", "timed
+/// out", or the server's own message.
+pub(crate) fn connect_cause(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+            std::io::ErrorKind::TimedOut => "timed out".to_owned(),
+            _ => io.to_string(),
+        },
+        sqlx::Error::Tls(e) => format!("TLS: {e}"),
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Milliseconds since an arbitrary fixed instant, plus one (for [`Health`]).
+fn ticks() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64 + 1
+}
+
+/// When a pooled connection was last found broken: connections that went
+/// idle before then are pinged once before they are handed out again.
+#[derive(Debug, Default)]
+pub(crate) struct Health {
+    broken_at: std::sync::atomic::AtomicU64,
+}
+
+impl Health {
+    pub(crate) fn mark_broken(&self) {
+        self.broken_at.store(ticks(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether a connection idle for `idle_for` may have died.
+    fn suspect(&self, idle_for: std::time::Duration) -> bool {
+        let broken = self.broken_at.load(std::sync::atomic::Ordering::Relaxed);
+        broken != 0 && ticks().saturating_sub(idle_for.as_millis() as u64) <= broken
+    }
+}
+
+/// Whether an error means the connection itself is gone (the server
+/// restarted, killed it, or the network dropped it), as opposed to a
+/// statement the server refused.
+pub(crate) fn is_connection_error(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let message = db.message();
+            matches!(
+                code.as_deref(),
+                Some("57P01" | "57P02" | "57P03" | "08006" | "08003" | "08S01")
+            ) || message.contains("Connection was killed")
+                || message.contains("server has gone away")
+                || message.contains("Lost connection")
+        }
+        _ => false,
+    }
+}
+
+/// Whether the server stopped a statement for running too long.
+pub(crate) fn is_server_timeout(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            db.code().as_deref() == Some("57014") || db.message().contains("max_statement_time")
+        }
+        _ => false,
+    }
+}
+
+/// What a connector and the transactions started from it share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) health: std::sync::Arc<Health>,
+    pub(crate) statement_timeout: Option<std::time::Duration>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            health: Default::default(),
+            statement_timeout: PoolSettings::default().statement_timeout,
+        }
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(settings: &PoolSettings, health: std::sync::Arc<Health>) -> Self {
+        Shared {
+            health,
+            statement_timeout: settings.statement_timeout,
+        }
+    }
+
+    /// How long the client waits: the statement time-out plus a margin
+    /// (a tenth, at least 200 ms), so the server's own limit fires first.
+    pub(crate) fn client_timeout(&self) -> Option<std::time::Duration> {
+        self.statement_timeout
+            .map(|d| d + (d / 10).max(std::time::Duration::from_millis(200)))
     }
 }
 
 impl PoolSettings {
-    /// Opens a pool with these settings.
+    /// Opens a pool with these settings. One connection is opened first, so
+    /// a wrong address fails now with its cause ("could not connect to
+    /// PostgreSQL at 127.0.0.1:5433: connection refused") instead of as
+    /// "pool timed out" after `acquire_timeout`.
     pub(crate) async fn open<DB: sqlx::Database>(
         &self,
+        database: &str,
         url: &str,
         options: <DB::Connection as sqlx::Connection>::Options,
-    ) -> crate::Result<sqlx::Pool<DB>> {
-        self.options::<DB>()
-            .connect_with(options)
-            .await
-            .map_err(|e| connect_error(url, e))
+        health: std::sync::Arc<Health>,
+        after_connect: Option<String>,
+    ) -> crate::Result<sqlx::Pool<DB>>
+    where
+        for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    {
+        use sqlx::Connection as _;
+        let failed = |cause: String| crate::Error::Connect {
+            url: crate::redact::url(url),
+            message: format!("could not connect to {}: {cause}", server_name(database, url)),
+        };
+        let probe = tokio::time::timeout(self.connect_timeout, DB::Connection::connect_with(&options)).await;
+        match probe {
+            Err(_) => {
+                let after = humantime::format_duration(self.connect_timeout);
+                return Err(failed(format!("no answer within {after} (connect_timeout)")));
+            }
+            Ok(Err(e)) => return Err(failed(crate::redact::text(&connect_cause(&e)))),
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+            }
+        }
+        let pool = self.options::<DB>(health, after_connect).connect_lazy_with(options);
+        if self.min_connections > 0 {
+            // Keep what was asked for open from the start.
+            let conn = pool.acquire().await.map_err(|e| connect_error(url, e))?;
+            drop(conn);
+        }
+        Ok(pool)
     }
 
-    pub(crate) fn options<DB: sqlx::Database>(&self) -> sqlx::pool::PoolOptions<DB> {
-        sqlx::pool::PoolOptions::<DB>::new()
+    pub(crate) fn options<DB: sqlx::Database>(
+        &self,
+        health: std::sync::Arc<Health>,
+        after_connect: Option<String>,
+    ) -> sqlx::pool::PoolOptions<DB>
+    where
+        for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    {
+        let mut options = sqlx::pool::PoolOptions::<DB>::new()
             .max_connections(self.max_connections)
             .min_connections(self.min_connections)
             .acquire_timeout(self.acquire_timeout)
             .test_before_acquire(self.test_before_acquire)
+            .before_acquire(move |conn, meta| {
+                let suspect = health.suspect(meta.idle_for);
+                Box::pin(async move {
+                    if suspect {
+                        // Found broken: sqlx closes it and opens another.
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            });
+        if let Some(sql) = after_connect {
+            let sql: std::sync::Arc<str> = sql.into();
+            options = options.after_connect(move |conn, _| {
+                let sql = sql.clone();
+                Box::pin(async move {
+                    sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(sql.to_string())).await?;
+                    Ok(())
+                })
+            });
+        }
+        options
     }
 }
 
@@ -247,6 +449,7 @@ macro_rules! sql_connector {
         pub struct $name {
             exec: Exec,
             statements: Arc<compile::StatementCache>,
+            shared: Arc<$crate::connector::sql::Shared>,
         }
 
         impl std::fmt::Debug for $name {
@@ -276,19 +479,51 @@ macro_rules! sql_connector {
             );
         }
 
-        /// The sqlx query, the values moved into it (not copied), with the
-        /// text and parameter count kept for the log.
-        fn build(stmt: compile::Statement) -> (sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments>, std::sync::Arc<str>, usize) {
-            let text: std::sync::Arc<str> = match stmt.shared {
-                Some(shared) => shared,
-                None => stmt.sql.into(),
-            };
-            let params = stmt.binds.len();
+        /// The sqlx query, the values moved into it (not copied).
+        fn build(
+            text: &std::sync::Arc<str>,
+            binds: Vec<(Value, $crate::schema::ColumnKind)>,
+        ) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
             let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(text.clone()));
-            for (value, kind) in stmt.binds {
+            for (value, kind) in binds {
                 q = bind(q, value, kind);
             }
-            (q, text, params)
+            q
+        }
+
+        /// What a statement is run for.
+        #[derive(Clone, Copy)]
+        enum Want {
+            All,
+            One,
+            Exec,
+        }
+
+        /// What it gave.
+        enum Got {
+            All(Vec<<$db as sqlx::Database>::Row>),
+            One(Option<<$db as sqlx::Database>::Row>),
+            Exec(<$db as sqlx::Database>::QueryResult),
+        }
+
+        /// Why a statement failed before juggler's error is made.
+        enum Failure {
+            Sqlx(sqlx::Error),
+            TimedOut,
+        }
+
+        async fn send(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            text: &std::sync::Arc<str>,
+            binds: Vec<(Value, $crate::schema::ColumnKind)>,
+            want: Want,
+        ) -> std::result::Result<Got, sqlx::Error> {
+            let q = build(text, binds);
+            Ok(match want {
+                Want::All => Got::All(q.fetch_all(&mut *conn).await?),
+                Want::One => Got::One(q.fetch_optional(&mut *conn).await?),
+                Want::Exec => Got::Exec(q.execute(&mut *conn).await?),
+            })
         }
 
         /// One sqlx row read column by column for the derive's decoder.
@@ -335,23 +570,18 @@ macro_rules! sql_connector {
             /// A connector over a pool you already have (sharing it with your
             /// own sqlx code).
             pub fn from_pool(pool: sqlx::Pool<$db>) -> Self {
-                $name { exec: Exec::Pool(pool), statements: Default::default() }
+                $name::with_shared(pool, Default::default())
+            }
+
+            fn with_shared(pool: sqlx::Pool<$db>, shared: $crate::connector::sql::Shared) -> Self {
+                $name { exec: Exec::Pool(pool), statements: Default::default(), shared: Arc::new(shared) }
             }
 
             async fn fetch_all(&self, def: &ModelDefinition, stmt: compile::Statement) -> Result<Vec<<$db as sqlx::Database>::Row>> {
-                let started = std::time::Instant::now();
-                let (q, text, params) = build(stmt);
-                let rows = match &self.exec {
-                    Exec::Pool(pool) => q.fetch_all(pool).await,
-                    Exec::Tx(state) | Exec::Savepoint(state, _) => {
-                        let mut guard = state.tx.lock().await;
-                        let tx = guard.as_mut().ok_or_else(closed)?;
-                        q.fetch_all(&mut **tx).await
-                    }
+                match self.run(def, stmt, Want::All).await? {
+                    Got::All(rows) => Ok(rows),
+                    _ => Ok(Vec::new()),
                 }
-                .map_err(|e| map_error(def, e))?;
-                log(&text, params, started);
-                Ok(rows)
             }
 
             async fn fetch_optional(
@@ -359,35 +589,137 @@ macro_rules! sql_connector {
                 def: &ModelDefinition,
                 stmt: compile::Statement,
             ) -> Result<Option<<$db as sqlx::Database>::Row>> {
-                let started = std::time::Instant::now();
-                let (q, text, params) = build(stmt);
-                let row = match &self.exec {
-                    Exec::Pool(pool) => q.fetch_optional(pool).await,
-                    Exec::Tx(state) | Exec::Savepoint(state, _) => {
-                        let mut guard = state.tx.lock().await;
-                        let tx = guard.as_mut().ok_or_else(closed)?;
-                        q.fetch_optional(&mut **tx).await
-                    }
+                match self.run(def, stmt, Want::One).await? {
+                    Got::One(row) => Ok(row),
+                    _ => Ok(None),
                 }
-                .map_err(|e| map_error(def, e))?;
-                log(&text, params, started);
-                Ok(row)
             }
 
             async fn execute(&self, def: &ModelDefinition, stmt: compile::Statement) -> Result<<$db as sqlx::Database>::QueryResult> {
+                match self.run(def, stmt, Want::Exec).await? {
+                    Got::Exec(done) => Ok(done),
+                    _ => Err(Error::Unsupported("the statement gave no result".to_owned())),
+                }
+            }
+
+            /// Runs one statement with the statement time-out. On the pool, a
+            /// read whose connection turns out dead is run once more on
+            /// another (nothing was written); the dead connection is closed
+            /// and the pool pings the ones idle since before it.
+            async fn run(&self, def: &ModelDefinition, stmt: compile::Statement, want: Want) -> Result<Got> {
                 let started = std::time::Instant::now();
-                let (q, text, params) = build(stmt);
-                let done = match &self.exec {
-                    Exec::Pool(pool) => q.execute(pool).await,
+                let text: std::sync::Arc<str> = match stmt.shared {
+                    Some(shared) => shared,
+                    None => stmt.sql.into(),
+                };
+                let binds = stmt.binds;
+                let params = binds.len();
+                let got = match &self.exec {
+                    Exec::Pool(pool) => {
+                        let again = (!matches!(want, Want::Exec)).then(|| binds.clone());
+                        match self.on_pool(pool, &text, binds, want).await {
+                            Err(Failure::Sqlx(e)) if $crate::connector::sql::is_connection_error(&e) => {
+                                self.shared.health.mark_broken();
+                                match again {
+                                    Some(binds) => self.on_pool(pool, &text, binds, want).await,
+                                    None => Err(Failure::Sqlx(e)),
+                                }
+                            }
+                            other => other,
+                        }
+                    }
                     Exec::Tx(state) | Exec::Savepoint(state, _) => {
                         let mut guard = state.tx.lock().await;
                         let tx = guard.as_mut().ok_or_else(closed)?;
-                        q.execute(&mut **tx).await
+                        let result = self.timed(send(&mut **tx, &text, binds, want)).await;
+                        match &result {
+                            Err(Failure::TimedOut) => {
+                                // The connection is in an unknown state: the
+                                // transaction ends here (the server rolls it back).
+                                guard.take();
+                            }
+                            Err(Failure::Sqlx(e)) if $crate::connector::sql::is_connection_error(e) => {
+                                self.shared.health.mark_broken();
+                                guard.take();
+                            }
+                            _ => {}
+                        }
+                        result
                     }
-                }
-                .map_err(|e| map_error(def, e))?;
+                };
+                let got = got.map_err(|f| self.failure(def, f))?;
                 log(&text, params, started);
-                Ok(done)
+                Ok(got)
+            }
+
+            async fn on_pool(
+                &self,
+                pool: &sqlx::Pool<$db>,
+                text: &std::sync::Arc<str>,
+                binds: Vec<(Value, $crate::schema::ColumnKind)>,
+                want: Want,
+            ) -> std::result::Result<Got, Failure> {
+                let mut conn = pool.acquire().await.map_err(Failure::Sqlx)?;
+                let result = self.timed(send(&mut conn, text, binds, want)).await;
+                let broken = match &result {
+                    Err(Failure::TimedOut) => true,
+                    Err(Failure::Sqlx(e)) => $crate::connector::sql::is_connection_error(e),
+                    Ok(_) => false,
+                };
+                if broken {
+                    conn.close_on_drop();
+                }
+                result
+            }
+
+            /// `fut` within the statement time-out (plus a margin, so the
+            /// server's own limit, when it has one, fires first).
+            async fn timed<T>(
+                &self,
+                fut: impl std::future::Future<Output = std::result::Result<T, sqlx::Error>>,
+            ) -> std::result::Result<T, Failure> {
+                match self.shared.client_timeout() {
+                    None => fut.await.map_err(Failure::Sqlx),
+                    Some(limit) => match tokio::time::timeout(limit, fut).await {
+                        Ok(result) => result.map_err(Failure::Sqlx),
+                        Err(_) => Err(Failure::TimedOut),
+                    },
+                }
+            }
+
+            fn failure(&self, def: &ModelDefinition, failure: Failure) -> Error {
+                let after = self.shared.statement_timeout.unwrap_or_default();
+                match failure {
+                    Failure::TimedOut => Error::Timeout { after },
+                    Failure::Sqlx(e) if $crate::connector::sql::is_server_timeout(&e) => Error::Timeout { after },
+                    Failure::Sqlx(e) => map_error(def, e),
+                }
+            }
+
+            /// A transaction on a connection of the pool (SQLite: `BEGIN
+            /// IMMEDIATE`, so concurrent writers wait for each other instead
+            /// of failing with "database is locked" half-way); a savepoint
+            /// inside a transaction.
+            async fn begin_here(&self) -> Result<$name> {
+                let Exec::Pool(pool) = &self.exec else {
+                    let (Exec::Tx(state) | Exec::Savepoint(state, _)) = &self.exec else {
+                        return Err(closed());
+                    };
+                    let n = state.savepoints.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    let name = format!("juggler_sp_{n}");
+                    let nested =
+                        $name { exec: Exec::Savepoint(state.clone(), name.clone()), statements: self.statements.clone(), shared: self.shared.clone() };
+                    nested.raw(format!("SAVEPOINT {name}")).await?;
+                    return Ok(nested);
+                };
+                let begun = if DIALECT == Dialect::Sqlite {
+                    self.timed(pool.begin_with("BEGIN IMMEDIATE")).await
+                } else {
+                    self.timed(pool.begin()).await
+                };
+                let tx = begun.map_err(|f| self.failure(&ModelDefinition::default(), f))?;
+                let state = TxState { tx: tokio::sync::Mutex::new(Some(tx)), savepoints: Default::default() };
+                Ok($name { exec: Exec::Tx(Arc::new(state)), statements: self.statements.clone(), shared: self.shared.clone() })
             }
 
             async fn raw(&self, sql: String) -> Result<()> {
@@ -452,43 +784,72 @@ macro_rules! sql_connector {
                 Ok(ids.iter().zip(id).map(|(p, v)| (v.clone(), layout.kinds[*p])).collect())
             }
 
+            /// Inserts rows, all or none: one statement per chunk (under the
+            /// bind limit and the statement size limit), in one transaction
+            /// (a savepoint inside the caller's) when there are several.
             async fn insert_rows(&self, def: &ModelDefinition, fixed: Option<&'static ModelDefinition>, rows: Vec<Row>) -> Result<Vec<Row>> {
                 let generated = $crate::schema::sql::generated_id(def).and_then(|(n, _)| def.properties.get_index_of(n));
-                let mut out = rows;
                 // Rows whose generated id is unset leave the column out and get it back.
-                let (auto, given): (Vec<usize>, Vec<usize>) = (0..out.len())
-                    .partition(|i| generated.is_some_and(|g| $crate::model::is_unset_id(&out[*i].values[g])));
+                let (auto, given): (Vec<usize>, Vec<usize>) = (0..rows.len())
+                    .partition(|i| generated.is_some_and(|g| $crate::model::is_unset_id(&rows[*i].values[g])));
                 let all: Vec<usize> = (0..def.properties.len()).collect();
-                for (group, columns) in [
-                    (given, all.clone()),
-                    (auto, all.iter().copied().filter(|p| Some(*p) != generated).collect::<Vec<_>>()),
-                ] {
-                    if group.is_empty() {
-                        continue;
+                let without_id: Vec<usize> = all.iter().copied().filter(|p| Some(*p) != generated).collect();
+                let mut plan: Vec<(bool, Vec<usize>)> = Vec::new();
+                for (group, leaves_id_out) in [(given, false), (auto, true)] {
+                    let width = if leaves_id_out { without_id.len() } else { all.len() };
+                    for chunk in compile::insert_chunks(&rows, &group, width, DIALECT) {
+                        plan.push((leaves_id_out, chunk));
                     }
-                    let per_statement = (DIALECT.max_binds() / columns.len().max(1)).max(1);
-                    for chunk in group.chunks(per_statement) {
-                        let values: Vec<&[Value]> = chunk.iter().map(|i| out[*i].values.as_slice()).collect();
-                        let returning = if DIALECT == Dialect::Postgres && columns.len() < all.len() { generated } else { None };
-                        let stmt = match fixed {
-                            Some(fixed) if chunk.len() == 1 => {
-                                let binds = columns
-                                    .iter()
-                                    .map(|p| (values[0][*p].clone(), $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
-                                    .collect();
-                                let key = compile::key(fixed, "insert", compile::mask(columns.iter().copied()));
-                                compile::Statement::cached(&self.statements, key, binds, || {
-                                    compile::insert(def, DIALECT, &columns, &values, returning).sql
-                                })
-                            }
-                            _ => compile::insert(def, DIALECT, &columns, &values, returning),
-                        };
-                        let ids = self.insert_ids(def, stmt, chunk.len(), returning.is_some()).await?;
-                        if columns.len() < all.len() {
-                            if let Some(g) = generated {
-                                for (i, id) in chunk.iter().zip(ids) {
-                                    out[*i].values[g] = Value::Int(id);
-                                }
+                }
+                if plan.len() > 1 {
+                    let tx = self.begin_here().await?;
+                    return match tx.insert_planned(def, fixed, rows, &plan, generated).await {
+                        Ok(out) => {
+                            tx.commit().await?;
+                            Ok(out)
+                        }
+                        Err(e) => {
+                            let _ = tx.rollback().await;
+                            Err(e)
+                        }
+                    };
+                }
+                self.insert_planned(def, fixed, rows, &plan, generated).await
+            }
+
+            async fn insert_planned(
+                &self,
+                def: &ModelDefinition,
+                fixed: Option<&'static ModelDefinition>,
+                rows: Vec<Row>,
+                plan: &[(bool, Vec<usize>)],
+                generated: Option<usize>,
+            ) -> Result<Vec<Row>> {
+                let mut out = rows;
+                let all: Vec<usize> = (0..def.properties.len()).collect();
+                let without_id: Vec<usize> = all.iter().copied().filter(|p| Some(*p) != generated).collect();
+                for (leaves_id_out, chunk) in plan {
+                    let columns = if *leaves_id_out { &without_id } else { &all };
+                    let values: Vec<&[Value]> = chunk.iter().map(|i| out[*i].values.as_slice()).collect();
+                    let returning = if DIALECT == Dialect::Postgres && *leaves_id_out { generated } else { None };
+                    let stmt = match fixed {
+                        Some(fixed) if chunk.len() == 1 => {
+                            let binds = columns
+                                .iter()
+                                .map(|p| (values[0][*p].clone(), $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
+                                .collect();
+                            let key = compile::key(fixed, "insert", compile::mask(columns.iter().copied()));
+                            compile::Statement::cached(&self.statements, key, binds, || {
+                                compile::insert(def, DIALECT, columns, &values, returning).sql
+                            })
+                        }
+                        _ => compile::insert(def, DIALECT, columns, &values, returning),
+                    };
+                    let ids = self.insert_ids(def, stmt, chunk.len(), returning.is_some()).await?;
+                    if *leaves_id_out {
+                        if let Some(g) = generated {
+                            for (i, id) in chunk.iter().zip(ids) {
+                                out[*i].values[g] = Value::Int(id);
                             }
                         }
                     }
@@ -716,21 +1077,7 @@ macro_rules! sql_connector {
             }
 
             async fn begin(&self) -> Result<Arc<dyn Connector>> {
-                match &self.exec {
-                    Exec::Pool(pool) => {
-                        let tx = pool.begin().await.map_err(|e| map_error(&ModelDefinition::default(), e))?;
-                        let state = TxState { tx: tokio::sync::Mutex::new(Some(tx)), savepoints: Default::default() };
-                        Ok(Arc::new($name { exec: Exec::Tx(Arc::new(state)), statements: self.statements.clone() }))
-                    }
-                    Exec::Tx(state) | Exec::Savepoint(state, _) => {
-                        let n = state.savepoints.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                        let name = format!("juggler_sp_{n}");
-                        let nested =
-                            $name { exec: Exec::Savepoint(state.clone(), name.clone()), statements: self.statements.clone() };
-                        nested.raw(format!("SAVEPOINT {name}")).await?;
-                        Ok(Arc::new(nested))
-                    }
-                }
+                Ok(Arc::new(self.begin_here().await?))
             }
 
             async fn commit(&self) -> Result<()> {

@@ -212,8 +212,15 @@ impl PgConnector {
     /// Opens a pool: `postgres://user@host:5432/db` (`options=-c search_path=..` works).
     pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
         let options = PgConnectOptions::from_str(url).map_err(|e| super::connect_error(url, e))?;
-        let pool = settings.open::<Postgres>(url, options).await?;
-        Ok(PgConnector::from_pool(pool))
+        let health = Arc::new(super::Health::default());
+        // The server stops a runaway statement itself.
+        let after_connect = settings
+            .statement_timeout
+            .map(|d| format!("SET statement_timeout = {}", d.as_millis().max(1)));
+        let pool = settings
+            .open::<Postgres>("PostgreSQL", url, options, health.clone(), after_connect)
+            .await?;
+        Ok(PgConnector::with_shared(pool, super::Shared::new(settings, health)))
     }
 
     /// Runs an insert; generated ids come back through `RETURNING`.

@@ -29,19 +29,30 @@ fn decode_decimal(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx:
 impl SqliteConnector {
     /// Opens a pool: `sqlite://path.db?mode=rwc`, `sqlite::memory:`.
     pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)
+        let mut options = SqliteConnectOptions::from_str(url)
             .map_err(|e| super::connect_error(url, e))?
             .pragma("case_sensitive_like", "ON")
             .foreign_keys(true)
+            .busy_timeout(settings.busy_timeout)
             .with_regexp();
         let mut settings = settings.clone();
-        if url.contains(":memory:") || url.contains("mode=memory") {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if in_memory {
             // Each connection to an in-memory database is its own database.
             settings.max_connections = 1;
             settings.min_connections = 1;
+        } else {
+            // Readers do not block the writer, nor the writer readers.
+            options = options.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
         }
-        let pool = settings.open::<Sqlite>(url, options).await?;
-        Ok(SqliteConnector::from_pool(pool))
+        let health = Arc::new(super::Health::default());
+        let pool = settings
+            .open::<Sqlite>("SQLite", url, options, health.clone(), None)
+            .await?;
+        Ok(SqliteConnector::with_shared(
+            pool,
+            super::Shared::new(&settings, health),
+        ))
     }
 
     /// Runs an insert; SQLite hands back the last rowid, and one multi-row
