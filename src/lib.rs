@@ -11,8 +11,8 @@ pub mod prelude {
     pub use juggler_derive::{Enum, Model};
     pub use juggler_runtime::{
         BelongsTo, Context, DataSource, Decimal, DynamicRepository, Error, Field, Filter, GeoPoint,
-        HasAndBelongsToMany, HasMany, HasOne, Hooks, Include, Model, ModelDefinition, Order, Patch, Relation,
-        Repository, ValidationError, Where,
+        HasAndBelongsToMany, HasMany, HasOne, Hooks, Include, Model, ModelDefinition, Order, Patch, PoolSettings,
+        Relation, Repository, ValidationError, Where,
     };
 }
 

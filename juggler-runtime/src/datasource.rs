@@ -118,6 +118,23 @@ impl DataSource {
         &self.connector
     }
 
+    /// The SQL dialect of the connector (`None` for memory).
+    fn dialect(&self) -> Option<crate::schema::Dialect> {
+        use crate::schema::Dialect;
+        match self.connector.name() {
+            "sqlite" => Some(Dialect::Sqlite),
+            "postgres" => Some(Dialect::Postgres),
+            "mysql" => Some(Dialect::MySql),
+            _ => None,
+        }
+    }
+
+    /// How many connections the pool holds and how many are idle (`None`
+    /// for the memory connector and inside a transaction).
+    pub fn pool_status(&self) -> Option<crate::connector::PoolStatus> {
+        self.connector.pool_status()
+    }
+
     /// The connector's name (`memory`, ...).
     pub fn connector_name(&self) -> &'static str {
         self.connector.name()
@@ -146,6 +163,11 @@ impl DataSource {
         let links = crate::schema::relations::link_definitions(definitions);
         let mut all: Vec<&ModelDefinition> = definitions.to_vec();
         all.extend(links.iter());
+        let dialect = self.dialect();
+        for def in &all {
+            crate::schema::check::definition(def, dialect)
+                .map_err(|message| Error::invalid_data(&def.name, message))?;
+        }
         self.connector.automigrate(&all).await
     }
 

@@ -185,12 +185,15 @@ impl DynamicRepository {
         Json::Object(out)
     }
 
-    fn id_values(&self, id: &Json) -> Vec<Value> {
+    /// The id's parts, typed as the model types them (text spelling a
+    /// number is that number for a numeric id).
+    fn id_values(&self, id: &Json) -> Result<Vec<Value>> {
         let n = self.def.id_properties().len();
-        match id {
+        let values = match id {
             Json::Array(parts) if n > 1 => parts.iter().cloned().map(Value::from_json).collect(),
             other => vec![Value::from_json(other.clone())],
-        }
+        };
+        ops::typed_id(&self.def, values)
     }
 
     async fn validate(&self, row: &mut Row) -> Result<()> {
@@ -231,26 +234,81 @@ impl DynamicRepository {
         Ok(rows.iter().map(|r| self.to_json(r, None)).collect())
     }
 
-    /// Replaces the object with the same id, or creates it.
+    /// Runs every validator on `data` (uniqueness included, asking the
+    /// connector), as `create` would, without writing anything.
+    pub async fn is_valid(&self, data: &Json) -> Result<()> {
+        let mut row = self.prepare(data.clone())?;
+        self.validate(&mut row).await
+    }
+
+    /// LoopBack's `updateOrCreate`: when an object with the same id is
+    /// stored, the properties `data` names are set on it and the others keep
+    /// their stored values; otherwise `data` is created.
+    /// [`DynamicRepository::replace_or_create`] replaces the whole row instead.
     pub async fn upsert(&self, data: Json) -> Result<Json> {
         ops::writable(&self.def)?;
+        let named: Vec<usize> = match &data {
+            Json::Object(object) => object
+                .keys()
+                .filter_map(|k| self.def.properties.get_index_of(k))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let given = self.to_row(data.clone())?;
+        let stored = if ops::id_unset(&self.def, &given) {
+            None
+        } else {
+            self.find_row(&ops::row_id(&self.def, &given)).await?
+        };
+        let Some(mut merged) = stored else {
+            return self.replace_or_create(data).await;
+        };
+        for &pos in &named {
+            merged.values[pos] = given.values[pos].clone();
+        }
+        for (k, v) in given.extra {
+            merged.extra.insert(k, v);
+        }
+        let present = |i: usize| named.contains(&i);
+        ops::apply_transforms(&self.def, &mut merged, &present);
+        self.validate(&mut merged).await?;
+        let (row, _) = self.conn.upsert(&self.def, merged).await?;
+        Ok(self.to_json(&row, None))
+    }
+
+    /// Replaces the whole object with the same id (properties `data` does
+    /// not name become NULL or their default), or creates it; atomic on the
+    /// connector.
+    pub async fn replace_or_create(&self, data: Json) -> Result<Json> {
+        ops::writable(&self.def)?;
         let mut row = self.prepare(data)?;
+        ops::check_force_id_upsert(self.conn.as_ref(), &self.def, &row).await?;
         self.validate(&mut row).await?;
         let (row, _) = self.conn.upsert(&self.def, row).await?;
         Ok(self.to_json(&row, None))
     }
 
     /// The first object matching `filter`, or `data` created.
+    /// Concurrent calls for the same filter in one process create one
+    /// object (see [`Repository::find_or_create`](crate::Repository::find_or_create)).
     pub async fn find_or_create(&self, filter: Filter, data: Json) -> Result<(Json, bool)> {
-        if let Some(found) = self.find_one(filter).await? {
+        let _one_at_a_time = ops::find_or_create_lock(&self.def, &filter).await;
+        if let Some(found) = self.find_one(filter.clone()).await? {
             return Ok((found, false));
         }
-        Ok((self.create(data).await?, true))
+        match self.create(data).await {
+            Ok(created) => Ok((created, true)),
+            Err(e) if ops::is_uniqueness(&e) => match self.find_one(filter).await? {
+                Some(found) => Ok((found, false)),
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// Whether an object with this id exists.
     pub async fn exists(&self, id: &Json) -> Result<bool> {
-        let cond = self.scoped(Some(ops::id_cond(&self.def, &self.id_values(id))?))?;
+        let cond = self.scoped(Some(ops::id_cond(&self.def, &self.id_values(id)?)?))?;
         Ok(self.conn.count(&self.def, cond.as_ref()).await? > 0)
     }
 
@@ -264,7 +322,7 @@ impl DynamicRepository {
 
     /// The object with this id.
     pub async fn find_by_id(&self, id: &Json) -> Result<Option<Json>> {
-        let values = self.id_values(id);
+        let values = self.id_values(id)?;
         Ok(self.find_row(&values).await?.map(|r| self.to_json(&r, None)))
     }
 
@@ -463,7 +521,7 @@ impl DynamicRepository {
     /// result; returns the updated object.
     pub async fn update_by_id(&self, id: &Json, patch: Json) -> Result<Json> {
         ops::writable(&self.def)?;
-        let values = self.id_values(id);
+        let values = self.id_values(id)?;
         let mut merged = self.find_row(&values).await?.ok_or_else(|| Error::NotFound {
             model: self.def.name.clone(),
             id: id_text(&values),
@@ -487,7 +545,7 @@ impl DynamicRepository {
     /// Replaces every property of the object with this id.
     pub async fn replace_by_id(&self, id: &Json, data: Json) -> Result<Json> {
         ops::writable(&self.def)?;
-        let values = self.id_values(id);
+        let values = self.id_values(id)?;
         let mut row = self.prepare(data)?;
         for (pos, v) in ops::id_positions(&self.def).into_iter().zip(&values) {
             row.values[pos] = v.clone();
@@ -536,7 +594,7 @@ impl DynamicRepository {
     /// Deletes the object with this id; `false` when there was none.
     pub async fn delete_by_id(&self, id: &Json) -> Result<bool> {
         ops::writable(&self.def)?;
-        let cond = self.scoped(Some(ops::id_cond(&self.def, &self.id_values(id))?))?;
+        let cond = self.scoped(Some(ops::id_cond(&self.def, &self.id_values(id)?)?))?;
         Ok(self.conn.delete(&self.def, cond.as_ref()).await? > 0)
     }
 

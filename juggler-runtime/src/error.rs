@@ -78,10 +78,16 @@ pub enum Error {
     /// A statement ran longer than
     /// [`PoolSettings::statement_timeout`](crate::PoolSettings::statement_timeout)
     /// (stopped by the server, or given up on by the client when the server
-    /// stopped answering).
-    #[error("the statement did not finish within {after:?} (statement_timeout); it was cancelled")]
+    /// stopped answering), or no connection could be had within
+    /// `acquire_timeout` (all busy, or the server not answering).
+    #[error("{waiting} did not finish within {after:?} ({setting})")]
     Timeout {
-        /// The limit that was reached.
+        /// What was waited for: "the statement", "waiting for a connection".
+        waiting: &'static str,
+        /// The setting whose limit was reached: `statement_timeout`,
+        /// `acquire_timeout`.
+        setting: &'static str,
+        /// The limit.
         after: std::time::Duration,
     },
     /// A stored file could not be read as JSON.

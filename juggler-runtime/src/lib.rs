@@ -131,9 +131,8 @@ pub mod __private {
 
     /// Parses a default scope once, reporting a bad one on first use.
     pub fn parse_scope(json: &str) -> Option<crate::Filter> {
-        let mut f = crate::Filter::from_json(json).ok()?;
-        f.origin = crate::filter::Origin::Code;
-        Some(f)
+        let value: serde_json::Value = serde_json::from_str(json).ok()?;
+        crate::Filter::from_trusted_value(&value).ok()
     }
 
     /// A nested model's schema for `$defs`.

@@ -225,8 +225,7 @@ pub(crate) async fn check_uniqueness(
 
 /// Resolves a filter with the default scope merged in.
 pub(crate) fn query(def: &ModelDefinition, scope: Option<&Filter>, filter: &Filter) -> Result<Query> {
-    let merged = resolve::apply_scope(scope, filter);
-    resolve::resolve(def, &merged)
+    resolve::resolve_scoped(def, scope, filter)
 }
 
 /// Resolves an optional `where` with the default scope's `where` ANDed in.
@@ -290,4 +289,78 @@ pub(crate) fn checked_set(def: &ModelDefinition, mut set: Vec<(usize, Value)>) -
     }
     check_set_types(def, &set)?;
     Ok(set)
+}
+
+/// Ids as the model types them: text given for a numeric id (ids arrive
+/// from URLs as text) is read as the number it spells, on every connector
+/// alike; text that spells no number is an `InvalidFilter` at `id`.
+pub(crate) fn typed_id(def: &ModelDefinition, values: Vec<Value>) -> Result<Vec<Value>> {
+    let ids = id_positions(def);
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let numeric = ids
+                .get(i)
+                .is_some_and(|p| def.properties[*p].property_type == PropertyType::Number);
+            match value {
+                Value::Text(t) if numeric => {
+                    let trimmed = t.trim();
+                    if let Ok(n) = trimmed.parse::<i64>() {
+                        Ok(Value::Int(n))
+                    } else if let Some(f) = trimmed.parse::<f64>().ok().filter(|f| f.is_finite()) {
+                        Ok(Value::Float(f))
+                    } else {
+                        Err(Error::invalid_filter(
+                            "id",
+                            format!("`{}` has a numeric id; {t:?} is not a number", def.name),
+                        ))
+                    }
+                }
+                other => Ok(other),
+            }
+        })
+        .collect()
+}
+
+/// `forceId` on an upsert: a generated id that is given must name a stored
+/// row (an upsert may update with it, never create with it).
+pub(crate) async fn check_force_id_upsert(conn: &dyn Connector, def: &ModelDefinition, row: &Row) -> Result<()> {
+    if !def.settings.force_id.unwrap_or(false) || id_unset(def, row) {
+        return Ok(());
+    }
+    let cond = id_cond(def, &row_id(def, row))?;
+    if conn.count(def, Some(&cond)).await? > 0 {
+        return Ok(());
+    }
+    check_force_id(def, row)
+}
+
+/// Serialises `find_or_create` calls for the same model and filter within
+/// this process, so concurrent calls for one key create one row. Across
+/// processes only a unique index on the filtered properties makes it atomic
+/// (the insert then fails, and the row another process made is returned).
+pub(crate) async fn find_or_create_lock(def: &ModelDefinition, filter: &Filter) -> FindOrCreateGuard {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static LOCKS: OnceLock<Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let key = format!("{}\u{0}{}", def.name, filter.to_json());
+    let lock = {
+        let mut locks = LOCKS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        // Forget the keys nobody waits on any more.
+        locks.retain(|_, l| std::sync::Arc::strong_count(l) > 1);
+        locks.entry(key).or_default().clone()
+    };
+    FindOrCreateGuard(lock.lock_owned().await)
+}
+
+/// Held while a `find_or_create` runs.
+pub(crate) struct FindOrCreateGuard(#[allow(dead_code)] tokio::sync::OwnedMutexGuard<()>);
+
+/// Whether `err` is a `uniqueness` validation error (a concurrent insert won).
+pub(crate) fn is_uniqueness(err: &Error) -> bool {
+    matches!(err, Error::Validation(v) if v.codes().values().any(|codes| codes.contains(&"uniqueness")))
 }

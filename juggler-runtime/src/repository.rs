@@ -230,25 +230,45 @@ impl<M: Model> Repository<M> {
         let (instance, _) = self.prepare(instance)?;
         let instance = self.before_save(Operation::Upsert, instance, None).await?;
         let row = instance.to_row();
+        ops::check_force_id_upsert(self.conn.as_ref(), def, &row).await?;
         self.validate_row(&instance, &row).await?;
         let (row, inserted) = self.conn.upsert(def, row).await?;
         let instance = M::from_row(row, None)?;
         self.after_save(Operation::Upsert, instance, Some(inserted)).await
     }
 
+    /// Replaces the stored instance with the same id (every property), or
+    /// creates it. For a typed instance, which names every property, this is
+    /// [`Repository::upsert`].
+    pub async fn replace_or_create(&self, instance: M) -> Result<M> {
+        self.upsert(instance).await
+    }
+
     /// The first instance matching `filter`, or `data` created; the flag says
     /// whether it was created.
+    ///
+    /// Concurrent calls for the same filter in one process create one
+    /// instance; across processes, a unique index on the filtered properties
+    /// makes it atomic (a losing insert returns the row that won).
     pub async fn find_or_create(&self, filter: Filter, data: M) -> Result<(M, bool)> {
-        if let Some(found) = self.find_one(filter).await? {
+        let _one_at_a_time = ops::find_or_create_lock(Self::def(), &filter).await;
+        if let Some(found) = self.find_one(filter.clone()).await? {
             return Ok((found, false));
         }
-        Ok((self.create(data).await?, true))
+        match self.create(data).await {
+            Ok(created) => Ok((created, true)),
+            Err(e) if ops::is_uniqueness(&e) => match self.find_one(filter).await? {
+                Some(found) => Ok((found, false)),
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// Whether an instance with this id exists.
     pub async fn exists(&self, id: impl ModelId) -> Result<bool> {
         let def = Self::def();
-        let values = id.to_id_values();
+        let values = ops::typed_id(def, id.to_id_values())?;
         let filter = self
             .access(Operation::Find, Filter::new().where_(ops::id_where(def, &values)))
             .await?;
@@ -259,7 +279,7 @@ impl<M: Model> Repository<M> {
     /// The instance with this id.
     pub async fn find_by_id(&self, id: impl ModelId) -> Result<Option<M>> {
         let def = Self::def();
-        let values = id.to_id_values();
+        let values = ops::typed_id(def, id.to_id_values())?;
         if Self::plain() && !values.iter().any(Value::is_null) {
             // No hooks, no scope: the fixed statement, built once (it checks
             // the id's shape too).
@@ -290,7 +310,7 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         let filter = self.access(Operation::Find, filter).await?;
         let mut query = ops::query(def, M::default_scope(), &filter)?;
-        load::select_include_keys(def, &mut query);
+        whole_instances(&mut query);
         if let Some(extra) = extra {
             query.cond = Some(and(query.cond.take(), extra));
         }
@@ -340,6 +360,7 @@ impl<M: Model> Repository<M> {
         }
         let filter = self.access(Operation::Find, filter).await?;
         let mut query = ops::query(def, M::default_scope(), &filter)?;
+        whole_instances(&mut query);
         let keyed = load::keyed_rows(self.conn.as_ref(), def, &mut query, key_pos, &keys, via).await?;
         let (key_values, rows): (Vec<Value>, Vec<Row>) = keyed.into_iter().unzip();
         let mut found = self.loaded(Operation::Find, rows, query.fields.as_deref()).await?;
@@ -435,7 +456,8 @@ impl<M: Model> Repository<M> {
     /// Sets the patch's properties on the instance with this id, validating
     /// the result; returns the updated instance.
     pub async fn update_by_id(&self, id: impl ModelId, patch: M::Patch) -> Result<M> {
-        self.update_by_id_values(id.to_id_values(), patch).await
+        self.update_by_id_values(ops::typed_id(Self::def(), id.to_id_values())?, patch)
+            .await
     }
 
     pub(crate) async fn update_by_id_values(&self, values: Vec<Value>, patch: M::Patch) -> Result<M> {
@@ -545,7 +567,7 @@ impl<M: Model> Repository<M> {
     pub async fn replace_by_id(&self, id: impl ModelId, instance: M) -> Result<M> {
         let def = Self::def();
         ops::writable(def)?;
-        let values = id.to_id_values();
+        let values = ops::typed_id(def, id.to_id_values())?;
         let mut row = instance.to_row();
         for (pos, v) in ops::id_positions(def).into_iter().zip(&values) {
             row.values[pos] = v.clone();
@@ -609,7 +631,7 @@ impl<M: Model> Repository<M> {
     /// Deletes the instance with this id; `false` when there was none.
     pub async fn delete_by_id(&self, id: impl ModelId) -> Result<bool> {
         let def = Self::def();
-        let values = id.to_id_values();
+        let values = ops::typed_id(def, id.to_id_values())?;
         ops::id_cond(def, &values)?;
         if Self::plain() && !values.iter().any(Value::is_null) {
             ops::writable(def)?;
@@ -655,6 +677,16 @@ impl<M: Model> Repository<M> {
         }
         Ok(n)
     }
+}
+
+/// Typed results always hold every property, whatever `fields` says: a
+/// struct cannot tell "not read" from "empty", so an instance read with
+/// `fields` and then saved would overwrite what it never read (or, without
+/// its id, insert a copy). `fields` narrows what `DynamicRepository` rows
+/// carry; on typed finds it is checked (unknown or hidden names are still
+/// errors) and otherwise has no effect.
+fn whole_instances(query: &mut Query) {
+    query.fields = None;
 }
 
 fn and(cond: Option<Cond>, extra: Cond) -> Cond {

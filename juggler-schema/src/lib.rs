@@ -19,6 +19,7 @@
 //! # Ok::<(), juggler_schema::SchemaError>(())
 //! ```
 
+pub mod check;
 mod definition;
 mod naming;
 pub mod relations;

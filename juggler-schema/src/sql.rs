@@ -65,6 +65,15 @@ fn array_kind(data_type: &str) -> Option<ColumnKind> {
 }
 
 impl Dialect {
+    /// The database's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SQLite",
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::MySql => "MySQL",
+        }
+    }
+
     /// The connector key of LoopBack's per-connector settings.
     pub fn connector_key(self) -> &'static str {
         match self {
@@ -163,6 +172,9 @@ pub fn column_kind(prop: &PropertyDefinition, dialect: Dialect) -> ColumnKind {
             data_type.and_then(array_kind).unwrap_or(ColumnKind::Json)
         }
         PropertyType::Number if data_type.is_some_and(is_decimal_type) => ColumnKind::Decimal,
+        // LoopBack's most common id, `{"type": "number", "id": true,
+        // "generated": true}`: an integer sequence.
+        PropertyType::Number if data_type.is_none() && prop.generated && prop.id.is_some() => ColumnKind::BigInt,
         PropertyType::Number => match data_type.and_then(int_kind) {
             Some(ColumnKind::SmallInt) if dialect == Dialect::Sqlite => ColumnKind::BigInt,
             Some(ColumnKind::Int) if dialect == Dialect::Sqlite => ColumnKind::BigInt,
@@ -322,9 +334,12 @@ fn create_table_with_keys(
         }
         let unique = if index.is_unique() { "UNIQUE " } else { "" };
         let column = prop.column(name, Some(dialect.connector_key()));
-        let index_name = dialect.quote(&format!(
-            "{bare_table}_{column}_{}",
-            if index.is_unique() { "key" } else { "idx" }
+        let index_name = dialect.quote(&crate::check::fit_name(
+            &format!(
+                "{bare_table}_{column}_{}",
+                if index.is_unique() { "key" } else { "idx" }
+            ),
+            dialect,
         ));
         // The index lands in the table's schema (PostgreSQL) or database (MySQL) by itself.
         let on = format!(
@@ -378,7 +393,7 @@ pub fn migration_sql(defs: &[&ModelDefinition], dialect: Dialect) -> Vec<String>
             let column = def.properties.get(&fk.property).map_or(fk.property.as_str(), |p| {
                 p.column(&fk.property, Some(dialect.connector_key()))
             });
-            let name = dialect.quote(&format!("{bare}_{column}_fkey"));
+            let name = dialect.quote(&crate::check::fit_name(&format!("{bare}_{column}_fkey"), dialect));
             later.push(format!(
                 "ALTER TABLE {} ADD CONSTRAINT {name} {clause}",
                 table_ref(def, dialect)

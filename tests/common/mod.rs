@@ -94,7 +94,7 @@ fn reachable(url: &str) -> Result<(), String> {
         .clone()
 }
 
-fn unreachable_server(what: &str, url: &str, err: &dyn std::fmt::Display) -> Option<DataSource> {
+fn unreachable_server<T>(what: &str, url: &str, err: &dyn std::fmt::Display) -> Option<T> {
     if in_ci() {
         panic!("{what} must be reachable in CI at {url}: {err}");
     }
@@ -104,9 +104,7 @@ fn unreachable_server(what: &str, url: &str, err: &dyn std::fmt::Display) -> Opt
     None
 }
 
-/// A fresh, empty data source for `test` on `backend`; `None` (after printing
-/// why) when the server is not there outside CI.
-pub(crate) async fn data_source(backend: Backend, test: &str) -> Option<DataSource> {
+fn test_name(test: &str) -> String {
     let mut name = format!(
         "jt_{}",
         test.to_ascii_lowercase()
@@ -119,23 +117,69 @@ pub(crate) async fn data_source(backend: Backend, test: &str) -> Option<DataSour
         name.hash(&mut h);
         name = format!("{}_{:016x}", &name[..30], h.finish());
     }
+    name
+}
+
+/// The URL of a fresh, empty store for `test` on `backend` (its own SQLite
+/// file, PostgreSQL schema or MariaDB database); `None` (after printing why)
+/// when the server is not there outside CI.
+pub(crate) async fn fresh_url(backend: Backend, test: &str) -> Option<String> {
+    let name = test_name(test);
     match backend {
-        Backend::Memory => Some(DataSource::connect("memory:").await.expect("memory")),
+        Backend::Memory => Some("memory:".to_owned()),
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("juggler-tests-{}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
             let file = dir.join(format!("{name}.db"));
-            let _ = std::fs::remove_file(&file);
-            let url = format!("sqlite://{}?mode=rwc", file.display());
-            Some(DataSource::connect(&url).await.expect("sqlite"))
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+            Some(format!("sqlite://{}?mode=rwc", file.display()))
         }
         Backend::Postgres => postgres(&name).await,
         Backend::MySql => mysql(&name).await,
     }
 }
 
+/// A fresh, empty data source for `test` on `backend`; `None` (after printing
+/// why) when the server is not there outside CI.
+pub(crate) async fn data_source(backend: Backend, test: &str) -> Option<DataSource> {
+    let url = fresh_url(backend, test).await?;
+    Some(DataSource::connect(&url).await.expect("connect"))
+}
+
+/// [`data_source`] with pool settings.
+pub(crate) async fn data_source_with(
+    backend: Backend,
+    test: &str,
+    settings: juggler::PoolSettings,
+) -> Option<DataSource> {
+    let url = fresh_url(backend, test).await?;
+    Some(DataSource::connect_with(&url, settings).await.expect("connect"))
+}
+
+/// The admin URL of a server (`None` when it is not there, after printing why).
+pub(crate) fn server_url(backend: Backend) -> Option<String> {
+    let url = match backend {
+        Backend::Postgres => {
+            std::env::var("JUGGLER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+        }
+        Backend::MySql => {
+            std::env::var("JUGGLER_TEST_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+        }
+        _ => return None,
+    };
+    match reachable(&url) {
+        Ok(()) => Some(url),
+        Err(e) => {
+            unreachable_server::<()>("database server", &url, &e);
+            None
+        }
+    }
+}
+
 #[cfg(feature = "postgres")]
-async fn postgres(schema: &str) -> Option<DataSource> {
+async fn postgres(schema: &str) -> Option<String> {
     use sqlx::Executor as _;
     let base =
         std::env::var("JUGGLER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
@@ -158,18 +202,17 @@ async fn postgres(schema: &str) -> Option<DataSource> {
         .expect("create schema");
     admin.close().await;
     let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    Some(DataSource::connect(&url).await.expect("postgres"))
+    Some(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
 }
 
 #[cfg(not(feature = "postgres"))]
-async fn postgres(_: &str) -> Option<DataSource> {
+async fn postgres(_: &str) -> Option<String> {
     say_skipped("PostgreSQL test: built without the `postgres` feature (use --all-features)");
     None
 }
 
 #[cfg(feature = "mysql")]
-async fn mysql(database: &str) -> Option<DataSource> {
+async fn mysql(database: &str) -> Option<String> {
     use sqlx::Executor as _;
     let base = std::env::var("JUGGLER_TEST_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
     if let Err(e) = reachable(&base) {
@@ -195,11 +238,11 @@ async fn mysql(database: &str) -> Option<DataSource> {
         .expect("create database");
     admin.close().await;
     let root = base.rsplit_once('/').map_or(base.as_str(), |(r, _)| r);
-    Some(DataSource::connect(&format!("{root}/{database}")).await.expect("mysql"))
+    Some(format!("{root}/{database}"))
 }
 
 #[cfg(not(feature = "mysql"))]
-async fn mysql(_: &str) -> Option<DataSource> {
+async fn mysql(_: &str) -> Option<String> {
     say_skipped("MySQL test: built without the `mysql` feature (use --all-features)");
     None
 }

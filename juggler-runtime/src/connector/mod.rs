@@ -57,6 +57,15 @@ impl LinkSpec<'_> {
     }
 }
 
+/// A pool's connections: open, and idle among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open.
+    pub size: u32,
+    /// Connections open and not in use.
+    pub idle: usize,
+}
+
 /// Storage behind a [`DataSource`](crate::DataSource).
 #[async_trait::async_trait]
 pub trait Connector: Send + Sync + 'static {
@@ -66,6 +75,12 @@ pub trait Connector: Send + Sync + 'static {
     /// The most values one statement may bind (`usize::MAX`: no limit).
     fn max_binds(&self) -> usize {
         usize::MAX
+    }
+
+    /// How many connections the pool holds, and how many of them are idle
+    /// (`None`: the connector has no pool).
+    fn pool_status(&self) -> Option<PoolStatus> {
+        None
     }
 
     /// Inserts rows, all or none; generated ids are filled in the returned rows.

@@ -3,7 +3,7 @@
 use super::{Direction, Fields, Filter, Include, Near, Op, Order, Origin, Where, MAX_DEPTH, MAX_LIST_LEN};
 use crate::value::{GeoPoint, Value};
 use crate::{Error, Result};
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 
 const FILTER_KEYS: &[&str] = &["where", "order", "limit", "skip", "offset", "fields", "include"];
 const OPERATORS: &[&str] = &[
@@ -84,7 +84,11 @@ pub(super) fn parse_filter(value: &Json, path: &str, depth: usize, origin: Origi
         match key.as_str() {
             "where" => {
                 if !v.is_null() {
-                    filter.where_ = Some(parse_where(v, &here, depth + 1)?);
+                    let w = parse_where(v, &here, depth + 1)?;
+                    filter.where_ = Some(match origin {
+                        Origin::Json => Where::Untrusted(Box::new(w)),
+                        Origin::Code => w,
+                    });
                 }
             }
             "order" => filter.order = parse_order(v, &here)?,
@@ -128,52 +132,114 @@ fn parse_count(value: &Json, path: &str) -> Result<Option<u64>> {
     }
 }
 
+fn parse_direction(word: Option<&str>, here: &str) -> Result<Direction> {
+    match word.map(str::to_ascii_uppercase).as_deref() {
+        None | Some("ASC") => Ok(Direction::Asc),
+        Some("DESC") => Ok(Direction::Desc),
+        Some(other) => Err(Error::invalid_filter(
+            here,
+            format!("unknown direction `{other}`; valid directions: ASC, DESC"),
+        )),
+    }
+}
+
+/// One `"property [ASC|DESC]"` key; a property whose name holds spaces or
+/// commas is written in backticks: `` "`first name` DESC" ``.
+fn parse_order_key(part: &str, here: &str) -> Result<Order> {
+    let part = part.trim();
+    let (property, rest) = match part.strip_prefix('`') {
+        Some(quoted) => {
+            let end = quoted
+                .find('`')
+                .ok_or_else(|| Error::invalid_filter(here, "unclosed ` in a sort key"))?;
+            (quoted[..end].to_owned(), &quoted[end + 1..])
+        }
+        None => {
+            let mut words = part.splitn(2, char::is_whitespace);
+            let property = words.next().unwrap_or("");
+            (property.to_owned(), words.next().unwrap_or(""))
+        }
+    };
+    if property.is_empty() {
+        return Err(Error::invalid_filter(here, "empty sort key"));
+    }
+    let mut words = rest.split_whitespace();
+    let direction = parse_direction(words.next(), here)?;
+    if let Some(extra) = words.next() {
+        return Err(Error::invalid_filter(
+            here,
+            format!(
+                "unexpected `{extra}` after the direction (write a name with spaces in backticks: `first name` DESC)"
+            ),
+        ));
+    }
+    Ok(Order { property, direction })
+}
+
+/// Splits `a ASC, b DESC` on the commas outside backticks.
+fn split_keys(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            '`' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// `{"first name": "DESC"}`: one sort key per entry, in order.
+fn parse_order_object(object: &Map<String, Json>, here: &str, out: &mut Vec<Order>) -> Result<()> {
+    for (property, direction) in object {
+        let direction = match direction {
+            Json::String(d) => parse_direction(Some(d), &format!("{here}.{property}"))?,
+            other => {
+                return Err(Error::invalid_filter(
+                    format!("{here}.{property}"),
+                    format!("expected \"ASC\" or \"DESC\", got {}", describe(other)),
+                ))
+            }
+        };
+        out.push(Order {
+            property: property.clone(),
+            direction,
+        });
+    }
+    Ok(())
+}
+
+/// LoopBack's `order`: `"age DESC"`, `"age DESC, name"`, or an array of
+/// such strings; also `{"first name": "DESC"}` (alone or in the array) and
+/// `` "`first name` DESC" `` for names with spaces.
 fn parse_order(value: &Json, path: &str) -> Result<Vec<Order>> {
     let mut out = Vec::new();
-    let mut one = |text: &str, here: String| -> Result<()> {
-        for (i, part) in text.split(',').enumerate() {
-            let here = if text.contains(',') {
-                format!("{here}[{i}]")
-            } else {
-                here.clone()
-            };
-            let mut words = part.split_whitespace();
-            let property = words
-                .next()
-                .ok_or_else(|| Error::invalid_filter(&here, "empty sort key"))?;
-            let direction = match words.next().map(str::to_ascii_uppercase).as_deref() {
-                None | Some("ASC") => Direction::Asc,
-                Some("DESC") => Direction::Desc,
-                Some(other) => {
-                    return Err(Error::invalid_filter(
-                        here,
-                        format!("unknown direction `{other}`; valid directions: ASC, DESC"),
-                    ))
-                }
-            };
-            if let Some(extra) = words.next() {
-                return Err(Error::invalid_filter(
-                    here,
-                    format!("unexpected `{extra}` after the direction"),
-                ));
-            }
-            out.push(Order {
-                property: property.to_owned(),
-                direction,
-            });
+    let one = |text: &str, here: String, out: &mut Vec<Order>| -> Result<()> {
+        let parts = split_keys(text);
+        let many = parts.len() > 1;
+        for (i, part) in parts.into_iter().enumerate() {
+            let here = if many { format!("{here}[{i}]") } else { here.clone() };
+            out.push(parse_order_key(part, &here)?);
         }
         Ok(())
     };
     match value {
         Json::Null => {}
-        Json::String(s) => one(s, path.to_owned())?,
+        Json::String(s) => one(s, path.to_owned(), &mut out)?,
+        Json::Object(m) => parse_order_object(m, path, &mut out)?,
         Json::Array(items) => {
             if items.len() > MAX_LIST_LEN {
                 return Err(Error::invalid_filter(path, "too many sort keys"));
             }
             for (i, item) in items.iter().enumerate() {
                 match item {
-                    Json::String(s) => one(s, format!("{path}[{i}]"))?,
+                    Json::String(s) => one(s, format!("{path}[{i}]"), &mut out)?,
+                    Json::Object(m) => parse_order_object(m, &format!("{path}[{i}]"), &mut out)?,
                     other => {
                         return Err(Error::invalid_filter(
                             format!("{path}[{i}]"),
@@ -192,6 +258,9 @@ fn parse_order(value: &Json, path: &str) -> Result<Vec<Order>> {
                 ),
             ))
         }
+    }
+    if out.len() > MAX_LIST_LEN {
+        return Err(Error::invalid_filter(path, "too many sort keys"));
     }
     Ok(out)
 }

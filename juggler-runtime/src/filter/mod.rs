@@ -79,6 +79,12 @@ impl Filter {
         json::parse_filter(value, "filter", 0, Origin::Json)
     }
 
+    /// Parses LoopBack's filter JSON written by the program itself (a
+    /// model's default scope): it may use hidden properties.
+    pub(crate) fn from_trusted_value(value: &Json) -> crate::Result<Filter> {
+        json::parse_filter(value, "filter", 0, Origin::Code)
+    }
+
     /// Sets `where` (replacing any).
     pub fn where_(mut self, condition: impl Into<Where>) -> Self {
         self.where_ = Some(condition.into());
@@ -139,7 +145,14 @@ impl Filter {
             let order: Vec<Json> = self
                 .order
                 .iter()
-                .map(|o| Json::String(format!("{} {}", o.property, o.direction.as_str())))
+                .map(|o| {
+                    let name = if o.property.contains([' ', ',', '\t']) {
+                        format!("`{}`", o.property)
+                    } else {
+                        o.property.clone()
+                    };
+                    Json::String(format!("{name} {}", o.direction.as_str()))
+                })
                 .collect();
             out.insert("order".into(), Json::Array(order));
         }
@@ -181,6 +194,10 @@ pub enum Where {
         /// The comparison.
         op: Op,
     },
+    /// A condition that came in as JSON ([`Where::from_json`],
+    /// [`Filter::from_json`]): hidden properties may not be named anywhere
+    /// in it, whatever code combines it with.
+    Untrusted(Box<Where>),
 }
 
 impl Where {
@@ -224,9 +241,10 @@ impl Where {
         }
     }
 
-    /// Parses a JSON `where` object (LoopBack's form).
+    /// Parses a JSON `where` object (LoopBack's form). The result is
+    /// [`Where::Untrusted`]: it may not name hidden properties.
     pub fn from_json(value: &Json) -> crate::Result<Where> {
-        json::parse_where(value, "where", 0)
+        Ok(Where::Untrusted(Box::new(json::parse_where(value, "where", 0)?)))
     }
 
     /// This condition as LoopBack JSON.
@@ -241,6 +259,7 @@ impl Where {
                 m.insert(property.clone(), op.to_json());
                 Json::Object(m)
             }
+            Where::Untrusted(inner) => inner.to_json(),
         }
     }
 }

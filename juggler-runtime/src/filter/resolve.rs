@@ -158,13 +158,12 @@ pub fn parse_scope(def: &ModelDefinition) -> Result<Option<Filter>> {
     match &def.settings.scope {
         None => Ok(None),
         Some(json) => {
-            let mut f = Filter::from_value(json).map_err(|e| match e {
+            let f = Filter::from_trusted_value(json).map_err(|e| match e {
                 Error::InvalidFilter { path, message } => {
                     Error::invalid_filter(format!("default scope of `{}`: {path}", def.name), message)
                 }
                 other => other,
             })?;
-            f.origin = Origin::Code;
             Ok(Some(f))
         }
     }
@@ -217,6 +216,11 @@ impl Resolver<'_> {
                     Cond::Or(conds)
                 })
             }
+            Where::Untrusted(inner) => Resolver {
+                def: self.def,
+                origin: Origin::Json,
+            }
+            .resolve_where(inner, path),
             Where::Cond { property, op } => {
                 let here = format!("{path}.{property}");
                 let (prop, ty) = self.property(property, &here)?;
@@ -505,15 +509,64 @@ pub fn resolve(def: &ModelDefinition, filter: &Filter) -> Result<Query> {
             ));
         }
     }
+    // Every database takes a signed 64-bit count; LoopBack's `limit: 0` is no limit.
+    for (name, n) in [("limit", filter.limit), ("skip", filter.skip)] {
+        if n.is_some_and(|n| n > MAX_COUNT) {
+            return Err(Error::invalid_filter(
+                name,
+                format!("at most {MAX_COUNT} (the largest count every database accepts)"),
+            ));
+        }
+    }
     Ok(Query {
         cond,
         order,
         near,
-        limit: filter.limit,
-        skip: filter.skip,
+        limit: filter.limit.filter(|l| *l != 0),
+        skip: filter.skip.filter(|s| *s != 0),
         fields,
         include: filter.include.clone(),
     })
+}
+
+/// The largest `limit` / `skip`: what a signed 64-bit integer holds.
+pub const MAX_COUNT: u64 = i64::MAX as u64;
+
+/// [`resolve`] with the model's default scope merged in. The scope is the
+/// model's own code, so it may use hidden properties (a soft-delete flag, a
+/// tenant id) even when `filter` came in as JSON: its `where` is ANDed in;
+/// its `order`, `limit`, `skip`, `fields` and `include` apply where the
+/// filter has none.
+pub fn resolve_scoped(def: &ModelDefinition, scope: Option<&Filter>, filter: &Filter) -> Result<Query> {
+    let mut query = resolve(def, filter)?;
+    let Some(scope) = scope else {
+        return Ok(query);
+    };
+    let mut trusted = scope.clone();
+    trusted.origin = Origin::Code;
+    let scoped = resolve(def, &trusted).map_err(|e| match e {
+        Error::InvalidFilter { path, message } => {
+            Error::invalid_filter(format!("default scope of `{}`: {path}", def.name), message)
+        }
+        other => other,
+    })?;
+    query.cond = match (scoped.cond, query.cond.take()) {
+        (Some(a), Some(b)) => Some(Cond::And(vec![a, b])),
+        (a, b) => a.or(b),
+    };
+    if filter.order.is_empty() && !scope.order.is_empty() {
+        query.order = scoped.order;
+    }
+    query.limit = query.limit.or(scoped.limit);
+    query.skip = query.skip.or(scoped.skip);
+    if filter.fields.is_none() {
+        query.fields = scoped.fields;
+    }
+    if filter.include.is_empty() {
+        query.include = scoped.include;
+    }
+    query.near = query.cond.as_ref().and_then(find_near);
+    Ok(query)
 }
 
 /// Checks a bare `where` against `def`.

@@ -167,17 +167,36 @@ impl<'a> Compiler<'a> {
             }
             Cond::And(items) | Cond::Or(items) => {
                 let joiner = if matches!(cond, Cond::And(_)) { " AND " } else { " OR " };
-                self.push("(");
-                for (i, c) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.push(joiner);
-                    }
-                    self.cond(c);
-                }
-                self.push(")");
+                self.joined(items, joiner);
             }
             Cond::Cmp { prop, op } => self.cmp(*prop, op),
         }
+    }
+
+    /// `(a OR b OR ..)`, grouped in parentheses of at most [`GROUP`] terms:
+    /// a parser reads a flat chain as a tree as deep as the chain is long,
+    /// and SQLite stops at a depth of 1,000; groups keep every filter the
+    /// parser accepts (10,000 conditions) well under it.
+    fn joined(&mut self, items: &[Cond], joiner: &str) {
+        const GROUP: usize = 64;
+        self.push("(");
+        if items.len() <= GROUP {
+            for (i, c) in items.iter().enumerate() {
+                if i > 0 {
+                    self.push(joiner);
+                }
+                self.cond(c);
+            }
+        } else {
+            let size = items.len().div_ceil(GROUP);
+            for (i, group) in items.chunks(size).enumerate() {
+                if i > 0 {
+                    self.push(joiner);
+                }
+                self.joined(group, joiner);
+            }
+        }
+        self.push(")");
     }
 
     /// A column as an operand of a comparison or an ORDER BY: SQLite keeps
@@ -220,8 +239,16 @@ impl<'a> Compiler<'a> {
                 negated,
                 ..
             } => {
-                let pattern = close_escape(pattern);
                 let not = if *negated { "NOT " } else { "" };
+                if *insensitive && self.dialect == Dialect::Sqlite {
+                    // SQLite's LOWER and LIKE fold ASCII only: the pattern
+                    // as an anchored regular expression folds every letter
+                    // (`zoË` finds `Zoë`), as ILIKE does elsewhere.
+                    self.push(&format!("{col} {not}REGEXP "));
+                    self.bind(Value::Text(like_to_regex(pattern)), ColumnKind::Text);
+                    return;
+                }
+                let pattern = close_escape(pattern);
                 let escape = if self.dialect == Dialect::MySql {
                     ""
                 } else {
@@ -329,6 +356,26 @@ impl<'a> Compiler<'a> {
             }
         }
     }
+}
+
+/// A `like` pattern (`%`, `_`, `\` escapes) as an anchored regular
+/// expression without case.
+fn like_to_regex(pattern: &str) -> String {
+    let mut out = String::from("(?is)^");
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => out.push_str(".*"),
+            '_' => out.push('.'),
+            '\\' => match chars.next() {
+                Some(escaped) => out.push_str(&regex::escape(&escaped.to_string())),
+                None => out.push_str(&regex::escape("\\")),
+            },
+            other => out.push_str(&regex::escape(&other.to_string())),
+        }
+    }
+    out.push('$');
+    out
 }
 
 /// A trailing lone backslash would escape nothing; make it a literal one.

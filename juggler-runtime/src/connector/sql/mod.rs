@@ -53,15 +53,41 @@ pub(crate) fn map_error(def: &ModelDefinition, err: sqlx::Error) -> Error {
                 return Error::Validation(v);
             }
         }
+        if db.code().as_deref() == Some("22021") && db.message().contains("0x00") {
+            return Error::invalid_data(
+                &def.name,
+                "a text value holds a NUL character (\\0), which PostgreSQL text cannot store",
+            );
+        }
         return Error::Database {
             message: db.message().to_owned(),
             code: db.code().map(|c| c.into_owned()),
         };
     }
     Error::Database {
-        message: err.to_string(),
+        message: crate::redact::text(&err.to_string()),
         code: None,
     }
+}
+
+/// PostgreSQL text cannot hold NUL: refuse it naming the property, before
+/// anything is sent.
+pub(crate) fn check_no_nul<'a>(
+    def: &ModelDefinition,
+    values: impl IntoIterator<Item = (usize, &'a crate::Value)>,
+) -> crate::Result<()> {
+    for (pos, value) in values {
+        if let crate::Value::Text(t) = value {
+            if t.contains('\0') {
+                let name = def.properties.get_index(pos).map_or("", |(n, _)| n.as_str());
+                return Err(Error::invalid_data(
+                    &def.name,
+                    format!("`{name}` holds a NUL character (\\0), which PostgreSQL text cannot store"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads JSON kept as text; text that is not JSON is kept as text.
@@ -221,6 +247,7 @@ pub(crate) fn is_server_timeout(err: &sqlx::Error) -> bool {
 pub(crate) struct Shared {
     pub(crate) health: std::sync::Arc<Health>,
     pub(crate) statement_timeout: Option<std::time::Duration>,
+    pub(crate) acquire_timeout: std::time::Duration,
 }
 
 impl Default for Shared {
@@ -228,6 +255,7 @@ impl Default for Shared {
         Shared {
             health: Default::default(),
             statement_timeout: PoolSettings::default().statement_timeout,
+            acquire_timeout: PoolSettings::default().acquire_timeout,
         }
     }
 }
@@ -237,6 +265,7 @@ impl Shared {
         Shared {
             health,
             statement_timeout: settings.statement_timeout,
+            acquire_timeout: settings.acquire_timeout,
         }
     }
 
@@ -688,10 +717,19 @@ macro_rules! sql_connector {
             }
 
             fn failure(&self, def: &ModelDefinition, failure: Failure) -> Error {
-                let after = self.shared.statement_timeout.unwrap_or_default();
+                let statement = || Error::Timeout {
+                    waiting: "the statement",
+                    setting: "statement_timeout",
+                    after: self.shared.statement_timeout.unwrap_or_default(),
+                };
                 match failure {
-                    Failure::TimedOut => Error::Timeout { after },
-                    Failure::Sqlx(e) if $crate::connector::sql::is_server_timeout(&e) => Error::Timeout { after },
+                    Failure::TimedOut => statement(),
+                    Failure::Sqlx(e) if $crate::connector::sql::is_server_timeout(&e) => statement(),
+                    Failure::Sqlx(sqlx::Error::PoolTimedOut) => Error::Timeout {
+                        waiting: "waiting for a connection",
+                        setting: "acquire_timeout",
+                        after: self.shared.acquire_timeout,
+                    },
                     Failure::Sqlx(e) => map_error(def, e),
                 }
             }
@@ -788,6 +826,11 @@ macro_rules! sql_connector {
             /// bind limit and the statement size limit), in one transaction
             /// (a savepoint inside the caller's) when there are several.
             async fn insert_rows(&self, def: &ModelDefinition, fixed: Option<&'static ModelDefinition>, rows: Vec<Row>) -> Result<Vec<Row>> {
+                if DIALECT == Dialect::Postgres {
+                    for row in &rows {
+                        $crate::connector::sql::check_no_nul(def, row.values.iter().enumerate())?;
+                    }
+                }
                 let generated = $crate::schema::sql::generated_id(def).and_then(|(n, _)| def.properties.get_index_of(n));
                 // Rows whose generated id is unset leave the column out and get it back.
                 let (auto, given): (Vec<usize>, Vec<usize>) = (0..rows.len())
@@ -868,6 +911,13 @@ macro_rules! sql_connector {
 
         #[async_trait::async_trait]
         impl Connector for $name {
+            fn pool_status(&self) -> Option<$crate::connector::PoolStatus> {
+                match &self.exec {
+                    Exec::Pool(pool) => Some($crate::connector::PoolStatus { size: pool.size(), idle: pool.num_idle() }),
+                    _ => None,
+                }
+            }
+
             fn max_binds(&self) -> usize {
                 DIALECT.max_binds()
             }
@@ -911,6 +961,9 @@ macro_rules! sql_connector {
             }
 
             async fn update_by_id_static(&self, def: &'static ModelDefinition, id: &[Value], set: &[(usize, Value)]) -> Result<u64> {
+                if DIALECT == Dialect::Postgres {
+                    $crate::connector::sql::check_no_nul(def, set.iter().map(|(p, v)| (*p, v)))?;
+                }
                 let layout = self.statements.layout(def, DIALECT);
                 let mut binds: Vec<_> = set.iter().map(|(p, v)| (v.clone(), layout.kinds[*p])).collect();
                 binds.extend(Self::id_binds(def, &layout, id)?);
@@ -927,6 +980,9 @@ macro_rules! sql_connector {
                 id: &[Value],
                 set: &[(usize, Value)],
             ) -> Result<Option<Row>> {
+                if DIALECT == Dialect::Postgres {
+                    $crate::connector::sql::check_no_nul(def, set.iter().map(|(p, v)| (*p, v)))?;
+                }
                 if DIALECT == Dialect::MySql || set.is_empty() {
                     // MySQL / MariaDB have no `UPDATE .. RETURNING`.
                     if !set.is_empty() && self.update_by_id_static(def, id, set).await? == 0 {
@@ -1037,6 +1093,9 @@ macro_rules! sql_connector {
             }
 
             async fn update(&self, def: &ModelDefinition, cond: Option<&Cond>, set: &[(usize, Value)]) -> Result<u64> {
+                if DIALECT == Dialect::Postgres {
+                    $crate::connector::sql::check_no_nul(def, set.iter().map(|(p, v)| (*p, v)))?;
+                }
                 let stmt = compile::update(def, DIALECT, cond, set);
                 Ok(self.execute(def, stmt).await?.rows_affected())
             }
@@ -1058,6 +1117,9 @@ macro_rules! sql_connector {
             }
 
             async fn upsert(&self, def: &ModelDefinition, row: Row) -> Result<(Row, bool)> {
+                if DIALECT == Dialect::Postgres {
+                    $crate::connector::sql::check_no_nul(def, row.values.iter().enumerate())?;
+                }
                 let ids = $crate::ops::id_positions(def);
                 if ids.is_empty() || ids.iter().any(|i| $crate::model::is_unset_id(&row.values[*i])) {
                     let mut rows = self.insert(def, vec![row]).await?;
