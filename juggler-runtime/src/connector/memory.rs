@@ -150,7 +150,9 @@ enum Change {
 #[derive(Default, Clone)]
 struct Store {
     ids: Counters,
-    models: BTreeMap<String, Table>,
+    /// Copy on write: a transaction's snapshot shares the tables until one
+    /// side writes.
+    models: BTreeMap<String, Arc<Table>>,
     /// Foreign keys `automigrate` set up, enforced like a database does (not
     /// written to the file: LoopBack's format has no place for them).
     foreign_keys: Vec<ForeignKeyRule>,
@@ -342,7 +344,7 @@ fn parse_file(path: &Path, text: &str) -> Result<Store> {
                         _ => return Err(storage(format!("row `{key}` of `{model}` is not an object"))),
                     }
                 }
-                store.models.insert(model.clone(), table);
+                store.models.insert(model.clone(), Arc::new(table));
             }
         }
         Some(other) => return Err(storage(format!("`models` is {}, not an object", json_kind(other)))),
@@ -375,6 +377,23 @@ fn key_of(ids: &[usize], row: &Row) -> String {
     }
 }
 
+/// The row key an id equality names, when it is one (`id = 3`).
+fn id_key(def: &ModelDefinition, cond: &Cond) -> Option<String> {
+    use crate::filter::resolve::CmpOp;
+    let Cond::Cmp {
+        prop,
+        op: CmpOp::Eq(value),
+    } = cond
+    else {
+        return None;
+    };
+    let ids = id_positions(def);
+    match (ids.as_slice(), value) {
+        ([id], Value::Int(_) | Value::Text(_)) if id == prop => Some(key_text(value)),
+        _ => None,
+    }
+}
+
 fn key_text(value: &Value) -> String {
     match value {
         Value::Text(t) => t.clone(),
@@ -396,7 +415,7 @@ impl Store {
 
     /// The table of `def`, with its unique index ready.
     fn table(&mut self, def: &ModelDefinition) -> &mut Table {
-        let table = self.models.entry(def.name.clone()).or_default();
+        let table = Arc::make_mut(self.models.entry(def.name.clone()).or_default());
         table.ensure_index(def);
         table
     }
@@ -424,7 +443,7 @@ impl Store {
                 key: key.to_owned(),
             });
         }
-        self.models.get_mut(model)?.remove(key)
+        Arc::make_mut(self.models.get_mut(model)?).remove(key)
     }
 
     /// Refuses `row` (stored under `key`) when a unique property's value
@@ -555,15 +574,23 @@ impl Store {
 
     /// Keys of the rows of `def` matching `cond`.
     fn matching(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Vec<String> {
-        let Some(table) = self.models.get(&def.name) else {
-            return Vec::new();
-        };
-        table
-            .rows
-            .iter()
+        self.candidates(def, cond)
+            .into_iter()
             .filter(|(_, o)| cond.is_none_or(|c| c.matches(&decode(def, o))))
             .map(|(k, _)| k.clone())
             .collect()
+    }
+
+    /// The rows `cond` may match: the one row of an id equality (looked up
+    /// by key, not scanned for), else every row.
+    fn candidates<'s>(&'s self, def: &ModelDefinition, cond: Option<&Cond>) -> Vec<(&'s String, &'s Object)> {
+        let Some(table) = self.models.get(&def.name) else {
+            return Vec::new();
+        };
+        if let Some(key) = cond.and_then(|c| id_key(def, c)) {
+            return table.rows.get_key_value(&key).into_iter().collect();
+        }
+        table.rows.iter().collect()
     }
 
     /// Where the transaction log stands, to undo back to.
@@ -607,7 +634,7 @@ enum Undo {
         previous: Option<Object>,
     },
     Migrate {
-        tables: Vec<(String, Option<Table>)>,
+        tables: Vec<(String, Option<Arc<Table>>)>,
         counters: Vec<(String, Option<i64>)>,
         foreign_keys: Vec<ForeignKeyRule>,
     },
@@ -770,7 +797,7 @@ impl Store {
     fn restore(&mut self, undo: Undo, defs: &BTreeMap<String, Arc<ModelDefinition>>) {
         match undo {
             Undo::Row { model, key, previous } => {
-                let table = self.models.entry(model.clone()).or_default();
+                let table = Arc::make_mut(self.models.entry(model.clone()).or_default());
                 if let Some(def) = defs.get(&model) {
                     table.ensure_index(def);
                 }
@@ -823,13 +850,10 @@ impl Connector for MemoryConnector {
     async fn find(&self, def: &ModelDefinition, query: &Query) -> Result<Vec<Row>> {
         let rows: Vec<Row> = {
             let store = self.lock();
-            let Some(table) = store.models.get(&def.name) else {
-                return Ok(Vec::new());
-            };
-            table
-                .rows
-                .values()
-                .map(|o| decode(def, o))
+            store
+                .candidates(def, query.cond.as_ref())
+                .into_iter()
+                .map(|(_, o)| decode(def, o))
                 .filter(|row| query.cond.as_ref().is_none_or(|c| c.matches(row)))
                 .collect()
         };
@@ -838,13 +862,10 @@ impl Connector for MemoryConnector {
 
     async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
         let store = self.lock();
-        let Some(table) = store.models.get(&def.name) else {
-            return Ok(0);
-        };
-        Ok(table
-            .rows
-            .values()
-            .filter(|o| cond.is_none_or(|c| c.matches(&decode(def, o))))
+        Ok(store
+            .candidates(def, cond)
+            .into_iter()
+            .filter(|(_, o)| cond.is_none_or(|c| c.matches(&decode(def, o))))
             .count() as u64)
     }
 

@@ -281,9 +281,9 @@ pub enum Op {
     Lte(Value),
     /// Between two values, both included.
     Between(Value, Value),
-    /// One of the values.
+    /// One of the values (at most [`MAX_LIST_LEN`], 10,000, from JSON).
     Inq(Vec<Value>),
-    /// None of the values (never matches NULL).
+    /// None of the values (never matches NULL; at most [`MAX_LIST_LEN`]).
     Nin(Vec<Value>),
     /// Anchored SQL pattern: `%` any run, `_` one character, `\` escapes.
     Like(String),
@@ -293,7 +293,10 @@ pub enum Op {
     Ilike(String),
     /// Not `ilike`.
     Nilike(String),
-    /// Regular expression: `"^A.*"` or `"/^a/i"`.
+    /// Regular expression: `"^A.*"` or `"/^a/i"`. The syntax is the
+    /// database's (see `connector::sql`); the memory connector and SQLite use
+    /// Rust's `regex` (linear time). A pattern that backtracks badly on
+    /// MariaDB is stopped by the statement time-out.
     Regexp(String),
     /// Near a point, nearest first, optionally within a distance.
     Near(Near),

@@ -9,8 +9,10 @@
 //! | topic | SQLite | PostgreSQL | MySQL / MariaDB |
 //! |-------|--------|------------|-----------------|
 //! | `like` case | `PRAGMA case_sensitive_like = ON` | `LIKE` | text columns are `utf8mb4_bin` |
-//! | `ilike` | `LOWER(col) LIKE LOWER(?)` (ASCII case only) | `ILIKE` | `LOWER(col) LIKE LOWER(?)` |
-//! | `regexp` | Rust `regex` syntax | POSIX (`~`, `~*`) | PCRE / ICU |
+//! | `ilike` | the pattern as an anchored case-insensitive `REGEXP` (Unicode case folding) | `ILIKE` | `LOWER(col) LIKE LOWER(?)` |
+//! | `regexp` | Rust `regex` syntax (linear time: no backreferences, no look-around) | POSIX ARE (`~`, `~*`) | PCRE2 (MariaDB) / ICU (MySQL 8); backtracking, so stopped by the statement time-out |
+//! | statement time-out | client side only (the statement finishes on SQLite's worker thread) | `SET statement_timeout` + client side | `max_statement_time` (MariaDB) / `max_execution_time` (MySQL, reads) + client side |
+//! | concurrent writers | WAL, `busy_timeout`, `BEGIN IMMEDIATE` | row locks | row locks |
 //! | NULLs last ascending | `NULLS LAST` | `NULLS LAST` | `col IS NULL, col` |
 //! | `near` | in Rust after reading | in Rust after reading | in Rust after reading |
 //! | text order | byte order | the database collation | byte order (`utf8mb4_bin`) |
@@ -19,6 +21,13 @@
 //! | `inq` / include keys | `IN (?, ..)` | `= ANY($1)`, one array bind | `IN (?, ..)` |
 //! | many-to-many include | one join | one join | one join |
 //! | foreign keys | inline in `CREATE TABLE` | `ALTER TABLE .. ADD CONSTRAINT` | `ALTER TABLE .. ADD CONSTRAINT` |
+//! | `upsert` | `ON CONFLICT (id)` | `ON CONFLICT (id)` | `ON DUPLICATE KEY UPDATE`, checked in a transaction when other unique keys exist |
+//! | text with NUL | kept | refused (`InvalidData`) | kept |
+//!
+//! Every statement runs under [`PoolSettings::statement_timeout`]; a
+//! connection that fails with a connection error is closed, a read is run
+//! once more on another, and the pool pings connections idle since then
+//! before handing them out.
 
 mod compile;
 #[cfg(feature = "mysql")]
