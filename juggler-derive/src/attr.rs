@@ -277,7 +277,7 @@ impl FromMeta for IndexAttr {
 #[derive(Debug, Default, FromMeta)]
 pub(crate) struct ConnectorColumnAttr {
     pub(crate) column_name: Option<String>,
-    pub(crate) data_type: Option<String>,
+    pub(crate) data_type: Option<darling::util::SpannedValue<String>>,
 }
 
 /// `#[property(...)]`.
@@ -294,7 +294,7 @@ pub(crate) struct PropertyAttr {
     pub(crate) index: Option<IndexAttr>,
     pub(crate) hidden: Flag,
     pub(crate) column: Option<String>,
-    pub(crate) data_type: Option<String>,
+    pub(crate) data_type: Option<darling::util::SpannedValue<String>>,
     pub(crate) description: Option<String>,
     pub(crate) trim: Flag,
     pub(crate) lowercase: Flag,

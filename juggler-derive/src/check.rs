@@ -22,6 +22,29 @@ pub(crate) fn check(model: &ModelIr<'_>, errors: &mut Accumulator) {
     check_scope_is_json(model, errors);
     check_unique_property_names(model, errors);
     check_no_property_attrs_on_relations(model, errors);
+    check_data_type_is_a_type_name(model, errors);
+}
+
+/// A `data_type` goes into DDL as it is, so it must be a plain type name.
+/// Rejected: `#[property(data_type = "TEXT); DROP TABLE users; --")]`.
+fn check_data_type_is_a_type_name(model: &ModelIr<'_>, errors: &mut Accumulator) {
+    for f in model.properties() {
+        let p = &f.property;
+        let given = [&p.postgresql, &p.mysql, &p.sqlite]
+            .into_iter()
+            .filter_map(|c| c.as_ref().and_then(|c| c.data_type.as_ref()))
+            .chain(p.data_type.as_ref());
+        for t in given {
+            if let Err(message) = juggler_schema::check::data_type(t) {
+                errors.push(
+                    Error::custom(format!(
+                        "{message}; expected a type name such as `varchar(64)`, `numeric(10, 2)` or `text[]`"
+                    ))
+                    .with_span(&t.span()),
+                );
+            }
+        }
+    }
 }
 
 fn is_numeric(ty: &syn::Type) -> bool {

@@ -23,7 +23,7 @@ fn connector_model(c: &Option<crate::attr::ConnectorModelAttr>) -> Option<Connec
 fn connector_column(c: &Option<crate::attr::ConnectorColumnAttr>) -> Option<ColumnMapping> {
     c.as_ref().map(|c| ColumnMapping {
         column_name: c.column_name.clone(),
-        data_type: c.data_type.clone(),
+        data_type: c.data_type.as_ref().map(|t| t.as_str().to_owned()),
         ..ColumnMapping::default()
     })
 }
@@ -99,7 +99,7 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
             .column
             .clone()
             .or_else(|| (f.rust_name() != f.name).then(|| f.rust_name()));
-        prop.data_type = p.data_type.clone();
+        prop.data_type = p.data_type.as_ref().map(|t| t.as_str().to_owned());
         prop.description = p.description.clone().map(Json::String);
         prop.trim = p.trim.is_present();
         prop.lowercase = p.lowercase.is_present();
