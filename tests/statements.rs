@@ -9,11 +9,8 @@
 mod common;
 
 use common::Backend;
+use common::Statements;
 use juggler::prelude::*;
-use std::sync::{Arc, Mutex};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 #[derive(Model, Debug, Clone)]
 struct Blog {
@@ -49,44 +46,6 @@ struct Label {
     #[property(id, generated)]
     id: i64,
     name: String,
-}
-
-/// Collects the SQL of every `juggler::sql` event on this thread.
-#[derive(Clone, Default)]
-struct Statements(Arc<Mutex<Vec<String>>>);
-
-struct SqlField<'a>(&'a mut Option<String>);
-
-impl Visit for SqlField<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "sql" {
-            *self.0 = Some(format!("{value:?}"));
-        }
-    }
-}
-
-impl Subscriber for Statements {
-    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.target() == "juggler::sql"
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut sql = None;
-        event.record(&mut SqlField(&mut sql));
-        self.0.lock().unwrap().push(sql.unwrap_or_default());
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
-
-impl Statements {
-    fn taken(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
 }
 
 async fn thousand_parents(ds: &DataSource) {
@@ -150,7 +109,7 @@ async fn three_levels_three_statements(backend: Backend, name: &str) {
     thousand_parents(&ds).await;
     let statements = Statements::default();
     let found = {
-        let _guard = tracing::subscriber::set_default(statements.clone());
+        let _guard = statements.record();
         ds.repo::<Blog>()
             .find(Filter::new().include(Blog::ENTRIES.scope(Filter::new().include(Entry::NOTES))))
             .await
@@ -179,7 +138,7 @@ async fn three_levels_three_statements(backend: Backend, name: &str) {
     assert_eq!(last.notes.get().unwrap()[0].entry_id, last.id);
 
     // A many-to-many level is one statement too: a join with the link rows.
-    let _guard = tracing::subscriber::set_default(statements.clone());
+    let _guard = statements.record();
     let entries = ds
         .repo::<Entry>()
         .find(Filter::new().limit(50).include(Entry::LABELS))

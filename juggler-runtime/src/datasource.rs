@@ -171,6 +171,32 @@ impl DataSource {
         self.connector.automigrate(&all).await
     }
 
+    /// Reads the database into a [`Catalog`](crate::schema::catalog::Catalog):
+    /// tables (a partitioned table once), views, columns with the
+    /// database's own types, keys, foreign keys, indexes, checks, enums,
+    /// domains and comments, and a warning for each thing a model cannot
+    /// say one to one. A fixed number of catalog queries per schema,
+    /// whatever the number of tables (SQLite and PostgreSQL).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> juggler::Result<()> {
+    /// use juggler::DiscoverOptions;
+    /// let ds = juggler::DataSource::connect("sqlite::memory:").await?;
+    /// # let note = juggler::ModelDefinition::from_json(r#"{"name": "note", "properties": {"id": {"type": "number", "id": true, "generated": true}, "text": {"type": "string"}}}"#).unwrap();
+    /// # ds.automigrate(&[&note]).await?;
+    /// let catalog = ds.discover(&DiscoverOptions::default()).await?;
+    /// let table = catalog.table("main", "note").expect("discovered");
+    /// assert_eq!(table.primary_key.as_ref().unwrap().columns, ["id"]);
+    /// assert_eq!(table.column("id").unwrap().generated.as_deref(), Some("autoincrement"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn discover(
+        &self,
+        options: &crate::schema::catalog::DiscoverOptions,
+    ) -> Result<crate::schema::catalog::Catalog> {
+        self.connector.discover(options).await
+    }
+
     /// Starts a transaction; inside one, starts a savepoint. Nothing is
     /// committed unless [`Transaction::commit`] is called: a transaction
     /// dropped without it rolls back.

@@ -34,6 +34,7 @@ pub use relations::{
 };
 pub use repository::Repository;
 pub use rust_decimal::Decimal;
+pub use schema::catalog::{Catalog, DiscoverOptions};
 pub use schema::ModelDefinition;
 pub use validation::ValidationError;
 pub use value::{FieldValue, GeoPoint, ReadRow, Row, Value};

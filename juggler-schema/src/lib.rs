@@ -19,11 +19,13 @@
 //! # Ok::<(), juggler_schema::SchemaError>(())
 //! ```
 
+pub mod catalog;
 pub mod check;
 mod definition;
 mod naming;
 pub mod relations;
 pub mod sql;
+pub mod sqlite_ddl;
 mod types;
 
 pub use definition::{

@@ -289,3 +289,89 @@ macro_rules! per_backend {
         }
     };
 }
+
+/// Collects the SQL of every `juggler::sql` event emitted on this thread
+/// while [`Statements::record`]'s guard lives. One global subscriber routes
+/// events by thread: thread-local subscribers of tests running in parallel
+/// miss events (tracing caches each call site's interest globally).
+pub(crate) mod sql_log {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    use std::thread::ThreadId;
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    type Sink = Arc<Mutex<Vec<String>>>;
+
+    fn sinks() -> &'static Mutex<HashMap<ThreadId, Sink>> {
+        static SINKS: OnceLock<Mutex<HashMap<ThreadId, Sink>>> = OnceLock::new();
+        SINKS.get_or_init(|| {
+            let _ = tracing::subscriber::set_global_default(Router);
+            Mutex::default()
+        })
+    }
+
+    #[derive(Clone, Default)]
+    pub(crate) struct Statements(Sink);
+
+    /// Stops recording when dropped.
+    pub(crate) struct Recording;
+
+    impl Drop for Recording {
+        fn drop(&mut self) {
+            sinks().lock().unwrap().remove(&std::thread::current().id());
+        }
+    }
+
+    impl Statements {
+        /// Records this thread's statements until the guard is dropped.
+        pub(crate) fn record(&self) -> Recording {
+            sinks()
+                .lock()
+                .unwrap()
+                .insert(std::thread::current().id(), self.0.clone());
+            Recording
+        }
+
+        pub(crate) fn taken(&self) -> Vec<String> {
+            std::mem::take(&mut *self.0.lock().unwrap())
+        }
+    }
+
+    struct SqlField<'a>(&'a mut Option<String>);
+
+    impl Visit for SqlField<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "sql" {
+                *self.0 = Some(format!("{value:?}"));
+            }
+        }
+    }
+
+    struct Router;
+
+    impl Subscriber for Router {
+        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+            metadata.target() == "juggler::sql"
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let sink = sinks().lock().unwrap().get(&std::thread::current().id()).cloned();
+            if let Some(sink) = sink {
+                let mut sql = None;
+                event.record(&mut SqlField(&mut sql));
+                sink.lock().unwrap().push(sql.unwrap_or_default());
+            }
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+}
+
+#[allow(unused_imports)] // only the files that count statements use it
+pub(crate) use sql_log::Statements;

@@ -177,6 +177,19 @@ pub trait Connector: Send + Sync + 'static {
         find_linked_in_two_steps(self, def, query, link, keys).await
     }
 
+    /// Reads the database's schemas into a catalog, with a fixed number of
+    /// catalog queries per schema whatever the number of tables.
+    async fn discover(
+        &self,
+        options: &crate::schema::catalog::DiscoverOptions,
+    ) -> Result<crate::schema::catalog::Catalog> {
+        let _ = options;
+        Err(crate::Error::Unsupported(format!(
+            "the {} connector has nothing to discover",
+            self.name()
+        )))
+    }
+
     /// Drops and re-creates the storage of each model (destroys its data).
     async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()>;
 

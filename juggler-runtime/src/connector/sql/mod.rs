@@ -1143,6 +1143,13 @@ macro_rules! sql_connector {
                 Ok(self.execute(def, stmt).await?.rows_affected())
             }
 
+            async fn discover(
+                &self,
+                options: &$crate::schema::catalog::DiscoverOptions,
+            ) -> Result<$crate::schema::catalog::Catalog> {
+                self.discover_catalog(options).await
+            }
+
             async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {
                 self.run_ddl(&$crate::schema::sql::migration_sql(defs, DIALECT)).await
             }

@@ -59,6 +59,17 @@ async fn server_flavour(url: &str, options: &MySqlConnectOptions, settings: &sup
 }
 
 impl MySqlConnector {
+    /// Discovery on MySQL / MariaDB is not built yet: a clear error, never
+    /// an empty catalog.
+    pub(crate) async fn discover_catalog(
+        &self,
+        _options: &crate::schema::catalog::DiscoverOptions,
+    ) -> Result<crate::schema::catalog::Catalog> {
+        Err(Error::Unsupported(
+            "discovery of MySQL / MariaDB is not in this release (SQLite and PostgreSQL are)".to_owned(),
+        ))
+    }
+
     /// Opens a pool: `mysql://root@127.0.0.1:3306/db` (also `mariadb://`).
     pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
         let normalized = url

@@ -1,0 +1,628 @@
+//! Discovery: a live database read into one catalog, with a fixed number of
+//! catalog queries, losslessly: the hard cases in a zoo per database, and
+//! the real sample databases of `../shared/fixtures` (Chinook on SQLite,
+//! Pagila on PostgreSQL), compared with what their SQL declares.
+//!
+//! Run: `cargo test --all-features --test discover`
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // fails loudly
+
+mod common;
+
+use common::{Backend, Statements};
+use juggler::prelude::*;
+use juggler::schema::catalog::{ForeignKey, Table};
+use juggler::{Catalog, DiscoverOptions};
+
+fn fixture(path: &str) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
+}
+
+async fn sqlite_with(test: &str, sql: &str) -> DataSource {
+    let url = common::fresh_url(Backend::Sqlite, test).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    DataSource::connect(&url).await.unwrap()
+}
+
+/// Discovers, counting the statements it ran.
+async fn discover_counted(ds: &DataSource, options: &DiscoverOptions) -> (Catalog, usize) {
+    let statements = Statements::default();
+    let catalog = {
+        let _guard = statements.record();
+        ds.discover(options).await.unwrap()
+    };
+    (catalog, statements.taken().len())
+}
+
+fn table<'a>(c: &'a Catalog, schema: &str, name: &str) -> &'a Table {
+    c.table(schema, name)
+        .unwrap_or_else(|| panic!("no table {schema}.{name}"))
+}
+
+fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<String> {
+    items.iter().map(|i| name(i).to_owned()).collect()
+}
+
+fn fk<'a>(t: &'a Table, columns: &[&str]) -> &'a ForeignKey {
+    t.foreign_keys
+        .iter()
+        .find(|f| f.columns == columns)
+        .unwrap_or_else(|| panic!("no foreign key on {columns:?} of {}", t.name))
+}
+
+fn codes(c: &Catalog) -> Vec<(String, String)> {
+    c.warnings.iter().map(|w| (w.code.clone(), w.object.clone())).collect()
+}
+
+/// The catalog's JSON round-trips byte for byte, and a second discovery
+/// gives the same bytes.
+async fn stable(ds: &DataSource, catalog: &Catalog) {
+    let text = catalog.to_json();
+    assert_eq!(Catalog::from_json(&text).unwrap().to_json(), text);
+    assert_eq!(ds.discover(&DiscoverOptions::default()).await.unwrap().to_json(), text);
+}
+
+const SQLITE_ZOO: &str = r#"
+CREATE TABLE "Country" (code TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE person (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name VARCHAR(40) NOT NULL DEFAULT 'x',
+    born_in TEXT REFERENCES "Country" (code) ON DELETE SET NULL,
+    lives_in TEXT REFERENCES "Country" (code),
+    mentor_id INTEGER REFERENCES person (id),
+    country_name TEXT REFERENCES "Country" (name),
+    price NUMERIC(8,2) CHECK (price >= 0),
+    doubled REAL GENERATED ALWAYS AS (price * 2) STORED,
+    shape GEOMETRY
+);
+CREATE TABLE "order line" ("order" INTEGER NOT NULL, "line nö" INTEGER NOT NULL, qty INT,
+    CONSTRAINT "pk order line" PRIMARY KEY ("order", "line nö")) WITHOUT ROWID;
+CREATE TABLE shipment (id INTEGER PRIMARY KEY, o INTEGER, l INTEGER,
+    FOREIGN KEY (o, l) REFERENCES "order line" ("order", "line nö") ON UPDATE CASCADE);
+CREATE TABLE log (at TEXT, msg TEXT) STRICT;
+CREATE INDEX person_lower_name ON person (lower(name));
+CREATE INDEX person_pricey ON person (name DESC) WHERE price > 10;
+CREATE VIEW cheap AS SELECT id, name FROM person WHERE price < 5;
+"#;
+
+#[tokio::test]
+async fn sqlite_zoo() {
+    let ds = sqlite_with("discover_zoo", SQLITE_ZOO).await;
+    let (c, _) = discover_counted(&ds, &DiscoverOptions::default()).await;
+    let main = c.schema("main").unwrap();
+    assert_eq!(
+        names(&main.tables, |t| &t.name),
+        ["Country", "log", "order line", "person", "shipment"]
+    );
+    assert_eq!(names(&main.views, |v| &v.name), ["cheap"]);
+    assert_eq!(names(&main.views[0].columns, |c| &c.name), ["id", "name"]);
+    assert!(main.views[0].definition.contains("price < 5"));
+
+    let person = table(&c, "main", "person");
+    let id = person.column("id").unwrap();
+    assert_eq!((id.generated.as_deref(), id.nullable), (Some("autoincrement"), true));
+    let name = person.column("name").unwrap();
+    assert_eq!(
+        (
+            name.data_type.as_str(),
+            name.length,
+            name.nullable,
+            name.default.as_deref()
+        ),
+        ("VARCHAR(40)", Some(40), false, Some("'x'"))
+    );
+    let price = person.column("price").unwrap();
+    assert_eq!(
+        (price.property_type.as_str(), price.precision, price.scale),
+        ("Number", Some(8), Some(2))
+    );
+    let doubled = person.column("doubled").unwrap();
+    assert_eq!((doubled.computed.as_deref(), doubled.stored), (Some("price * 2"), true));
+    assert_eq!(person.checks[0].expression, "price >= 0");
+    // Two foreign keys to one table, a self-reference, a key to a unique key.
+    assert_eq!(fk(person, &["born_in"]).on_delete, "SET NULL");
+    assert_eq!(fk(person, &["lives_in"]).target_table, "Country");
+    assert_eq!(fk(person, &["mentor_id"]).target_table, "person");
+    assert_eq!(fk(person, &["country_name"]).target_columns, ["name"]);
+    // Indexes: an expression, a partial descending one.
+    let lower = person.indexes.iter().find(|i| i.name == "person_lower_name").unwrap();
+    assert_eq!(lower.parts[0].expression.as_deref(), Some("lower(name)"));
+    let pricey = person.indexes.iter().find(|i| i.name == "person_pricey").unwrap();
+    assert_eq!(
+        (pricey.parts[0].column.as_deref(), pricey.parts[0].descending),
+        (Some("name"), true)
+    );
+    assert_eq!(pricey.predicate.as_deref(), Some("price > 10"));
+
+    let line = table(&c, "main", "order line");
+    let pk = line.primary_key.as_ref().unwrap();
+    assert_eq!(
+        (pk.name.as_deref(), pk.columns.clone()),
+        (Some("pk order line"), vec!["order".to_owned(), "line nö".to_owned()])
+    );
+    assert!(line.without_rowid);
+    let ship = table(&c, "main", "shipment");
+    let composite = fk(ship, &["o", "l"]);
+    assert_eq!(
+        (composite.target_columns.clone(), composite.on_update.as_str()),
+        (vec!["order".to_owned(), "line nö".to_owned()], "CASCADE")
+    );
+    assert_eq!(ship.column("id").unwrap().generated.as_deref(), Some("rowid"));
+    assert!(table(&c, "main", "log").strict);
+    assert_eq!(table(&c, "main", "Country").unique[0].columns, ["name"]);
+
+    let warnings = codes(&c);
+    for expected in [
+        ("no-primary-key", "main.log"),
+        ("expression-index", "main.person.person_lower_name"),
+        ("unsupported-type", "main.person.shape"),
+    ] {
+        assert!(
+            warnings.iter().any(|(c, o)| (c.as_str(), o.as_str()) == expected),
+            "{expected:?} in {warnings:?}"
+        );
+    }
+    stable(&ds, &c).await;
+    // Include / exclude / views off.
+    let only = ds
+        .discover(&DiscoverOptions {
+            tables: vec!["person".into(), "cheap".into()],
+            views: false,
+            ..DiscoverOptions::default()
+        })
+        .await
+        .unwrap();
+    let main = only.schema("main").unwrap();
+    assert_eq!(
+        (names(&main.tables, |t| &t.name), main.views.len()),
+        (vec!["person".to_owned()], 0)
+    );
+}
+
+#[tokio::test]
+async fn sqlite_statement_count_does_not_grow_with_tables() {
+    let one = sqlite_with(
+        "discover_one",
+        "CREATE TABLE t0 (id INTEGER PRIMARY KEY, p INTEGER REFERENCES t0(id));",
+    )
+    .await;
+    let many_sql: String = (0..200)
+        .map(|i| format!("CREATE TABLE t{i} (id INTEGER PRIMARY KEY, p INTEGER REFERENCES t0(id), n TEXT UNIQUE); CREATE INDEX i{i} ON t{i}(p);"))
+        .collect();
+    let many = sqlite_with("discover_many", &many_sql).await;
+    let (c1, n1) = discover_counted(&one, &DiscoverOptions::default()).await;
+    let (c200, n200) = discover_counted(&many, &DiscoverOptions::default()).await;
+    assert_eq!(c1.schema("main").unwrap().tables.len(), 1);
+    assert_eq!(c200.schema("main").unwrap().tables.len(), 200);
+    assert_eq!(n1, n200, "statements for 1 table and for 200");
+    assert_eq!(n1, 4);
+}
+
+#[tokio::test]
+async fn sqlite_chinook() {
+    let ds = sqlite_with("discover_chinook", &fixture("chinook/Chinook_Sqlite.sql")).await;
+    let c = ds.discover(&DiscoverOptions::default()).await.unwrap();
+    let main = c.schema("main").unwrap();
+    assert_eq!(
+        names(&main.tables, |t| &t.name),
+        [
+            "Album",
+            "Artist",
+            "Customer",
+            "Employee",
+            "Genre",
+            "Invoice",
+            "InvoiceLine",
+            "MediaType",
+            "Playlist",
+            "PlaylistTrack",
+            "Track"
+        ]
+    );
+    assert!(main.views.is_empty());
+    let track = table(&c, "main", "Track");
+    let cols: Vec<(&str, &str, Option<u64>, bool)> = track
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.data_type.as_str(),
+                c.length.or(c.precision),
+                c.nullable,
+            )
+        })
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            ("TrackId", "INTEGER", None, false),
+            ("Name", "NVARCHAR(200)", Some(200), false),
+            ("AlbumId", "INTEGER", None, true),
+            ("MediaTypeId", "INTEGER", None, false),
+            ("GenreId", "INTEGER", None, true),
+            ("Composer", "NVARCHAR(220)", Some(220), true),
+            ("Milliseconds", "INTEGER", None, false),
+            ("Bytes", "INTEGER", None, true),
+            ("UnitPrice", "NUMERIC(10,2)", Some(10), false),
+        ]
+    );
+    assert_eq!(track.column("UnitPrice").unwrap().scale, Some(2));
+    assert_eq!(track.column("Name").unwrap().property_type, "String");
+    assert_eq!(track.column("TrackId").unwrap().generated.as_deref(), Some("rowid"));
+    let pk = table(&c, "main", "PlaylistTrack").primary_key.clone().unwrap();
+    assert_eq!(
+        (pk.name.as_deref(), pk.columns),
+        (
+            Some("PK_PlaylistTrack"),
+            vec!["PlaylistId".to_owned(), "TrackId".to_owned()]
+        )
+    );
+    for (cols, target) in [
+        (["AlbumId"], "Album"),
+        (["GenreId"], "Genre"),
+        (["MediaTypeId"], "MediaType"),
+    ] {
+        let k = fk(track, &cols);
+        assert_eq!(
+            (k.target_table.as_str(), k.target_columns.clone(), k.on_delete.as_str()),
+            (target, cols.map(String::from).to_vec(), "NO ACTION")
+        );
+    }
+    assert_eq!(
+        fk(table(&c, "main", "Employee"), &["ReportsTo"]).target_table,
+        "Employee"
+    );
+    let exported: Vec<(String, Vec<String>)> = c
+        .exported_keys("main", "Track")
+        .map(|(_, t, k)| (t.name.clone(), k.columns.clone()))
+        .collect();
+    assert_eq!(
+        exported,
+        [
+            ("InvoiceLine".to_owned(), vec!["TrackId".to_owned()]),
+            ("PlaylistTrack".to_owned(), vec!["TrackId".to_owned()])
+        ]
+    );
+    assert_eq!(table(&c, "main", "Album").indexes[0].name, "IFK_AlbumArtistId");
+    stable(&ds, &c).await;
+}
+
+/// PostgreSQL: a database per fixture, created and loaded when missing,
+/// shared by the tests that only read it.
+#[cfg(feature = "postgres")]
+async fn pg_fixture(name: &str, sql: &str) -> Option<DataSource> {
+    let admin_url = common::server_url(Backend::Postgres)?;
+    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+    // One loader at a time across test processes.
+    let mut conn = admin.acquire().await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(72010)")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let loaded: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1")
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await
+            .unwrap();
+    let root = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(r, _)| r)
+        .to_owned();
+    let url = format!("{root}/{name}");
+    if loaded.as_ref().and_then(|(c,)| c.as_deref()) != Some("juggler fixture, loaded") {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let target = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&target)
+            .await
+            .unwrap();
+        target.close().await;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "COMMENT ON DATABASE {name} IS 'juggler fixture, loaded'"
+        )))
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+    sqlx::query("SELECT pg_advisory_unlock(72010)")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    admin.close().await;
+    Some(DataSource::connect(&url).await.unwrap())
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_pagila() {
+    let Some(ds) = pg_fixture("jt_fixture_pagila", &fixture("pagila/pagila-schema.sql")).await else {
+        return;
+    };
+    let (c, n) = discover_counted(&ds, &DiscoverOptions::default()).await;
+    assert_eq!(n, 6, "statements");
+    let public = c.schema("public").unwrap();
+    assert_eq!(
+        names(&public.tables, |t| &t.name),
+        [
+            "actor",
+            "address",
+            "category",
+            "city",
+            "country",
+            "customer",
+            "film",
+            "film_actor",
+            "film_category",
+            "inventory",
+            "language",
+            "payment",
+            "rental",
+            "staff",
+            "store"
+        ]
+    );
+    assert_eq!(
+        names(&public.views, |v| &v.name),
+        [
+            "actor_info",
+            "customer_list",
+            "film_list",
+            "nicer_but_slower_film_list",
+            "rental_by_category",
+            "sales_by_film_category",
+            "sales_by_store",
+            "staff_list"
+        ]
+    );
+    assert!(
+        public
+            .views
+            .iter()
+            .find(|v| v.name == "rental_by_category")
+            .unwrap()
+            .materialized
+    );
+    assert_eq!(public.enums[0].name, "mpaa_rating");
+    assert_eq!(public.enums[0].values, ["G", "PG", "PG-13", "R", "NC-17"]);
+    let year = public.domains.iter().find(|d| d.name == "year").unwrap();
+    assert_eq!(year.base_type, "integer");
+    assert!(year.checks[0].expression.contains("1901"), "{:?}", year.checks);
+
+    let film = table(&c, "public", "film");
+    let col = |n: &str| film.column(n).unwrap();
+    assert_eq!(
+        (
+            col("film_id").data_type.as_str(),
+            col("film_id").generated.as_deref(),
+            col("film_id").nullable
+        ),
+        ("integer", Some("serial"), false)
+    );
+    assert_eq!(
+        (col("title").data_type.as_str(), col("title").nullable),
+        ("text", false)
+    );
+    assert_eq!(
+        (
+            col("release_year").user_type.as_deref(),
+            col("release_year").property_type.as_str()
+        ),
+        (Some("year"), "Number")
+    );
+    assert_eq!(
+        (
+            col("rental_rate").precision,
+            col("rental_rate").scale,
+            col("rental_rate").default.as_deref()
+        ),
+        (Some(4), Some(2), Some("4.99"))
+    );
+    assert_eq!(
+        (col("rating").user_type.as_deref(), col("rating").default.as_deref()),
+        (Some("mpaa_rating"), Some("'G'::mpaa_rating"))
+    );
+    assert_eq!(
+        (
+            col("special_features").data_type.as_str(),
+            col("special_features").element_type.as_deref(),
+            col("special_features").property_type.as_str()
+        ),
+        ("text[]", Some("text"), "[\"String\"]")
+    );
+    assert_eq!(col("last_update").data_type, "timestamp with time zone");
+    assert_eq!(col("fulltext").data_type, "tsvector");
+    // Two foreign keys to one table.
+    assert_eq!(fk(film, &["language_id"]).target_table, "language");
+    assert_eq!(fk(film, &["original_language_id"]).target_table, "language");
+    assert_eq!(
+        table(&c, "public", "film_actor").primary_key.as_ref().unwrap().columns,
+        ["actor_id", "film_id"]
+    );
+    assert!(film
+        .indexes
+        .iter()
+        .any(|i| i.name == "film_fulltext_idx" && i.method.as_deref() == Some("gist")));
+    // The partitioned table once, with its partitions.
+    let payment = table(&c, "public", "payment");
+    assert_eq!(payment.partitioned_by.as_deref(), Some("RANGE (payment_date)"));
+    assert_eq!(payment.partitions.len(), 7);
+    assert!(c
+        .schema("public")
+        .unwrap()
+        .tables
+        .iter()
+        .all(|t| !t.name.starts_with("payment_p")));
+    assert!(codes(&c).contains(&("partitioned-table".to_owned(), "public.payment".to_owned())));
+    // Its foreign keys, declared on each partition, once on the parent.
+    let keys: Vec<(String, String)> = payment
+        .foreign_keys
+        .iter()
+        .map(|k| (k.columns.join(","), k.target_table.clone()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("customer_id".to_owned(), "customer".to_owned()),
+            ("rental_id".to_owned(), "rental".to_owned()),
+            ("staff_id".to_owned(), "staff".to_owned())
+        ]
+    );
+    let exported: Vec<String> = c
+        .exported_keys("public", "language")
+        .map(|(_, t, k)| format!("{}.{}", t.name, k.columns.join(",")))
+        .collect();
+    assert_eq!(exported, ["film.language_id", "film.original_language_id"]);
+    stable(&ds, &c).await;
+}
+
+#[cfg(feature = "postgres")]
+const PG_ZOO: &str = r#"
+CREATE SCHEMA zoo_a; CREATE SCHEMA zoo_b;
+CREATE TABLE zoo_b."Parent ñ" (a INT, b INT, code TEXT UNIQUE, PRIMARY KEY (b, a));
+CREATE TABLE zoo_a.child (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pa INT, pb INT, code TEXT REFERENCES zoo_b."Parent ñ" (code),
+    up BIGINT REFERENCES zoo_a.child (id) ON DELETE CASCADE,
+    "select" TEXT COLLATE "C",
+    total INT GENERATED ALWAYS AS (pa * 2) STORED,
+    FOREIGN KEY (pb, pa) REFERENCES zoo_b."Parent ñ" (b, a) ON UPDATE CASCADE
+);
+COMMENT ON TABLE zoo_a.child IS 'the child';
+COMMENT ON COLUMN zoo_a.child.pa IS 'part a';
+CREATE TABLE zoo_a.nokey (x INT CHECK (x > 0), tags INT[], addr INET, cash MONEY, raw BYTEA, doc JSONB, span INT4RANGE, u UUID);
+CREATE INDEX nokey_partial ON zoo_a.nokey (x DESC) WHERE x > 10;
+CREATE INDEX nokey_expr ON zoo_a.nokey ((x + 1));
+CREATE TABLE zoo_a.base (id INT);
+CREATE TABLE zoo_a.derived (extra INT) INHERITS (zoo_a.base);
+"#;
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_zoo() {
+    let Some(url) = common::fresh_url(Backend::Postgres, "discover_pg_zoo").await else {
+        return;
+    };
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::raw_sql("DROP SCHEMA IF EXISTS zoo_a CASCADE; DROP SCHEMA IF EXISTS zoo_b CASCADE")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::raw_sql(PG_ZOO).execute(&pool).await.unwrap();
+    pool.close().await;
+    let ds = DataSource::connect(&url).await.unwrap();
+    let options = DiscoverOptions {
+        schemas: vec!["zoo_a".into(), "zoo_b".into()],
+        ..DiscoverOptions::default()
+    };
+    let (c, n) = discover_counted(&ds, &options).await;
+    assert_eq!(n, 5, "statements with the schemas given");
+    let parent = table(&c, "zoo_b", "Parent ñ");
+    assert_eq!(parent.primary_key.as_ref().unwrap().columns, ["b", "a"]);
+    let child = table(&c, "zoo_a", "child");
+    assert_eq!(child.comment.as_deref(), Some("the child"));
+    assert_eq!(child.column("pa").unwrap().comment.as_deref(), Some("part a"));
+    assert_eq!(
+        child.column("id").unwrap().generated.as_deref(),
+        Some("identity always")
+    );
+    assert_eq!(child.column("select").unwrap().collation.as_deref(), Some("C"));
+    let total = child.column("total").unwrap();
+    assert_eq!(
+        (total.computed.as_deref(), total.stored, total.default.as_deref()),
+        (Some("(pa * 2)"), true, None)
+    );
+    let composite = fk(child, &["pb", "pa"]);
+    assert_eq!(
+        (
+            composite.target_schema.as_str(),
+            composite.target_table.as_str(),
+            composite.target_columns.clone(),
+            composite.on_update.as_str()
+        ),
+        ("zoo_b", "Parent ñ", vec!["b".to_owned(), "a".to_owned()], "CASCADE")
+    );
+    assert_eq!(fk(child, &["up"]).on_delete, "CASCADE");
+    assert_eq!(fk(child, &["code"]).target_columns, ["code"]);
+    let nokey = table(&c, "zoo_a", "nokey");
+    let ty = |n: &str| nokey.column(n).unwrap().data_type.clone();
+    assert_eq!(
+        [
+            ty("tags"),
+            ty("addr"),
+            ty("cash"),
+            ty("raw"),
+            ty("doc"),
+            ty("span"),
+            ty("u")
+        ],
+        ["integer[]", "inet", "money", "bytea", "jsonb", "int4range", "uuid"]
+    );
+    assert_eq!(nokey.checks[0].expression, "(x > 0)");
+    let partial = nokey.indexes.iter().find(|i| i.name == "nokey_partial").unwrap();
+    assert_eq!(
+        (partial.parts[0].descending, partial.predicate.as_deref()),
+        (true, Some("(x > 10)"))
+    );
+    let expr = nokey.indexes.iter().find(|i| i.name == "nokey_expr").unwrap();
+    assert_eq!(expr.parts[0].expression.as_deref(), Some("(x + 1)"));
+    assert_eq!(table(&c, "zoo_a", "derived").inherits, ["base"]);
+    let warnings = codes(&c);
+    for expected in [
+        ("no-primary-key", "zoo_a.nokey"),
+        ("expression-index", "zoo_a.nokey.nokey_expr"),
+        ("fk-to-unique-key", "zoo_a.child.child_code_fkey"),
+        ("inherited-table", "zoo_a.derived"),
+        ("unsupported-type", "zoo_a.nokey.span"),
+    ] {
+        assert!(
+            warnings.iter().any(|(c, o)| (c.as_str(), o.as_str()) == expected),
+            "{expected:?} in {warnings:?}"
+        );
+    }
+    let text = c.to_json();
+    assert_eq!(Catalog::from_json(&text).unwrap().to_json(), text);
+    assert_eq!(ds.discover(&options).await.unwrap().to_json(), text);
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_statement_count_does_not_grow_with_tables() {
+    let Some(one) = common::data_source(Backend::Postgres, "discover_pg_one").await else {
+        return;
+    };
+    let Some(many) = common::data_source(Backend::Postgres, "discover_pg_many").await else {
+        return;
+    };
+    let _ = (&one, &many);
+    let def = |i: usize| {
+        ModelDefinition::from_value(serde_json::json!({
+            "name": format!("t{i}"),
+            "properties": {"id": {"type": "number", "id": true, "generated": true}, "n": {"type": "string", "index": {"unique": true}}}
+        }))
+        .unwrap()
+    };
+    one.automigrate(&[&def(0)]).await.unwrap();
+    let defs: Vec<ModelDefinition> = (0..200).map(def).collect();
+    many.automigrate(&defs.iter().collect::<Vec<_>>()).await.unwrap();
+    let (c1, n1) = discover_counted(&one, &DiscoverOptions::default()).await;
+    let (c200, n200) = discover_counted(&many, &DiscoverOptions::default()).await;
+    assert_eq!(c1.schemas[0].tables.len(), 1);
+    assert_eq!(c200.schemas[0].tables.len(), 200);
+    assert_eq!(n1, n200);
+}
