@@ -600,29 +600,316 @@ async fn postgres_zoo() {
     assert_eq!(ds.discover(&options).await.unwrap().to_json(), text);
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_statement_count_does_not_grow_with_tables() {
-    let Some(one) = common::data_source(Backend::Postgres, "discover_pg_one").await else {
+/// One table and 200 tables (with foreign keys, unique indexes and an
+/// enum-like CHECK each) take the same number of statements.
+async fn statement_count_does_not_grow_with_tables(backend: Backend, tag: &str) {
+    let Some(one) = common::data_source(backend, &format!("discover_{tag}_one")).await else {
         return;
     };
-    let Some(many) = common::data_source(Backend::Postgres, "discover_pg_many").await else {
+    let Some(many) = common::data_source(backend, &format!("discover_{tag}_many")).await else {
         return;
     };
-    let _ = (&one, &many);
     let def = |i: usize| {
         ModelDefinition::from_value(serde_json::json!({
             "name": format!("t{i}"),
-            "properties": {"id": {"type": "number", "id": true, "generated": true}, "n": {"type": "string", "index": {"unique": true}}}
+            "properties": {
+                "id": {"type": "number", "id": true, "generated": true},
+                "n": {"type": "string", "index": {"unique": true}, "length": 20},
+                "parent": {"type": "number", "dataType": "bigint"}
+            },
+            "relations": {"up": {"type": "belongsTo", "model": "t0", "foreignKey": "parent"}}
         }))
         .unwrap()
     };
-    one.automigrate(&[&def(0)]).await.unwrap();
+    let first = def(0);
+    one.automigrate(&[&first]).await.unwrap();
     let defs: Vec<ModelDefinition> = (0..200).map(def).collect();
     many.automigrate(&defs.iter().collect::<Vec<_>>()).await.unwrap();
     let (c1, n1) = discover_counted(&one, &DiscoverOptions::default()).await;
     let (c200, n200) = discover_counted(&many, &DiscoverOptions::default()).await;
     assert_eq!(c1.schemas[0].tables.len(), 1);
     assert_eq!(c200.schemas[0].tables.len(), 200);
-    assert_eq!(n1, n200);
+    assert!(
+        c200.schemas[0].tables.iter().all(|t| t.foreign_keys.len() == 1),
+        "foreign keys"
+    );
+    assert_eq!(n1, n200, "statements for 1 table and for 200");
+}
+
+#[tokio::test]
+async fn postgres_statement_count_does_not_grow_with_tables() {
+    statement_count_does_not_grow_with_tables(Backend::Postgres, "p").await;
+}
+
+#[tokio::test]
+async fn mysql_statement_count_does_not_grow_with_tables() {
+    statement_count_does_not_grow_with_tables(Backend::MySql, "y").await;
+}
+
+/// Runs a MySQL script the way the `mysql` client does: `DELIMITER` lines
+/// change the statement terminator.
+#[cfg(feature = "mysql")]
+async fn mysql_script(pool: &sqlx::MySqlPool, script: &str) {
+    // One connection: the script's `SET` lines (FOREIGN_KEY_CHECKS=0) hold
+    // for the statements after them.
+    let mut conn = pool.acquire().await.unwrap();
+    let mut delimiter = ";".to_owned();
+    let mut statement = String::new();
+    for line in script.lines() {
+        let trimmed = line.trim();
+        if let Some(d) = trimmed.strip_prefix("DELIMITER ") {
+            delimiter = d.trim().to_owned();
+            continue;
+        }
+        statement.push_str(line);
+        statement.push('\n');
+        if trimmed.ends_with(delimiter.as_str()) {
+            let sql = statement.trim().trim_end_matches(delimiter.as_str()).trim().to_owned();
+            statement.clear();
+            if !sql.is_empty() {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}: {sql}"));
+            }
+        }
+    }
+}
+
+/// MariaDB: a database per fixture, loaded when missing (a marker table in
+/// another database says it finished).
+#[cfg(feature = "mysql")]
+async fn mysql_fixture(name: &str, script: &str) -> Option<DataSource> {
+    let admin_url = common::server_url(Backend::MySql)?;
+    let admin = sqlx::MySqlPool::connect(&admin_url).await.unwrap();
+    let mut conn = admin.acquire().await.unwrap();
+    sqlx::query("SELECT GET_LOCK('juggler_fixtures', 120)")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS test.juggler_fixtures (name VARCHAR(64) PRIMARY KEY)")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let loaded: Option<(String,)> = sqlx::query_as("SELECT name FROM test.juggler_fixtures WHERE name = ?")
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await
+        .unwrap();
+    let root = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(r, _)| r)
+        .to_owned();
+    let url = format!("{root}/{name}");
+    if loaded.is_none() {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
+        )))
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        let target = sqlx::MySqlPool::connect(&url).await.unwrap();
+        mysql_script(&target, script).await;
+        target.close().await;
+        sqlx::query("INSERT INTO test.juggler_fixtures (name) VALUES (?)")
+            .bind(name)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    sqlx::query("SELECT RELEASE_LOCK('juggler_fixtures')")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    admin.close().await;
+    Some(DataSource::connect(&url).await.unwrap())
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mysql_sakila() {
+    // The file's `USE sakila_app;` (see the fixtures' README) and its own
+    // database lines go: the loader picks the database.
+    let script: String = fixture("sakila/sakila-schema.sql")
+        .lines()
+        .filter(|l| !l.starts_with("USE ") && !l.starts_with("DROP SCHEMA") && !l.starts_with("CREATE SCHEMA"))
+        .map(|l| format!("{}\n", l.replace("sakila.", "jt_fixture_sakila.")))
+        .collect();
+    let Some(ds) = mysql_fixture("jt_fixture_sakila", &script).await else {
+        return;
+    };
+    let (c, n) = discover_counted(&ds, &DiscoverOptions::default()).await;
+    assert_eq!(n, 8, "statements");
+    let s = &c.schemas[0];
+    assert_eq!(s.name, "jt_fixture_sakila");
+    assert_eq!(
+        names(&s.tables, |t| &t.name),
+        [
+            "actor",
+            "address",
+            "category",
+            "city",
+            "country",
+            "customer",
+            "film",
+            "film_actor",
+            "film_category",
+            "film_text",
+            "inventory",
+            "language",
+            "payment",
+            "rental",
+            "staff",
+            "store"
+        ]
+    );
+    assert_eq!(
+        names(&s.views, |v| &v.name),
+        [
+            "actor_info",
+            "customer_list",
+            "film_list",
+            "nicer_but_slower_film_list",
+            "sales_by_film_category",
+            "sales_by_store",
+            "staff_list"
+        ]
+    );
+    assert!(s
+        .views
+        .iter()
+        .all(|v| !v.definition.is_empty() && !v.columns.is_empty()));
+    let film = table(&c, &s.name, "film");
+    let col = |n: &str| film.column(n).unwrap();
+    assert_eq!(
+        (
+            col("film_id").data_type.as_str(),
+            col("film_id").unsigned,
+            col("film_id").generated.as_deref()
+        ),
+        ("smallint(5) unsigned", true, Some("auto_increment"))
+    );
+    assert_eq!((col("title").length, col("title").nullable), (Some(128), false));
+    assert_eq!(col("rating").values, ["G", "PG", "PG-13", "R", "NC-17"]);
+    assert_eq!(col("rating").default.as_deref(), Some("'G'"));
+    assert_eq!(
+        col("special_features").values,
+        ["Trailers", "Commentaries", "Deleted Scenes", "Behind the Scenes"]
+    );
+    assert_eq!(col("special_features").type_name, "set");
+    assert_eq!(
+        (
+            col("release_year").type_name.as_str(),
+            col("release_year").property_type.as_str()
+        ),
+        ("year", "Number")
+    );
+    assert_eq!(
+        (col("rental_rate").precision, col("rental_rate").scale),
+        (Some(4), Some(2))
+    );
+    let lang = fk(film, &["original_language_id"]);
+    assert_eq!(
+        (
+            lang.target_table.as_str(),
+            lang.on_delete.as_str(),
+            lang.on_update.as_str()
+        ),
+        ("language", "RESTRICT", "CASCADE")
+    );
+    assert_eq!(fk(film, &["language_id"]).name.as_deref(), Some("fk_film_language"));
+    assert_eq!(
+        table(&c, &s.name, "film_actor").primary_key.as_ref().unwrap().columns,
+        ["actor_id", "film_id"]
+    );
+    let text = table(&c, &s.name, "film_text");
+    assert!(text
+        .indexes
+        .iter()
+        .any(|i| i.name == "idx_title_description" && i.method.as_deref() == Some("FULLTEXT")));
+    let exported: Vec<String> = c
+        .exported_keys(&s.name, "language")
+        .map(|(_, t, k)| format!("{}.{}", t.name, k.columns.join(",")))
+        .collect();
+    assert_eq!(exported, ["film.language_id", "film.original_language_id"]);
+    stable(&ds, &c).await;
+}
+
+#[cfg(feature = "mysql")]
+const MYSQL_ZOO: &str = r#"
+CREATE TABLE `Parent ñ` (a INT, b INT, code VARCHAR(10) UNIQUE, flag TINYINT(1), PRIMARY KEY (b, a));
+CREATE TABLE child (
+    id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY,
+    pa INT, pb INT, code VARCHAR(10),
+    up INT UNSIGNED,
+    `select` TEXT COMMENT 'a keyword',
+    qty INT,
+    total INT AS (qty * 2) STORED,
+    CONSTRAINT child_code FOREIGN KEY (code) REFERENCES `Parent ñ` (code),
+    CONSTRAINT child_up FOREIGN KEY (up) REFERENCES child (id) ON DELETE CASCADE,
+    CONSTRAINT child_parent FOREIGN KEY (pb, pa) REFERENCES `Parent ñ` (b, a) ON UPDATE CASCADE,
+    CONSTRAINT positive CHECK (qty > 0)
+) COMMENT 'the child';
+CREATE TABLE nokey (x INT, body TEXT, spot POINT NOT NULL, KEY body_prefix (body(10)), SPATIAL KEY spot (spot));
+CREATE TABLE parts (id INT, at DATE) PARTITION BY RANGE (YEAR(at)) (PARTITION p0 VALUES LESS THAN (2000), PARTITION p1 VALUES LESS THAN MAXVALUE);
+"#;
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mysql_zoo() {
+    let Some(url) = common::fresh_url(Backend::MySql, "discover_my_zoo").await else {
+        return;
+    };
+    let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
+    mysql_script(&pool, MYSQL_ZOO).await;
+    pool.close().await;
+    let ds = DataSource::connect(&url).await.unwrap();
+    let c = ds.discover(&DiscoverOptions::default()).await.unwrap();
+    let schema = c.schemas[0].name.clone();
+    let parent = table(&c, &schema, "Parent ñ");
+    assert_eq!(parent.primary_key.as_ref().unwrap().columns, ["b", "a"]);
+    assert_eq!(parent.column("flag").unwrap().property_type, "Boolean");
+    let child = table(&c, &schema, "child");
+    assert_eq!(child.comment.as_deref(), Some("the child"));
+    assert_eq!(child.column("select").unwrap().comment.as_deref(), Some("a keyword"));
+    let total = child.column("total").unwrap();
+    assert!(
+        total
+            .computed
+            .as_deref()
+            .is_some_and(|e| e.contains("qty") && e.contains('2')),
+        "{total:?}"
+    );
+    assert!(total.stored);
+    let composite = fk(child, &["pb", "pa"]);
+    assert_eq!(
+        (composite.target_columns.clone(), composite.on_update.as_str()),
+        (vec!["b".to_owned(), "a".to_owned()], "CASCADE")
+    );
+    assert_eq!(fk(child, &["up"]).on_delete, "CASCADE");
+    assert_eq!(fk(child, &["code"]).target_columns, ["code"]);
+    assert!(
+        child.checks.iter().any(|k| k.name.as_deref() == Some("positive")),
+        "{:?}",
+        child.checks
+    );
+    let nokey = table(&c, &schema, "nokey");
+    assert!(nokey
+        .indexes
+        .iter()
+        .any(|i| i.name == "spot" && i.method.as_deref() == Some("SPATIAL")));
+    let parts = table(&c, &schema, "parts");
+    assert_eq!(parts.partitions, ["p0", "p1"]);
+    let warnings = codes(&c);
+    for expected in [
+        ("no-primary-key".to_owned(), format!("{schema}.nokey")),
+        ("expression-index".to_owned(), format!("{schema}.nokey.body_prefix")),
+        ("fk-to-unique-key".to_owned(), format!("{schema}.child.child_code")),
+        ("partitioned-table".to_owned(), format!("{schema}.parts")),
+        ("unsupported-type".to_owned(), format!("{schema}.nokey.spot")),
+    ] {
+        assert!(warnings.contains(&expected), "{expected:?} in {warnings:?}");
+    }
+    stable(&ds, &c).await;
 }

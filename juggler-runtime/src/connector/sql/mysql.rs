@@ -59,17 +59,6 @@ async fn server_flavour(url: &str, options: &MySqlConnectOptions, settings: &sup
 }
 
 impl MySqlConnector {
-    /// Discovery on MySQL / MariaDB is not built yet: a clear error, never
-    /// an empty catalog.
-    pub(crate) async fn discover_catalog(
-        &self,
-        _options: &crate::schema::catalog::DiscoverOptions,
-    ) -> Result<crate::schema::catalog::Catalog> {
-        Err(Error::Unsupported(
-            "discovery of MySQL / MariaDB is not in this release (SQLite and PostgreSQL are)".to_owned(),
-        ))
-    }
-
     /// Opens a pool: `mysql://root@127.0.0.1:3306/db` (also `mariadb://`).
     pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
         let normalized = url
@@ -201,5 +190,421 @@ impl MySqlConnector {
             );
         }
         Error::Validation(errors)
+    }
+}
+
+/// A value of an `information_schema` column as text, whatever type the
+/// server gave it (MariaDB and MySQL differ: `VARCHAR`, `LONGTEXT`, binary
+/// strings, unsigned integers).
+fn my_text(row: &MySqlRow, i: usize) -> Option<String> {
+    use sqlx::{Column as _, TypeInfo as _};
+    if row.try_get_raw(i).map_or(true, |v| v.is_null()) {
+        return None;
+    }
+    let integer = row
+        .columns()
+        .get(i)
+        .is_some_and(|c| c.type_info().name().contains("INT"));
+    if integer {
+        if let Ok(n) = row.try_get_unchecked::<u64, _>(i) {
+            return Some(n.to_string());
+        }
+        if let Ok(n) = row.try_get_unchecked::<i64, _>(i) {
+            return Some(n.to_string());
+        }
+    }
+    if let Ok(s) = row.try_get_unchecked::<String, _>(i) {
+        return Some(s);
+    }
+    if let Ok(b) = row.try_get_unchecked::<Vec<u8>, _>(i) {
+        return Some(String::from_utf8_lossy(&b).into_owned());
+    }
+    if let Ok(n) = row.try_get_unchecked::<u64, _>(i) {
+        return Some(n.to_string());
+    }
+    row.try_get_unchecked::<i64, _>(i).ok().map(|n| n.to_string())
+}
+
+fn my_number(row: &MySqlRow, i: usize) -> Option<u64> {
+    my_text(row, i).and_then(|t| t.trim().parse().ok())
+}
+
+/// The quoted values of `enum('a','b''c')` / `set(..)`, in order.
+fn enum_values(column_type: &str) -> Vec<String> {
+    let Some(open) = column_type.find('(') else {
+        return Vec::new();
+    };
+    let inner = &column_type[open + 1..column_type.rfind(')').unwrap_or(column_type.len())];
+    let mut out = Vec::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut value = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' if chars.peek() == Some(&'\'') => {
+                    value.push('\'');
+                    chars.next();
+                }
+                '\'' => break,
+                '\\' => {
+                    if let Some(n) = chars.next() {
+                        value.push(n);
+                    }
+                }
+                other => value.push(other),
+            }
+        }
+        out.push(value);
+    }
+    out
+}
+
+impl MySqlConnector {
+    /// Reads the databases into a catalog with seven `information_schema`
+    /// statements (eight when the current database is asked first), each
+    /// filtered by the databases, whatever the number of tables.
+    pub(crate) async fn discover_catalog(
+        &self,
+        options: &crate::schema::catalog::DiscoverOptions,
+    ) -> Result<crate::schema::catalog::Catalog> {
+        use crate::schema::catalog::{
+            base_type, property_type_of, Catalog, Check, Column, ForeignKey, Index, IndexPart, Key, Schema, Table, View,
+        };
+        use std::collections::BTreeMap;
+        let empty = ModelDefinition::default();
+        let schemas = if options.schemas.is_empty() {
+            let stmt = compile::Statement {
+                sql: "SELECT DATABASE()".to_owned(),
+                shared: None,
+                binds: Vec::new(),
+            };
+            let row = self.fetch_optional(&empty, stmt).await?;
+            match row.and_then(|r| my_text(&r, 0)) {
+                Some(db) => vec![db],
+                None => {
+                    return Err(Error::Unsupported(
+                        "no database is selected: put one in the URL or name it in `schemas`".to_owned(),
+                    ))
+                }
+            }
+        } else {
+            options.schemas.clone()
+        };
+        let marks = vec!["?"; schemas.len()].join(", ");
+        let query = |sql: String| compile::Statement {
+            sql: sql.replace("{in}", &format!("({marks})")),
+            shared: None,
+            binds: schemas
+                .iter()
+                .map(|s| (Value::Text(s.clone()), ColumnKind::Text))
+                .collect(),
+        };
+        let tables_rows = self.fetch_all(&empty, query(
+            "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA IN {in}".to_owned(),
+        )).await?;
+        let column_rows = self.fetch_all(&empty, query(
+            "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, \
+             NUMERIC_PRECISION, NUMERIC_SCALE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, COLLATION_NAME, GENERATION_EXPRESSION \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN {in} ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION".to_owned(),
+        )).await?;
+        let key_rows = self.fetch_all(&empty, query(
+            "SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, tc.CONSTRAINT_TYPE, k.COLUMN_NAME, \
+             k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, rc.UPDATE_RULE, rc.DELETE_RULE \
+             FROM information_schema.KEY_COLUMN_USAGE k \
+             JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
+               AND tc.TABLE_NAME = k.TABLE_NAME AND tc.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+             LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS rc ON rc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
+               AND rc.TABLE_NAME = k.TABLE_NAME AND rc.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+             WHERE k.TABLE_SCHEMA IN {in} ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION".to_owned(),
+        )).await?;
+        let index_rows = self.fetch_all(&empty, query(
+            "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, COLLATION, INDEX_TYPE, SUB_PART \
+             FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN {in} \
+             ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX".to_owned(),
+        )).await?;
+        let check_rows = self
+            .fetch_all(
+                &empty,
+                query(
+                    "SELECT tc.TABLE_SCHEMA, tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE \
+             FROM information_schema.CHECK_CONSTRAINTS cc JOIN information_schema.TABLE_CONSTRAINTS tc \
+               ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME \
+               AND tc.CONSTRAINT_TYPE = 'CHECK' \
+             WHERE tc.TABLE_SCHEMA IN {in}"
+                        .to_owned(),
+                ),
+            )
+            .await?;
+        let view_rows = self.fetch_all(&empty, query(
+            "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN {in}".to_owned(),
+        )).await?;
+        let partition_rows = self
+            .fetch_all(
+                &empty,
+                query(
+                    "SELECT TABLE_SCHEMA, TABLE_NAME, PARTITION_NAME, PARTITION_METHOD, PARTITION_EXPRESSION \
+             FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA IN {in} AND PARTITION_NAME IS NOT NULL \
+             ORDER BY TABLE_SCHEMA, TABLE_NAME, PARTITION_ORDINAL_POSITION"
+                        .to_owned(),
+                ),
+            )
+            .await?;
+
+        let mut catalog = Catalog::new("mysql");
+        let mut tables: BTreeMap<(String, String), Table> = BTreeMap::new();
+        let mut views: BTreeMap<(String, String), View> = BTreeMap::new();
+        for r in &tables_rows {
+            let key = (my_text(r, 0).unwrap_or_default(), my_text(r, 1).unwrap_or_default());
+            if !options.wants(&key.1) {
+                continue;
+            }
+            let comment = my_text(r, 3).filter(|c| !c.is_empty());
+            if my_text(r, 2).as_deref() == Some("VIEW") {
+                if options.views {
+                    views.insert(
+                        key.clone(),
+                        View {
+                            name: key.1.clone(),
+                            comment,
+                            ..View::default()
+                        },
+                    );
+                }
+            } else {
+                let mut t = Table::new(key.1.clone());
+                t.comment = comment;
+                tables.insert(key, t);
+            }
+        }
+        for r in &view_rows {
+            let key = (my_text(r, 0).unwrap_or_default(), my_text(r, 1).unwrap_or_default());
+            if let Some(v) = views.get_mut(&key) {
+                v.definition = my_text(r, 2).unwrap_or_default();
+            }
+        }
+        for r in &column_rows {
+            let key = (my_text(r, 0).unwrap_or_default(), my_text(r, 1).unwrap_or_default());
+            let name = my_text(r, 2).unwrap_or_default();
+            let column_type = my_text(r, 9).unwrap_or_default();
+            let data_type = my_text(r, 5).unwrap_or_default().to_ascii_lowercase();
+            let extra = my_text(r, 10).unwrap_or_default().to_ascii_lowercase();
+            let mut column = Column::new(name.clone(), column_type.clone());
+            column.type_name = data_type.clone();
+            column.nullable = my_text(r, 4).as_deref() == Some("YES");
+            column.unsigned = column_type.to_ascii_lowercase().contains("unsigned");
+            // MariaDB writes a missing default as the text NULL.
+            column.default = my_text(r, 3).filter(|d| d != "NULL");
+            column.comment = my_text(r, 11).filter(|c| !c.is_empty());
+            column.collation = my_text(r, 12).filter(|c| c.ends_with("_bin"));
+            column.property_type = match data_type.as_str() {
+                "tinyint" if base_type(&column_type) == "tinyint" && column_type.starts_with("tinyint(1)") => {
+                    "Boolean".to_owned()
+                }
+                "enum" | "set" => "String".to_owned(),
+                other => property_type_of(other).to_owned(),
+            };
+            if data_type == "enum" || data_type == "set" {
+                column.values = enum_values(&column_type);
+            }
+            match column.property_type.as_str() {
+                "String" => column.length = my_number(r, 6).filter(|_| !matches!(data_type.as_str(), "enum" | "set")),
+                "Number" if matches!(data_type.as_str(), "decimal" | "numeric") => {
+                    column.precision = my_number(r, 7);
+                    column.scale = my_number(r, 8);
+                }
+                _ => {}
+            }
+            if extra.contains("auto_increment") {
+                column.generated = Some("auto_increment".to_owned());
+            }
+            if let Some(expression) = my_text(r, 13).filter(|e| !e.is_empty()) {
+                column.computed = Some(expression);
+                column.stored = extra.contains("stored") || extra.contains("persistent");
+                column.default = None;
+            }
+            if column.property_type == "Any" {
+                catalog.warn(
+                    "unsupported-type",
+                    format!("{}.{}.{name}", key.0, key.1),
+                    format!(
+                        "`{}.{name}` has type `{column_type}`, which maps to no property type; it is read as text",
+                        key.1
+                    ),
+                );
+            }
+            if let Some(t) = tables.get_mut(&key) {
+                t.columns.push(column);
+            } else if let Some(v) = views.get_mut(&key) {
+                v.columns.push(column);
+            }
+        }
+        let mut fks: BTreeMap<(String, String, String), ForeignKey> = BTreeMap::new();
+        for r in &key_rows {
+            let key = (my_text(r, 0).unwrap_or_default(), my_text(r, 1).unwrap_or_default());
+            let Some(t) = tables.get_mut(&key) else { continue };
+            let name = my_text(r, 2).unwrap_or_default();
+            let column = my_text(r, 4).unwrap_or_default();
+            match my_text(r, 3).as_deref() {
+                Some("PRIMARY KEY") => t
+                    .primary_key
+                    .get_or_insert_with(|| Key {
+                        name: Some(name.clone()),
+                        columns: Vec::new(),
+                    })
+                    .columns
+                    .push(column),
+                Some("UNIQUE") => match t.unique.iter_mut().find(|u| u.name.as_deref() == Some(name.as_str())) {
+                    Some(u) => u.columns.push(column),
+                    None => t.unique.push(Key {
+                        name: Some(name),
+                        columns: vec![column],
+                    }),
+                },
+                Some("FOREIGN KEY") => {
+                    let fk = fks
+                        .entry((key.0.clone(), key.1.clone(), name.clone()))
+                        .or_insert_with(|| ForeignKey {
+                            name: Some(name),
+                            target_schema: my_text(r, 5).unwrap_or_default(),
+                            target_table: my_text(r, 6).unwrap_or_default(),
+                            on_update: my_text(r, 8).unwrap_or_else(|| "NO ACTION".to_owned()),
+                            on_delete: my_text(r, 9).unwrap_or_else(|| "NO ACTION".to_owned()),
+                            ..ForeignKey::default()
+                        });
+                    fk.columns.push(column);
+                    fk.target_columns.push(my_text(r, 7).unwrap_or_default());
+                }
+                _ => {}
+            }
+        }
+        for ((schema, table, _), fk) in fks {
+            if let Some(t) = tables.get_mut(&(schema, table)) {
+                t.foreign_keys.push(fk);
+            }
+        }
+        let mut indexes: BTreeMap<(String, String, String), Index> = BTreeMap::new();
+        for r in &index_rows {
+            let key = (my_text(r, 0).unwrap_or_default(), my_text(r, 1).unwrap_or_default());
+            if !tables.contains_key(&key) {
+                continue;
+            }
+            let name = my_text(r, 2).unwrap_or_default();
+            let method = my_text(r, 6).filter(|m| m != "BTREE");
+            let index = indexes.entry((key.0, key.1, name.clone())).or_insert_with(|| Index {
+                primary: name == "PRIMARY",
+                unique: my_text(r, 3).as_deref() == Some("0"),
+                name,
+                method,
+                ..Index::default()
+            });
+            let column = my_text(r, 4);
+            let expression = match (&column, my_number(r, 7)) {
+                (None, _) => Some(String::new()),
+                (Some(c), Some(prefix)) => Some(format!("`{}`({prefix})", c.replace('`', "``"))),
+                _ => None,
+            };
+            index.parts.push(IndexPart {
+                column: if expression.is_some() { None } else { column },
+                expression,
+                descending: my_text(r, 5).as_deref() == Some("D"),
+            });
+        }
+        for ((schema, table, _), index) in indexes {
+            if index.parts.iter().any(|p| p.expression.is_some()) {
+                catalog.warn(
+                    "expression-index",
+                    format!("{schema}.{table}.{}", index.name),
+                    format!("index `{}` of `{table}` is on an expression or a column prefix, which a model property cannot declare", index.name),
+                );
+            }
+            if let Some(t) = tables.get_mut(&(schema, table)) {
+                t.indexes.push(index);
+            }
+        }
+        for r in &check_rows {
+            let key = (my_text(r, 0).unwrap_or_default(), my_text(r, 1).unwrap_or_default());
+            if let Some(t) = tables.get_mut(&key) {
+                t.checks.push(Check {
+                    name: my_text(r, 2),
+                    expression: my_text(r, 3).unwrap_or_default(),
+                });
+            }
+        }
+        for r in &partition_rows {
+            let key = (my_text(r, 0).unwrap_or_default(), my_text(r, 1).unwrap_or_default());
+            if let Some(t) = tables.get_mut(&key) {
+                if t.partitioned_by.is_none() {
+                    t.partitioned_by = Some(format!(
+                        "{} ({})",
+                        my_text(r, 3).unwrap_or_default(),
+                        my_text(r, 4).unwrap_or_default()
+                    ));
+                }
+                t.partitions.extend(my_text(r, 2));
+            }
+        }
+        let pks: BTreeMap<(String, String), Vec<String>> = tables
+            .iter()
+            .filter_map(|(k, t)| t.primary_key.as_ref().map(|p| (k.clone(), p.columns.clone())))
+            .collect();
+        let mut out: BTreeMap<String, Schema> = schemas
+            .iter()
+            .map(|s| {
+                (
+                    s.clone(),
+                    Schema {
+                        name: s.clone(),
+                        ..Schema::default()
+                    },
+                )
+            })
+            .collect();
+        for ((schema, name), t) in tables {
+            let object = format!("{schema}.{name}");
+            if t.primary_key.is_none() {
+                catalog.warn(
+                    "no-primary-key",
+                    object.clone(),
+                    format!("`{name}` has no primary key; a model of it cannot find, update or delete by id"),
+                );
+            }
+            if let Some(by) = &t.partitioned_by {
+                catalog.warn(
+                    "partitioned-table",
+                    object.clone(),
+                    format!("`{name}` is partitioned ({by}) into {} partitions", t.partitions.len()),
+                );
+            }
+            for fk in &t.foreign_keys {
+                let target = (fk.target_schema.clone(), fk.target_table.clone());
+                if pks.get(&target).is_some_and(|pk| *pk != fk.target_columns) {
+                    catalog.warn(
+                        "fk-to-unique-key",
+                        format!("{object}.{}", fk.name.clone().unwrap_or_default()),
+                        format!(
+                            "`{name}.{}` refers to `{}.{}`, a unique key of `{}` that is not its primary key",
+                            fk.columns.join(", "),
+                            fk.target_table,
+                            fk.target_columns.join(", "),
+                            fk.target_table
+                        ),
+                    );
+                }
+            }
+            if let Some(s) = out.get_mut(&schema) {
+                s.tables.push(t);
+            }
+        }
+        for ((schema, _), v) in views {
+            if let Some(s) = out.get_mut(&schema) {
+                s.views.push(v);
+            }
+        }
+        catalog.schemas = out.into_values().collect();
+        catalog.normalize();
+        Ok(catalog)
     }
 }
