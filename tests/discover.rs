@@ -913,3 +913,250 @@ async fn mysql_zoo() {
     }
     stable(&ds, &c).await;
 }
+
+/// `discover_schema` output is LoopBack's discovery JSON: it reads back
+/// through juggler-schema's LoopBack reader to the same definition.
+fn reads_back(def: &ModelDefinition) -> serde_json::Value {
+    let json = def.to_json();
+    let again = ModelDefinition::from_value(json.clone()).expect("LoopBack JSON reads back");
+    assert_eq!(&again, def);
+    json
+}
+
+#[tokio::test]
+async fn loopback_api_on_chinook() {
+    use juggler::discover::{ModelDefinitionsOptions, SchemaOptions};
+    let ds = sqlite_with("discover_lb_chinook", &fixture("chinook/Chinook_Sqlite.sql")).await;
+    let options = SchemaOptions::default();
+    let models = ds
+        .discover_model_definitions(&ModelDefinitionsOptions {
+            views: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(models.len(), 11);
+    assert_eq!(
+        serde_json::to_value(&models[0]).unwrap(),
+        serde_json::json!({"type": "table", "name": "Album", "owner": "main"})
+    );
+    let page = ds
+        .discover_model_definitions(&ModelDefinitionsOptions {
+            limit: Some(2),
+            offset: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        ["Artist", "Customer"]
+    );
+    let all = ds
+        .discover_model_definitions(&ModelDefinitionsOptions {
+            all: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 11);
+
+    let props = ds.discover_model_properties("Track", &options).await.unwrap();
+    assert_eq!(props.len(), 9);
+    assert_eq!(
+        serde_json::to_value(&props[1]).unwrap(),
+        serde_json::json!({"owner": "main", "tableName": "Track", "columnName": "Name", "dataType": "nvarchar",
+            "dataLength": 200, "dataPrecision": null, "dataScale": null, "nullable": "NO"})
+    );
+    let pks = ds.discover_primary_keys("PlaylistTrack", &options).await.unwrap();
+    assert_eq!(
+        pks.iter()
+            .map(|k| (k.column_name.as_str(), k.key_seq, k.pk_name.as_deref()))
+            .collect::<Vec<_>>(),
+        [
+            ("PlaylistId", 1, Some("PK_PlaylistTrack")),
+            ("TrackId", 2, Some("PK_PlaylistTrack"))
+        ]
+    );
+    let fks = ds.discover_foreign_keys("Track", &options).await.unwrap();
+    assert_eq!(
+        fks.iter()
+            .map(|k| (
+                k.fk_column_name.as_str(),
+                k.pk_table_name.as_str(),
+                k.pk_column_name.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            ("AlbumId", "Album", "AlbumId"),
+            ("GenreId", "Genre", "GenreId"),
+            ("MediaTypeId", "MediaType", "MediaTypeId")
+        ]
+    );
+    let exported = ds.discover_exported_foreign_keys("Track", &options).await.unwrap();
+    assert_eq!(
+        exported.iter().map(|k| k.fk_table_name.as_str()).collect::<Vec<_>>(),
+        ["InvoiceLine", "PlaylistTrack"]
+    );
+    assert!(ds.discover_primary_keys("Nope", &options).await.is_err());
+
+    let track = ds.discover_schema("Track", &options).await.unwrap();
+    let json = reads_back(&track);
+    assert_eq!(json["name"], "Track");
+    assert_eq!(json["options"]["sqlite"]["table"], "Track");
+    assert_eq!(json["properties"]["trackId"]["id"], 1);
+    assert_eq!(json["properties"]["unitPrice"]["sqlite"]["columnType"], "NUMERIC(10,2)");
+    assert_eq!(json["properties"]["name"]["required"], true);
+
+    let everything = ds
+        .discover_schemas(
+            "Track",
+            &SchemaOptions {
+                associations: true,
+                ..SchemaOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(everything.len(), 11, "{:?}", everything.keys().collect::<Vec<_>>());
+    for def in everything.values() {
+        reads_back(def);
+    }
+    assert_eq!(ds.discover_schemas("Track", &options).await.unwrap().len(), 1);
+
+    // Dynamic models that query and include along the discovered keys.
+    let models = ds
+        .discover_and_build_models(
+            "Album",
+            &SchemaOptions {
+                associations: true,
+                ..SchemaOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    let albums = models["Album"]
+        .find(Filter::from_json(r#"{"where": {"albumId": 1}, "include": ["tracks", "artist"]}"#).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(albums[0]["title"], "For Those About To Rock We Salute You");
+    assert_eq!(albums[0]["artist"]["name"], "AC/DC");
+    assert_eq!(albums[0]["tracks"].as_array().unwrap().len(), 10);
+    let employees = models["Employee"]
+        .find(
+            Filter::from_json(
+                r#"{"where": {"employeeId": 2}, "include": ["reportsToEmployee", "reportsToEmployees"]}"#,
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(employees[0]["reportsToEmployee"]["lastName"], "Adams");
+    assert_eq!(employees[0]["reportsToEmployees"].as_array().unwrap().len(), 3);
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn loopback_api_on_pagila() {
+    use juggler::discover::SchemaOptions;
+    let Some(ds) = pg_fixture("jt_fixture_pagila", &fixture("pagila/pagila-schema.sql")).await else {
+        return;
+    };
+    let film = ds.discover_schema("film", &SchemaOptions::default()).await.unwrap();
+    let json = reads_back(&film);
+    let rating = &json["properties"]["rating"]["postgresql"];
+    assert_eq!(rating["enum"], serde_json::json!(["G", "PG", "PG-13", "R", "NC-17"]));
+    assert_eq!(rating["userType"], "mpaa_rating");
+    assert_eq!(
+        json["properties"]["specialFeatures"]["type"],
+        serde_json::json!(["String"])
+    );
+    assert_eq!(
+        json["properties"]["specialFeatures"]["postgresql"]["elementType"],
+        "text"
+    );
+    assert_eq!(json["properties"]["filmId"]["generated"], true);
+    let fks = ds
+        .discover_foreign_keys("film", &SchemaOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(fks.len(), 2);
+    let all = ds
+        .discover_schemas(
+            "film",
+            &SchemaOptions {
+                associations: true,
+                ..SchemaOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        all.contains_key("public.language")
+            && all.contains_key("public.film_actor")
+            && all.contains_key("public.actor")
+    );
+    for def in all.values() {
+        reads_back(def);
+    }
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn loopback_api_on_sakila() {
+    use juggler::discover::SchemaOptions;
+    let script: String = fixture("sakila/sakila-schema.sql")
+        .lines()
+        .filter(|l| !l.starts_with("USE ") && !l.starts_with("DROP SCHEMA") && !l.starts_with("CREATE SCHEMA"))
+        .map(|l| format!("{}\n", l.replace("sakila.", "jt_fixture_sakila.")))
+        .collect();
+    let Some(ds) = mysql_fixture("jt_fixture_sakila", &script).await else {
+        return;
+    };
+    let film = ds.discover_schema("film", &SchemaOptions::default()).await.unwrap();
+    let json = reads_back(&film);
+    assert_eq!(
+        json["properties"]["specialFeatures"]["mysql"]["enum"],
+        serde_json::json!(["Trailers", "Commentaries", "Deleted Scenes", "Behind the Scenes"])
+    );
+    assert_eq!(json["properties"]["filmId"]["mysql"]["unsigned"], true);
+    let pks = ds
+        .discover_primary_keys("film_actor", &SchemaOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        pks.iter().map(|k| k.column_name.as_str()).collect::<Vec<_>>(),
+        ["actor_id", "film_id"]
+    );
+    let exported = ds
+        .discover_exported_foreign_keys("language", &SchemaOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 2);
+}
+
+#[test]
+fn introspection_of_documents() {
+    let docs = serde_json::json!([
+        {"id": 1, "name": "Ann", "born": "1990-05-01", "address": {"city": "Paris", "geo": {"lat": 1.5}}, "tags": ["x"], "score": 3},
+        {"id": 2, "name": "Bob", "address": {"city": "Lyon"}, "tags": [], "score": 2.5, "note": null}
+    ]);
+    let defs = juggler::introspect_all("Person", &docs);
+    assert_eq!(
+        defs.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+        ["Person", "PersonAddress", "PersonAddressGeo"]
+    );
+    let person = &defs[0];
+    assert!(person.properties["id"].required && person.properties["name"].required);
+    assert!(!person.properties["born"].required);
+    assert_eq!(
+        person.properties["score"].data_type.as_deref(),
+        Some("double precision")
+    );
+    assert_eq!(person.properties["id"].data_type.as_deref(), Some("bigint"));
+    let json = person.to_json();
+    assert_eq!(json["properties"]["born"]["type"], "Date");
+    assert_eq!(json["properties"]["address"]["type"], "PersonAddress");
+    assert_eq!(json["properties"]["tags"]["type"], serde_json::json!(["String"]));
+    assert_eq!(juggler::introspect("Person", &docs), defs[0]);
+}

@@ -4,6 +4,7 @@
 
 pub mod connector;
 mod datasource;
+pub mod discover;
 pub mod dynamic;
 mod error;
 pub mod filter;
@@ -35,6 +36,7 @@ pub use relations::{
 pub use repository::Repository;
 pub use rust_decimal::Decimal;
 pub use schema::catalog::{Catalog, DiscoverOptions};
+pub use schema::introspect::{introspect, introspect_all};
 pub use schema::ModelDefinition;
 pub use validation::ValidationError;
 pub use value::{FieldValue, GeoPoint, ReadRow, Row, Value};

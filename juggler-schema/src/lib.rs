@@ -22,6 +22,8 @@
 pub mod catalog;
 pub mod check;
 mod definition;
+pub mod discovered;
+pub mod introspect;
 mod naming;
 pub mod relations;
 pub mod sql;

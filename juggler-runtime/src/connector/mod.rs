@@ -190,6 +190,15 @@ pub trait Connector: Send + Sync + 'static {
         )))
     }
 
+    /// The names of the schemas a discovery of "everything" reads (system
+    /// schemas left out).
+    async fn schema_names(&self) -> Result<Vec<String>> {
+        Err(crate::Error::Unsupported(format!(
+            "the {} connector has no schemas",
+            self.name()
+        )))
+    }
+
     /// Drops and re-creates the storage of each model (destroys its data).
     async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()>;
 

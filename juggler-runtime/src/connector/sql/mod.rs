@@ -1150,6 +1150,17 @@ macro_rules! sql_connector {
                 self.discover_catalog(options).await
             }
 
+            async fn schema_names(&self) -> Result<Vec<String>> {
+                let sql = match DIALECT {
+                    Dialect::Sqlite => "SELECT name FROM pragma_database_list ORDER BY seq",
+                    Dialect::Postgres => "SELECT nspname::text FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1",
+                    Dialect::MySql => "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY 1",
+                };
+                let stmt = compile::Statement { sql: sql.to_owned(), shared: None, binds: Vec::new() };
+                let rows = self.fetch_all(&ModelDefinition::default(), stmt).await?;
+                Ok(rows.iter().filter_map(|r| decode(r, 0, $crate::schema::ColumnKind::Text).ok()).filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            }
+
             async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {
                 self.run_ddl(&$crate::schema::sql::migration_sql(defs, DIALECT)).await
             }
