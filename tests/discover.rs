@@ -86,6 +86,7 @@ CREATE TABLE "order line" ("order" INTEGER NOT NULL, "line nö" INTEGER NOT NULL
 CREATE TABLE shipment (id INTEGER PRIMARY KEY, o INTEGER, l INTEGER,
     FOREIGN KEY (o, l) REFERENCES "order line" ("order", "line nö") ON UPDATE CASCADE);
 CREATE TABLE log (at TEXT, msg TEXT) STRICT;
+CREATE TABLE "we""ird 表" ("select" INTEGER PRIMARY KEY, "a""b" TEXT);
 CREATE INDEX person_lower_name ON person (lower(name));
 CREATE INDEX person_pricey ON person (name DESC) WHERE price > 10;
 CREATE VIEW cheap AS SELECT id, name FROM person WHERE price < 5;
@@ -98,8 +99,11 @@ async fn sqlite_zoo() {
     let main = c.schema("main").unwrap();
     assert_eq!(
         names(&main.tables, |t| &t.name),
-        ["Country", "log", "order line", "person", "shipment"]
+        ["Country", "log", "order line", "person", "shipment", "we\"ird 表"]
     );
+    let weird = table(&c, "main", "we\"ird 表");
+    assert_eq!(names(&weird.columns, |c| &c.name), ["select", "a\"b"]);
+    assert_eq!(weird.primary_key.as_ref().unwrap().columns, ["select"]);
     assert_eq!(names(&main.views, |v| &v.name), ["cheap"]);
     assert_eq!(names(&main.views[0].columns, |c| &c.name), ["id", "name"]);
     assert!(main.views[0].definition.contains("price < 5"));
@@ -183,6 +187,18 @@ async fn sqlite_zoo() {
         (names(&main.tables, |t| &t.name), main.views.len()),
         (vec!["person".to_owned()], 0)
     );
+    let without = ds
+        .discover(&DiscoverOptions {
+            exclude: vec!["person".into(), "log".into()],
+            ..DiscoverOptions::default()
+        })
+        .await
+        .unwrap();
+    let main = without.schema("main").unwrap();
+    assert_eq!(
+        names(&main.tables, |t| &t.name),
+        ["Country", "order line", "shipment", "we\"ird 表"]
+    );
 }
 
 #[tokio::test]
@@ -256,6 +272,28 @@ async fn sqlite_chinook() {
     assert_eq!(track.column("UnitPrice").unwrap().scale, Some(2));
     assert_eq!(track.column("Name").unwrap().property_type, "String");
     assert_eq!(track.column("TrackId").unwrap().generated.as_deref(), Some("rowid"));
+    let keys: Vec<(String, Vec<String>)> = main
+        .tables
+        .iter()
+        .map(|t| (t.name.clone(), t.primary_key.clone().unwrap().columns))
+        .collect();
+    let expected: Vec<(String, Vec<String>)> = [
+        ("Album", &["AlbumId"][..]),
+        ("Artist", &["ArtistId"]),
+        ("Customer", &["CustomerId"]),
+        ("Employee", &["EmployeeId"]),
+        ("Genre", &["GenreId"]),
+        ("Invoice", &["InvoiceId"]),
+        ("InvoiceLine", &["InvoiceLineId"]),
+        ("MediaType", &["MediaTypeId"]),
+        ("Playlist", &["PlaylistId"]),
+        ("PlaylistTrack", &["PlaylistId", "TrackId"]),
+        ("Track", &["TrackId"]),
+    ]
+    .iter()
+    .map(|(t, k)| (t.to_string(), k.iter().map(|c| c.to_string()).collect()))
+    .collect();
+    assert_eq!(keys, expected);
     let pk = table(&c, "main", "PlaylistTrack").primary_key.clone().unwrap();
     assert_eq!(
         (pk.name.as_deref(), pk.columns),
@@ -404,6 +442,26 @@ async fn postgres_pagila() {
     assert_eq!(year.base_type, "integer");
     assert!(year.checks[0].expression.contains("1901"), "{:?}", year.checks);
 
+    let actor = table(&c, "public", "actor");
+    let cols: Vec<(&str, &str, bool, Option<&str>)> = actor
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.data_type.as_str(), c.nullable, c.default.as_deref()))
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            (
+                "actor_id",
+                "integer",
+                false,
+                Some("nextval('actor_actor_id_seq'::regclass)")
+            ),
+            ("first_name", "text", false, None),
+            ("last_name", "text", false, None),
+            ("last_update", "timestamp with time zone", false, Some("now()")),
+        ]
+    );
     let film = table(&c, "public", "film");
     let col = |n: &str| film.column(n).unwrap();
     assert_eq!(
@@ -509,6 +567,7 @@ CREATE TABLE zoo_a.nokey (x INT CHECK (x > 0), tags INT[], addr INET, cash MONEY
 CREATE INDEX nokey_partial ON zoo_a.nokey (x DESC) WHERE x > 10;
 CREATE INDEX nokey_expr ON zoo_a.nokey ((x + 1));
 CREATE TABLE zoo_a.base (id INT);
+CREATE TABLE zoo_a."we""ird 表" ("order" INT PRIMARY KEY, "a""b" TEXT DEFAULT 'x''y');
 CREATE TABLE zoo_a.derived (extra INT) INHERITS (zoo_a.base);
 "#;
 
@@ -582,6 +641,9 @@ async fn postgres_zoo() {
     let expr = nokey.indexes.iter().find(|i| i.name == "nokey_expr").unwrap();
     assert_eq!(expr.parts[0].expression.as_deref(), Some("(x + 1)"));
     assert_eq!(table(&c, "zoo_a", "derived").inherits, ["base"]);
+    let weird = table(&c, "zoo_a", "we\"ird 表");
+    assert_eq!(names(&weird.columns, |c| &c.name), ["order", "a\"b"]);
+    assert_eq!(weird.column("a\"b").unwrap().default.as_deref(), Some("'x''y'::text"));
     let warnings = codes(&c);
     for expected in [
         ("no-primary-key", "zoo_a.nokey"),
@@ -780,6 +842,29 @@ async fn mysql_sakila() {
         .views
         .iter()
         .all(|v| !v.definition.is_empty() && !v.columns.is_empty()));
+    let actor = table(&c, &s.name, "actor");
+    let cols: Vec<(&str, &str, Option<u64>, bool, Option<&str>)> = actor
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.data_type.as_str(),
+                c.length,
+                c.nullable,
+                c.default.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            ("actor_id", "smallint(5) unsigned", None, false, None),
+            ("first_name", "varchar(45)", Some(45), false, None),
+            ("last_name", "varchar(45)", Some(45), false, None),
+            ("last_update", "timestamp", None, false, Some("current_timestamp()")),
+        ]
+    );
     let film = table(&c, &s.name, "film");
     let col = |n: &str| film.column(n).unwrap();
     assert_eq!(

@@ -7,6 +7,7 @@
 use juggler::prelude::*;
 use std::time::{Duration, Instant};
 
+mod discover;
 mod raw;
 
 /// The benchmark table.
@@ -38,20 +39,32 @@ pub fn row(i: usize) -> BenchRow {
 struct Args {
     db: String,
     rows: usize,
+    discover: Option<String>,
+    tables: usize,
 }
 
 fn args() -> Result<Args, String> {
     let mut out = Args {
         db: "sqlite".into(),
         rows: 10_000,
+        discover: None,
+        tables: 500,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--db" => out.db = it.next().ok_or("--db needs sqlite or postgres")?,
             "--rows" => out.rows = it.next().and_then(|n| n.parse().ok()).ok_or("--rows needs a number")?,
+            "--discover" => out.discover = Some(it.next().ok_or("--discover needs sqlite, postgres or mysql")?),
+            "--tables" => {
+                out.tables = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--tables needs a number")?
+            }
             "-h" | "--help" => {
-                return Err("usage: juggler-bench --db sqlite|postgres [--rows 10000]\n\
+                return Err("usage: juggler-bench --db sqlite|postgres [--rows 10000]\n       \
+                     juggler-bench --discover sqlite|postgres|mysql [--tables 500]\n\
                      env JUGGLER_BENCH_POSTGRES overrides postgres://postgres@127.0.0.1:5432/test"
                     .into())
             }
@@ -95,6 +108,13 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(db) = &args.discover {
+        if let Err(e) = discover::run(db, args.tables).await {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let result = match args.db.as_str() {
         "sqlite" => {
             // tmpfs when there is one: disk fsync noise would drown the difference.
