@@ -56,6 +56,9 @@ fn fk<'a>(t: &'a Table, columns: &[&str]) -> &'a ForeignKey {
         .unwrap_or_else(|| panic!("no foreign key on {columns:?} of {}", t.name))
 }
 
+/// Name, type, length, nullable, default.
+type ColumnFacts<'a> = (&'a str, &'a str, Option<u64>, bool, Option<&'a str>);
+
 fn codes(c: &Catalog) -> Vec<(String, String)> {
     c.warnings.iter().map(|w| (w.code.clone(), w.object.clone())).collect()
 }
@@ -843,7 +846,7 @@ async fn mysql_sakila() {
         .iter()
         .all(|v| !v.definition.is_empty() && !v.columns.is_empty()));
     let actor = table(&c, &s.name, "actor");
-    let cols: Vec<(&str, &str, Option<u64>, bool, Option<&str>)> = actor
+    let cols: Vec<ColumnFacts<'_>> = actor
         .columns
         .iter()
         .map(|c| {
