@@ -511,6 +511,35 @@ async fn postgres_pagila() {
     // Two foreign keys to one table.
     assert_eq!(fk(film, &["language_id"]).target_table, "language");
     assert_eq!(fk(film, &["original_language_id"]).target_table, "language");
+    // Every primary key, as the file declares it.
+    let keys: Vec<(String, String)> = public
+        .tables
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.primary_key.as_ref().map(|k| k.columns.join(",")).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let declared = [
+        ("actor", "actor_id"),
+        ("address", "address_id"),
+        ("category", "category_id"),
+        ("city", "city_id"),
+        ("country", "country_id"),
+        ("customer", "customer_id"),
+        ("film", "film_id"),
+        ("film_actor", "actor_id,film_id"),
+        ("film_category", "film_id,category_id"),
+        ("inventory", "inventory_id"),
+        ("language", "language_id"),
+        ("payment", "payment_date,payment_id"),
+        ("rental", "rental_id"),
+        ("staff", "staff_id"),
+        ("store", "store_id"),
+    ];
+    assert_eq!(keys, declared.map(|(t, k)| (t.to_owned(), k.to_owned())));
     assert_eq!(
         table(&c, "public", "film_actor").primary_key.as_ref().unwrap().columns,
         ["actor_id", "film_id"]
