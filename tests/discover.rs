@@ -820,19 +820,22 @@ async fn mysql_fixture(name: &str, script: &str) -> Option<DataSource> {
     Some(DataSource::connect(&url).await.unwrap())
 }
 
+/// Sakila, with the file's `USE sakila_app;` (see the fixtures' README) and
+/// its own database lines left out: the loader picks the database.
 #[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mysql_sakila() {
-    // The file's `USE sakila_app;` (see the fixtures' README) and its own
-    // database lines go: the loader picks the database.
+async fn sakila() -> Option<DataSource> {
     let script: String = fixture("sakila/sakila-schema.sql")
         .lines()
         .filter(|l| !l.starts_with("USE ") && !l.starts_with("DROP SCHEMA") && !l.starts_with("CREATE SCHEMA"))
         .map(|l| format!("{}\n", l.replace("sakila.", "jt_fixture_sakila.")))
         .collect();
-    let Some(ds) = mysql_fixture("jt_fixture_sakila", &script).await else {
-        return;
-    };
+    mysql_fixture("jt_fixture_sakila", &script).await
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mysql_sakila() {
+    let Some(ds) = sakila().await else { return };
     let (c, n) = discover_counted(&ds, &DiscoverOptions::default()).await;
     assert_eq!(n, 8, "statements");
     let s = &c.schemas[0];
@@ -1222,14 +1225,7 @@ async fn loopback_api_on_pagila() {
 #[tokio::test]
 async fn loopback_api_on_sakila() {
     use juggler::discover::SchemaOptions;
-    let script: String = fixture("sakila/sakila-schema.sql")
-        .lines()
-        .filter(|l| !l.starts_with("USE ") && !l.starts_with("DROP SCHEMA") && !l.starts_with("CREATE SCHEMA"))
-        .map(|l| format!("{}\n", l.replace("sakila.", "jt_fixture_sakila.")))
-        .collect();
-    let Some(ds) = mysql_fixture("jt_fixture_sakila", &script).await else {
-        return;
-    };
+    let Some(ds) = sakila().await else { return };
     let film = ds.discover_schema("film", &SchemaOptions::default()).await.unwrap();
     let json = reads_back(&film);
     assert_eq!(

@@ -481,6 +481,50 @@ impl Catalog {
         })
     }
 
+    /// Adds the warnings every database shares: `no-primary-key` for each
+    /// table without one, `fk-to-unique-key` for each foreign key that
+    /// points at columns other than its target's primary key.
+    pub fn add_key_warnings(&mut self) {
+        let mut found = Vec::new();
+        for s in &self.schemas {
+            for t in &s.tables {
+                let object = format!("{}.{}", s.name, t.name);
+                if t.primary_key.is_none() {
+                    found.push((
+                        "no-primary-key",
+                        object.clone(),
+                        format!(
+                            "`{}` has no primary key; a model of it cannot find, update or delete by id",
+                            t.name
+                        ),
+                    ));
+                }
+                for fk in &t.foreign_keys {
+                    let target_pk = self
+                        .table(&fk.target_schema, &fk.target_table)
+                        .and_then(|target| target.primary_key.as_ref());
+                    if target_pk.is_some_and(|pk| pk.columns != fk.target_columns) {
+                        found.push((
+                            "fk-to-unique-key",
+                            format!("{object}.{}", fk.name.clone().unwrap_or_else(|| fk.columns.join(","))),
+                            format!(
+                                "`{}.{}` refers to `{}.{}`, a unique key of `{}` that is not its primary key",
+                                t.name,
+                                fk.columns.join(", "),
+                                fk.target_table,
+                                fk.target_columns.join(", "),
+                                fk.target_table
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (code, object, message) in found {
+            self.warn(code, object, message);
+        }
+    }
+
     /// Adds a warning.
     pub fn warn(&mut self, code: &str, object: impl Into<String>, message: impl Into<String>) {
         self.warnings.push(Warning {

@@ -245,7 +245,10 @@ impl<'a> Compiler<'a> {
                     // as an anchored regular expression folds every letter
                     // (`zoË` finds `Zoë`), as ILIKE does elsewhere.
                     self.push(&format!("{col} {not}REGEXP "));
-                    self.bind(Value::Text(like_to_regex(pattern)), ColumnKind::Text);
+                    self.bind(
+                        Value::Text(format!("(?i){}", crate::filter::resolve::like_to_regex(pattern))),
+                        ColumnKind::Text,
+                    );
                     return;
                 }
                 let pattern = close_escape(pattern);
@@ -356,26 +359,6 @@ impl<'a> Compiler<'a> {
             }
         }
     }
-}
-
-/// A `like` pattern (`%`, `_`, `\` escapes) as an anchored regular
-/// expression without case.
-fn like_to_regex(pattern: &str) -> String {
-    let mut out = String::from("(?is)^");
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '%' => out.push_str(".*"),
-            '_' => out.push('.'),
-            '\\' => match chars.next() {
-                Some(escaped) => out.push_str(&regex::escape(&escaped.to_string())),
-                None => out.push_str(&regex::escape("\\")),
-            },
-            other => out.push_str(&regex::escape(&other.to_string())),
-        }
-    }
-    out.push('$');
-    out
 }
 
 /// A trailing lone backslash would escape nothing; make it a literal one.

@@ -546,10 +546,6 @@ impl MySqlConnector {
                 t.partitions.extend(my_text(r, 2));
             }
         }
-        let pks: BTreeMap<(String, String), Vec<String>> = tables
-            .iter()
-            .filter_map(|(k, t)| t.primary_key.as_ref().map(|p| (k.clone(), p.columns.clone())))
-            .collect();
         let mut out: BTreeMap<String, Schema> = schemas
             .iter()
             .map(|s| {
@@ -564,35 +560,12 @@ impl MySqlConnector {
             .collect();
         for ((schema, name), t) in tables {
             let object = format!("{schema}.{name}");
-            if t.primary_key.is_none() {
-                catalog.warn(
-                    "no-primary-key",
-                    object.clone(),
-                    format!("`{name}` has no primary key; a model of it cannot find, update or delete by id"),
-                );
-            }
             if let Some(by) = &t.partitioned_by {
                 catalog.warn(
                     "partitioned-table",
                     object.clone(),
                     format!("`{name}` is partitioned ({by}) into {} partitions", t.partitions.len()),
                 );
-            }
-            for fk in &t.foreign_keys {
-                let target = (fk.target_schema.clone(), fk.target_table.clone());
-                if pks.get(&target).is_some_and(|pk| *pk != fk.target_columns) {
-                    catalog.warn(
-                        "fk-to-unique-key",
-                        format!("{object}.{}", fk.name.clone().unwrap_or_default()),
-                        format!(
-                            "`{name}.{}` refers to `{}.{}`, a unique key of `{}` that is not its primary key",
-                            fk.columns.join(", "),
-                            fk.target_table,
-                            fk.target_columns.join(", "),
-                            fk.target_table
-                        ),
-                    );
-                }
             }
             if let Some(s) = out.get_mut(&schema) {
                 s.tables.push(t);
@@ -604,6 +577,7 @@ impl MySqlConnector {
             }
         }
         catalog.schemas = out.into_values().collect();
+        catalog.add_key_warnings();
         catalog.normalize();
         Ok(catalog)
     }

@@ -636,36 +636,6 @@ impl PgConnector {
                 });
             }
         }
-        // Foreign keys to a unique key rather than the primary key.
-        let pks: BTreeMap<(String, String), Vec<String>> = tables
-            .iter()
-            .filter_map(|(k, t)| t.primary_key.as_ref().map(|p| (k.clone(), p.columns.clone())))
-            .collect();
-        for ((schema, name), t) in &tables {
-            if t.primary_key.is_none() {
-                catalog.warn(
-                    "no-primary-key",
-                    format!("{schema}.{name}"),
-                    format!("`{name}` has no primary key; a model of it cannot find, update or delete by id"),
-                );
-            }
-            for fk in &t.foreign_keys {
-                let target = (fk.target_schema.clone(), fk.target_table.clone());
-                if pks.get(&target).is_some_and(|pk| *pk != fk.target_columns) {
-                    catalog.warn(
-                        "fk-to-unique-key",
-                        format!("{schema}.{name}.{}", fk.name.clone().unwrap_or_default()),
-                        format!(
-                            "`{name}.{}` refers to `{}.{}`, a unique key of `{}` that is not its primary key",
-                            fk.columns.join(", "),
-                            fk.target_table,
-                            fk.target_columns.join(", "),
-                            fk.target_table
-                        ),
-                    );
-                }
-            }
-        }
         for ((schema, _), t) in tables {
             if let Some(s) = out.get_mut(&schema) {
                 s.tables.push(t);
@@ -677,6 +647,7 @@ impl PgConnector {
             }
         }
         catalog.schemas = out.into_values().collect();
+        catalog.add_key_warnings();
         catalog.normalize();
         Ok(catalog)
     }

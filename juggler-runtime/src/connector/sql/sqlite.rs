@@ -354,19 +354,11 @@ impl SqliteConnector {
                 name: schema_name.clone(),
                 ..Schema::default()
             };
-            for (name, t) in tables {
-                if t.primary_key.is_none() {
-                    catalog.warn(
-                        "no-primary-key",
-                        format!("{schema_name}.{name}"),
-                        format!("`{name}` has no primary key; a model of it cannot find, update or delete by id"),
-                    );
-                }
-                schema.tables.push(t);
-            }
+            schema.tables = tables.into_values().collect();
             schema.views = views.into_values().collect();
             catalog.schemas.push(schema);
         }
+        catalog.add_key_warnings();
         catalog.normalize();
         Ok(catalog)
     }
