@@ -1,6 +1,7 @@
 //! The `juggler` command.
 
 mod cli;
+mod discover;
 
 use clap::Parser;
 use cli::args::{Cli, Command};
@@ -20,14 +21,17 @@ fn main() -> ExitCode {
                 }
                 ExitCode::SUCCESS
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
+            Err(e) => fail(&e),
         },
-        Command::Discover { .. } | Command::Generate { .. } => {
-            eprintln!("error: this command is not in this release yet; see the README's status table");
-            ExitCode::from(2)
+        discover @ Command::Discover { .. } => discover::run(discover).unwrap_or_else(|e| fail(&e)),
+        Command::Generate { .. } => {
+            fail("`juggler generate` is not in this release yet; see the README's status table")
         }
     }
+}
+
+/// Prints the error and exits with 2 (usage or input errors).
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
 }

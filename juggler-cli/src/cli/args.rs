@@ -1,7 +1,9 @@
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Turn a database, or its discovery output, into juggler models.
+///
+/// Exit codes: 0 ok, 1 differences found, 2 usage or input errors.
 #[derive(Debug, Parser)]
 #[command(name = "juggler", version, about)]
 pub(crate) struct Cli {
@@ -9,18 +11,55 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// What `juggler discover` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// juggler's catalog (`{"format": "juggler-catalog", ...}`): everything
+    /// discovered, byte-stable, the snapshot to commit.
+    Juggler,
+    /// LoopBack's `discoverSchemas` JSON: one model definition per table,
+    /// keyed `schema.table`, with relations from the foreign keys.
+    Loopback,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Check a LoopBack model or discovery JSON file and list its models.
     Check {
-        /// The JSON file (one model or an array of models).
+        /// The JSON file (one model, an array of models, or LoopBack's
+        /// `discoverSchemas` object keyed `schema.table`).
         file: PathBuf,
     },
-    /// Read a database's schema (not in this release).
+    /// Read a database's schema into a snapshot.
+    ///
+    /// Examples:
+    ///   juggler discover --url sqlite://chinook.db -o schema.json
+    ///   juggler discover --url postgres://postgres@localhost/pagila --schema public --views
+    ///   DATABASE_URL=mysql://root@localhost/sakila juggler discover --format loopback
+    #[command(verbatim_doc_comment)]
     Discover {
-        /// The database URL.
-        #[arg(long)]
+        /// The database URL (`sqlite://..`, `postgres://..`, `mysql://..`).
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         url: String,
+        /// A schema (PostgreSQL) or database (MySQL) to read; repeat for
+        /// several. Default: the connection's current one.
+        #[arg(long = "schema", value_name = "SCHEMA")]
+        schemas: Vec<String>,
+        /// Only these tables, comma separated.
+        #[arg(long, value_delimiter = ',', value_name = "TABLES")]
+        tables: Vec<String>,
+        /// Leave out these tables, comma separated.
+        #[arg(long, value_delimiter = ',', value_name = "TABLES")]
+        exclude: Vec<String>,
+        /// Read views too.
+        #[arg(long)]
+        views: bool,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = Format::Juggler)]
+        format: Format,
+        /// Where to write it (default: standard output).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Write Rust structs for models (not in this release).
     Generate {
