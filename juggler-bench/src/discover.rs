@@ -123,6 +123,10 @@ pub(crate) async fn run(dialect: &str, tables: usize) -> Result<(), String> {
     let json = catalog.to_json();
     let definitions = catalog.to_definitions();
     let rest = t.elapsed();
+    let t = Instant::now();
+    let files = juggler_cli::generate::generate(&catalog, &juggler_cli::generate::Config::default())?;
+    let generated = t.elapsed();
+    let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
     println!(
         "discover: {found} tables, {keys} foreign keys, {} KiB of catalog JSON: {:.1?} (fastest of 5); \
          JSON + {} definitions: {:.1?}",
@@ -130,6 +134,11 @@ pub(crate) async fn run(dialect: &str, tables: usize) -> Result<(), String> {
         best,
         definitions.len(),
         rest
+    );
+    println!(
+        "generate: {} files, {} KiB of Rust: {generated:.1?}",
+        files.len(),
+        bytes / 1024
     );
     Ok(())
 }

@@ -5,6 +5,8 @@
 //! this release yet. The library needs only `juggler-schema`, so a build
 //! script that depends on it compiles no database driver and no clap.
 
+pub mod generate;
+
 pub use juggler_schema::ModelDefinition;
 
 /// Reads a LoopBack model or discovery JSON file into definitions: one

@@ -24,10 +24,38 @@ fn main() -> ExitCode {
             Err(e) => fail(&e),
         },
         discover @ Command::Discover { .. } => discover::run(discover).unwrap_or_else(|e| fail(&e)),
-        Command::Generate { .. } => {
-            fail("`juggler generate` is not in this release yet; see the README's status table")
-        }
+        Command::Generate { from, out, check } => generate(&from, &out, check).unwrap_or_else(|e| fail(&e)),
     }
+}
+
+/// `juggler generate`: 0 written (or up to date), 1 stale under `--check`.
+fn generate(from: &std::path::Path, out: &std::path::Path, check: bool) -> Result<ExitCode, String> {
+    let text = std::fs::read_to_string(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let catalog = juggler_schema::catalog::Catalog::from_json(&text).map_err(|e| format!("{}: {e}", from.display()))?;
+    let config = juggler_cli::generate::Config {
+        source: from.display().to_string(),
+        command: format!("juggler generate --from {} --out {}", from.display(), out.display()),
+    };
+    let files = juggler_cli::generate::generate(&catalog, &config)?;
+    let differ = juggler_cli::generate::write_files(out, &files, check)?;
+    if check {
+        if differ.is_empty() {
+            eprintln!("{}: {} files up to date", out.display(), files.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "{}: {} of {} files differ from what would be generated:",
+            out.display(),
+            differ.len(),
+            files.len()
+        );
+        for path in &differ {
+            eprintln!("  {path}");
+        }
+        return Ok(ExitCode::from(1));
+    }
+    eprintln!("{}: {} files, {} written", out.display(), files.len(), differ.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints the error and exits with 2 (usage or input errors).

@@ -101,6 +101,11 @@ fn rename_all(rule: &str, name: &str) -> Option<String> {
     })
 }
 
+/// `#[serde(rename = "..")]` on an item, if any.
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_attrs(attrs).0
+}
+
 /// Reads `rename_all` / `rename` / `skip_serializing` from `#[serde(..)]`,
 /// ignoring everything else serde accepts.
 fn serde_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Option<String>, bool) {

@@ -40,7 +40,12 @@ pub(crate) fn derive_enum(input: &syn::DeriveInput) -> TokenStream {
         return errors.into_iter().map(|e| e.to_compile_error()).collect();
     }
     let ident = &input.ident;
-    let names: Vec<String> = data.variants.iter().map(|v| v.ident.to_string()).collect();
+    // The stored text is the variant's serde name (`#[serde(rename = "PG-13")]`).
+    let names: Vec<String> = data
+        .variants
+        .iter()
+        .map(|v| crate::ast::serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string()))
+        .collect();
     let variants: Vec<&syn::Ident> = data.variants.iter().map(|v| &v.ident).collect();
     let expected = format!("one of {}", names.join(", "));
     quote::quote! {

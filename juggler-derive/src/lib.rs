@@ -18,8 +18,10 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     expand::derive_model(&input).into()
 }
 
-/// Derives storage of a unit-only enum as text (its variant names).
-#[proc_macro_derive(Enum)]
+/// Derives storage of a unit-only enum as text: each variant's serde name
+/// (`#[serde(rename = "PG-13")]`, usable without deriving serde), else its
+/// name.
+#[proc_macro_derive(Enum, attributes(serde))]
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive_enum(&input).into()

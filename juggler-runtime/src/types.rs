@@ -111,6 +111,8 @@ mod chrono_types {
             DateTime::parse_from_rfc3339(&t)
                 .map(|d| d.naive_utc())
                 .or_else(|_| NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S%.f"))
+                // SQL's own text form (SQLite `DATETIME` columns hold it).
+                .or_else(|_| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S%.f"))
                 .map_err(|e| format!("`{t}`: {e}"))
         }
         fn json_schema() -> Json {

@@ -61,13 +61,24 @@ pub(crate) enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Write Rust structs for models (not in this release).
+    /// Write `#[derive(Model)]` structs for every table and view of a
+    /// catalog: one file per model plus `mod.rs`.
+    ///
+    /// Examples:
+    ///   juggler discover --url sqlite://chinook.db -o schema.json
+    ///   juggler generate --from schema.json --out src/models
+    ///   juggler generate --from schema.json --out src/models --check   # in CI
+    #[command(verbatim_doc_comment)]
     Generate {
-        /// A discovery file to read.
+        /// The catalog to read (written by `juggler discover`).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The folder to write the files to.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write nothing; exit 1 and name the files that differ from what
+        /// would be generated.
         #[arg(long)]
-        from: Option<PathBuf>,
-        /// The folder to write to.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        check: bool,
     },
 }

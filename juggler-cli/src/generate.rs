@@ -1,0 +1,536 @@
+//! Code generation: a [`Catalog`] to Rust source, one file per model plus
+//! `mod.rs`, formatted with prettyplease, the same bytes for the same input.
+//!
+//! ```
+//! use juggler_schema::catalog::{Catalog, Column, Key, Schema, Table};
+//! let mut c = Catalog::new("sqlite");
+//! let mut t = Table::new("Album");
+//! let mut id = Column::new("AlbumId", "INTEGER");
+//! id.nullable = false;
+//! t.columns = vec![id, Column::new("Title", "NVARCHAR(160)")];
+//! t.primary_key = Some(Key { name: None, columns: vec!["AlbumId".into()] });
+//! c.schemas.push(Schema { name: "main".into(), tables: vec![t], ..Schema::default() });
+//! let files = juggler_cli::generate::generate(&c, &juggler_cli::generate::Config::default()).unwrap();
+//! let album = files.iter().find(|f| f.path == "album.rs").unwrap();
+//! assert!(album.contents.contains("#[model(table = \"Album\")]"));
+//! assert!(album.contents.contains("#[property(id, column = \"AlbumId\")]"));
+//! assert!(album.contents.contains("pub album_id: i64"));
+//! assert!(album.contents.contains("pub title: Option<String>"));
+//! ```
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use juggler_schema::catalog::{Catalog, Column, ForeignKey, Table};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What `generate` may be told.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the code came from, for the header (`schema.json`).
+    pub source: String,
+    /// The command that regenerates it, for the header.
+    pub command: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            source: "a database catalog".into(),
+            command: "juggler generate".into(),
+        }
+    }
+}
+
+/// One generated file: its path relative to the output folder, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// `album.rs`, `mod.rs`.
+    pub path: String,
+    /// The formatted source.
+    pub contents: String,
+}
+
+/// A valid Rust identifier from any name: characters other than letters,
+/// digits and `_` become `_`, a leading digit gets `prefix`, keywords get a
+/// trailing `_` (`type` -> `type_`).
+fn ident_text(raw: &str, prefix: &str) -> String {
+    let mut s: String = raw
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if s.is_empty() || s.chars().all(|c| c == '_') {
+        s = format!("{prefix}{}", s.len());
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("{prefix}{s}");
+    }
+    if juggler_schema::is_rust_keyword(&s) || syn::parse_str::<Ident>(&s).is_err() {
+        s.push('_');
+    }
+    s
+}
+
+fn type_name(raw: &str) -> String {
+    let camel = ident_text(raw, "T").to_upper_camel_case();
+    ident_text(&camel, "T")
+}
+
+fn field_name(raw: &str) -> String {
+    let snake = ident_text(raw, "f").to_snake_case();
+    ident_text(&snake, "f")
+}
+
+fn ident(s: &str) -> Ident {
+    Ident::new(s, Span::call_site())
+}
+
+/// Unique names: the second `a` becomes `a_2`.
+fn unique(names: impl IntoIterator<Item = String>, taken: &mut BTreeSet<String>) -> Vec<String> {
+    names
+        .into_iter()
+        .map(|base| {
+            let mut name = base.clone();
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
+/// The Rust type of a column (without `Option`), and a comment when the
+/// native type has no better mapping.
+fn rust_type(c: &Column, dialect: &str, enum_type: Option<&str>) -> (TokenStream, Option<String>) {
+    if let Some(e) = enum_type {
+        let e = ident(e);
+        return (quote!(#e), None);
+    }
+    let t = c.type_name.to_ascii_lowercase();
+    let unsupported = |why: &str| (quote!(String), Some(format!("native type `{}`: {why}", c.data_type)));
+    match c.property_type.as_str() {
+        "Number" => match t.trim_end_matches(" unsigned") {
+            _ if dialect == "sqlite" && t.contains("int") => (quote!(i64), None),
+            "tinyint" if c.unsigned => (quote!(u8), None),
+            "tinyint" => (quote!(i8), None),
+            "smallint" | "int2" | "smallserial" if c.unsigned => (quote!(u16), None),
+            "smallint" | "int2" | "smallserial" | "year" => (quote!(i16), None),
+            "mediumint" | "int" | "integer" | "int4" | "serial" if c.unsigned => (quote!(u32), None),
+            "mediumint" | "int" | "integer" | "int4" | "serial" => (quote!(i32), None),
+            "bigint" | "int8" | "bigserial" if c.unsigned => (quote!(u64), None),
+            "bigint" | "int8" | "bigserial" => (quote!(i64), None),
+            "real" | "float4" => (quote!(f32), None),
+            "numeric" | "decimal" | "dec" | "fixed" => (quote!(::juggler::Decimal), None),
+            "money" => unsupported("read as text"),
+            _ => (quote!(f64), None),
+        },
+        "Boolean" => (quote!(bool), None),
+        "Date" => match t.as_str() {
+            "date" => (quote!(::chrono::NaiveDate), None),
+            "timestamp with time zone" | "timestamptz" => (quote!(::chrono::DateTime<::chrono::Utc>), None),
+            "timestamp" | "timestamp without time zone" | "datetime" => (quote!(::chrono::NaiveDateTime), None),
+            _ => unsupported("times of day are read as text"),
+        },
+        "String" if t == "uuid" => (quote!(::uuid::Uuid), None),
+        "String" => (quote!(String), None),
+        "Object" => (quote!(::serde_json::Value), None),
+        "Buffer" => (quote!(Vec<u8>), Some(format!("native type `{}`: bytes", c.data_type))),
+        "[\"String\"]" => (quote!(Vec<String>), None),
+        "[\"Boolean\"]" => (quote!(Vec<bool>), None),
+        "[\"Number\"]" if c.element_type.as_deref().is_some_and(|e| e.contains("int")) => (quote!(Vec<i64>), None),
+        "[\"Number\"]" => (quote!(Vec<f64>), None),
+        _ => unsupported("no property type maps it; read as text"),
+    }
+}
+
+/// What the generator knows of one table or view.
+struct Model<'c> {
+    schema: &'c str,
+    table: &'c str,
+    struct_name: String,
+    file: String,
+    columns: Vec<(String, &'c Column)>,
+    table_ref: Option<&'c Table>,
+    view: bool,
+}
+
+/// A table or view: schema, name, the table, columns, whether a view.
+type Object<'c> = (&'c str, &'c str, Option<&'c Table>, &'c [Column], bool);
+
+/// One relation field to emit.
+struct Nav {
+    field: String,
+    kind: &'static str,
+    target: String,
+    foreign_key: String,
+}
+
+/// Generates the models of every table and view of `catalog`.
+pub fn generate(catalog: &Catalog, config: &Config) -> Result<Vec<GeneratedFile>, String> {
+    let mut taken_types = BTreeSet::new();
+    let mut models: Vec<Model<'_>> = Vec::new();
+    let mut objects: Vec<Object<'_>> = Vec::new();
+    for s in &catalog.schemas {
+        for t in &s.tables {
+            objects.push((&s.name, &t.name, Some(t), &t.columns, false));
+        }
+        for v in &s.views {
+            objects.push((&s.name, &v.name, None, &v.columns, true));
+        }
+    }
+    let struct_names = unique(objects.iter().map(|o| type_name(o.1)), &mut taken_types);
+    let mut files = BTreeSet::new();
+    for ((schema, table, table_ref, columns, view), struct_name) in objects.into_iter().zip(struct_names) {
+        let mut taken = BTreeSet::new();
+        let names = unique(columns.iter().map(|c| field_name(&c.name)), &mut taken);
+        let file = unique([field_name(&struct_name.to_snake_case())], &mut files).remove(0);
+        models.push(Model {
+            schema,
+            table,
+            struct_name,
+            file: format!("{file}.rs"),
+            columns: names.into_iter().zip(columns).collect(),
+            table_ref,
+            view,
+        });
+    }
+    // Enum types: PostgreSQL's by name, MySQL's per column.
+    let mut enums: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    let mut column_enum: BTreeMap<(usize, usize), String> = BTreeMap::new();
+    for s in &catalog.schemas {
+        for e in &s.enums {
+            let name = unique([type_name(&e.name)], &mut taken_types).remove(0);
+            enums.insert(format!("{}.{}", s.name, e.name), (name, e.values.clone()));
+        }
+    }
+    for (m, model) in models.iter().enumerate() {
+        for (c, (_, column)) in model.columns.iter().enumerate() {
+            if let Some(user) = &column.user_type {
+                if let Some((name, _)) = enums.get(&format!("{}.{user}", model.schema)) {
+                    column_enum.insert((m, c), name.clone());
+                }
+            } else if !column.values.is_empty() && column.type_name == "enum" {
+                let name = unique(
+                    [format!("{}{}", model.struct_name, type_name(&column.name))],
+                    &mut taken_types,
+                )
+                .remove(0);
+                enums.insert(
+                    format!("{}.{}.{}", model.schema, model.table, column.name),
+                    (name.clone(), column.values.clone()),
+                );
+                column_enum.insert((m, c), name);
+            }
+        }
+    }
+    // Relations from single-column foreign keys to a single-column key.
+    let find = |schema: &str, table: &str| {
+        models
+            .iter()
+            .position(|m| m.schema == schema && m.table == table && !m.view)
+    };
+    let mut navs: Vec<Vec<Nav>> = models.iter().map(|_| Vec::new()).collect();
+    for (m, model) in models.iter().enumerate() {
+        let Some(t) = model.table_ref else { continue };
+        for fk in &t.foreign_keys {
+            let ([column], [_]) = (fk.columns.as_slice(), fk.target_columns.as_slice()) else {
+                continue;
+            };
+            let Some(target) = find(&fk.target_schema, &fk.target_table) else {
+                continue;
+            };
+            let Some((key_field, _)) = model.columns.iter().find(|(_, c)| &c.name == column) else {
+                continue;
+            };
+            let role = relation_role(column);
+            navs[m].push(Nav {
+                field: role.clone(),
+                kind: "belongs_to",
+                target: models[target].struct_name.clone(),
+                foreign_key: key_field.clone(),
+            });
+            let unique_key = is_unique(t, fk);
+            let own = field_name(&models[target].table.to_snake_case());
+            let child = field_name(&model.table.to_snake_case());
+            let back = if unique_key {
+                if role == own {
+                    child.clone()
+                } else {
+                    format!("{role}_{child}")
+                }
+            } else if role == own {
+                plural(&child)
+            } else {
+                format!("{role}_{}", plural(&child))
+            };
+            navs[target].push(Nav {
+                field: back,
+                kind: if unique_key { "has_one" } else { "has_many" },
+                target: model.struct_name.clone(),
+                foreign_key: key_field.clone(),
+            });
+        }
+    }
+    let mut out = Vec::new();
+    let header = format!(
+        "// Generated by juggler from {}. Do not edit: regenerate with `{}`.\n\n",
+        config.source, config.command
+    );
+    for (m, model) in models.iter().enumerate() {
+        let mut taken: BTreeSet<String> = model.columns.iter().map(|(n, _)| n.clone()).collect();
+        let mut nav_tokens = Vec::new();
+        for nav in &navs[m] {
+            let field = ident(&unique([ident_text(&nav.field, "r")], &mut taken).remove(0));
+            let target = ident(&nav.target);
+            let fk = &nav.foreign_key;
+            let (attr, ty) = match nav.kind {
+                "belongs_to" => (
+                    quote!(belongs_to(foreign_key = #fk)),
+                    quote!(::juggler::BelongsTo<#target>),
+                ),
+                "has_one" => (quote!(has_one(foreign_key = #fk)), quote!(::juggler::HasOne<#target>)),
+                _ => (quote!(has_many(foreign_key = #fk)), quote!(::juggler::HasMany<#target>)),
+            };
+            nav_tokens.push(quote! {
+                #[relation(#attr)]
+                pub #field: #ty,
+            });
+        }
+        let pk: Vec<&str> = model
+            .table_ref
+            .and_then(|t| t.primary_key.as_ref())
+            .map(|k| k.columns.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut fields = Vec::new();
+        for (c, (name, column)) in model.columns.iter().enumerate() {
+            let (ty, comment) = rust_type(column, &catalog.dialect, column_enum.get(&(m, c)).map(String::as_str));
+            let ty = if column.nullable && !pk.contains(&column.name.as_str()) {
+                quote!(Option<#ty>)
+            } else {
+                ty
+            };
+            let mut props = Vec::new();
+            if let Some(pos) = pk.iter().position(|k| *k == column.name) {
+                if pk.len() > 1 {
+                    let n = proc_macro2::Literal::usize_unsuffixed(pos + 1);
+                    props.push(quote!(id = #n));
+                } else {
+                    props.push(quote!(id));
+                }
+                if column.generated.is_some() {
+                    props.push(quote!(generated));
+                }
+            }
+            if *name != column.name {
+                let col = &column.name;
+                props.push(quote!(column = #col));
+            }
+            let ty_text = ty.to_string();
+            let number = |n: u64| proc_macro2::Literal::u64_unsuffixed(n);
+            if let Some(n) = column.length.filter(|_| ty_text.contains("String")) {
+                let n = number(n);
+                props.push(quote!(length = #n));
+            }
+            if ty_text.contains("Decimal") {
+                if let Some(p) = column.precision {
+                    let p = number(p);
+                    props.push(quote!(precision = #p));
+                }
+                if let Some(s) = column.scale {
+                    let s = number(s);
+                    props.push(quote!(scale = #s));
+                }
+            }
+            let property = if props.is_empty() {
+                quote!()
+            } else {
+                quote!(#[property(#(#props),*)])
+            };
+            let doc = comment.map(|c| {
+                let c = format!(" {c}");
+                quote!(#[doc = #c])
+            });
+            let field = ident(name);
+            fields.push(quote! {
+                #doc
+                #property
+                pub #field: #ty,
+            });
+        }
+        let table = model.table;
+        let mut model_attrs = Vec::new();
+        if table != model.struct_name.to_snake_case() {
+            model_attrs.push(quote!(table = #table));
+        }
+        if catalog.dialect == "postgres" {
+            let schema = model.schema;
+            model_attrs.push(quote!(postgresql(schema = #schema, table = #table)));
+        }
+        if model.view {
+            model_attrs.push(quote!(view));
+        }
+        let mut docs: Vec<String> = vec![format!(
+            " `{}.{}`{}",
+            model.schema,
+            model.table,
+            if model.view { ", a view (read-only)" } else { "" }
+        )];
+        let prefix = format!("{}.{}", model.schema, model.table);
+        for w in catalog
+            .warnings
+            .iter()
+            .filter(|w| w.object == prefix || w.object.starts_with(&format!("{prefix}.")))
+        {
+            docs.push(String::new());
+            docs.push(format!(" Warning `{}`: {}", w.code, w.message));
+        }
+        let name = ident(&model.struct_name);
+        let model_attr = if model_attrs.is_empty() {
+            quote!()
+        } else {
+            quote!(#[model(#(#model_attrs),*)])
+        };
+        let item = quote! {
+            #[allow(unused_imports)]
+            use super::*;
+
+
+            #(#[doc = #docs])*
+            #[derive(::juggler::Model, Debug, Clone, PartialEq)]
+            #model_attr
+            pub struct #name {
+                #(#fields)*
+                #(#nav_tokens)*
+            }
+        };
+        out.push(GeneratedFile {
+            path: model.file.clone(),
+            contents: format!("{header}{}", format(item)?),
+        });
+    }
+    // Enums, then mod.rs.
+    let mut enum_items = Vec::new();
+    for (origin, (name, values)) in &enums {
+        let mut taken = BTreeSet::new();
+        let variants = unique(
+            values.iter().map(|v| type_name(v)).map(|v| {
+                if v.starts_with(|c: char| c.is_ascii_digit()) || v.is_empty() {
+                    format!("V{v}")
+                } else {
+                    v
+                }
+            }),
+            &mut taken,
+        );
+        let name = ident(name);
+        let doc = format!(" The values of `{origin}`.");
+        let arms = variants.iter().zip(values).map(|(variant, value)| {
+            let v = ident(variant);
+            quote!(#[serde(rename = #value)] #v,)
+        });
+        enum_items.push(quote! {
+            #[doc = #doc]
+            #[derive(::juggler::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+            pub enum #name { #(#arms)* }
+        });
+    }
+    let modules: Vec<Ident> = models
+        .iter()
+        .map(|m| format_ident!("{}", m.file.trim_end_matches(".rs")))
+        .collect();
+    let mod_rs = quote! {
+        #(
+            mod #modules;
+            pub use #modules::*;
+        )*
+        #(#enum_items)*
+    };
+    out.push(GeneratedFile {
+        path: "mod.rs".into(),
+        contents: format!("{header}{}", format(mod_rs)?),
+    });
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn format(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code did not parse (a juggler bug): {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A relation's field from its key column: `original_language_id` ->
+/// `original_language`, `AlbumId` -> `album`, `ReportsTo` -> `reports_to`.
+fn relation_role(column: &str) -> String {
+    let snake = column.to_snake_case();
+    let stem = snake.strip_suffix("_id").filter(|s| !s.is_empty()).unwrap_or(&snake);
+    field_name(stem)
+}
+
+fn plural(word: &str) -> String {
+    if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") {
+        format!("{word}es")
+    } else if word.ends_with('y') && !word.ends_with("ay") && !word.ends_with("ey") && !word.ends_with("oy") {
+        format!("{}ies", &word[..word.len() - 1])
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// Whether the key's columns are unique in their table (then the reverse
+/// side is `has_one`).
+fn is_unique(t: &Table, fk: &ForeignKey) -> bool {
+    t.primary_key.as_ref().is_some_and(|k| k.columns == fk.columns) || t.unique.iter().any(|k| k.columns == fk.columns)
+}
+
+/// Writes `files` into `dir` (created when missing); with `check`, writes
+/// nothing and returns the paths whose contents differ from what is on disk
+/// (missing files included, and stale `.rs` files the generator no longer
+/// writes).
+pub fn write_files(dir: &std::path::Path, files: &[GeneratedFile], check: bool) -> Result<Vec<String>, String> {
+    let mut differ = Vec::new();
+    for f in files {
+        let path = dir.join(&f.path);
+        let on_disk = std::fs::read_to_string(&path).ok();
+        if on_disk.as_deref() != Some(f.contents.as_str()) {
+            differ.push(f.path.clone());
+            if !check {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                std::fs::write(&path, &f.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+        }
+    }
+    if check {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".rs") && !files.iter().any(|f| f.path == name) {
+                    differ.push(name);
+                }
+            }
+        }
+    }
+    differ.sort();
+    Ok(differ)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("line nö"), "line_nö");
+        assert_eq!(field_name("3D"), "f3_d");
+        assert_eq!(type_name("we\"ird 表"), "WeIrd表");
+        assert_eq!(relation_role("original_language_id"), "original_language");
+        assert_eq!(relation_role("AlbumId"), "album");
+        assert_eq!(relation_role("ReportsTo"), "reports_to");
+        assert_eq!(plural("category"), "categories");
+        assert_eq!(plural("address"), "addresses");
+    }
+}
