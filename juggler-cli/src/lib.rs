@@ -1,10 +1,12 @@
 //! The juggler command line and build-script library.
 //!
 //! `juggler discover` writes a database's catalog (or LoopBack's discovery
-//! JSON); code generation (`juggler generate`, `build::Builder`) is not in
-//! this release yet. The library needs only `juggler-schema`, so a build
-//! script that depends on it compiles no database driver and no clap.
+//! JSON); [`generate`] turns a catalog into Rust (`juggler generate`), and
+//! [`build::Builder`] does it from `build.rs`. The library needs only
+//! `juggler-schema`, so a build script that depends on it compiles no
+//! database driver and no clap.
 
+pub mod build;
 pub mod generate;
 
 pub use juggler_schema::ModelDefinition;

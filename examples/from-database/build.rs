@@ -1,0 +1,12 @@
+//! Generates the models from the committed snapshot `db/schema.json`
+//! (written by `juggler discover --url sqlite://chinook.db -o db/schema.json`).
+
+fn main() {
+    if let Err(e) = juggler_cli::build::Builder::new()
+        .discovery_file("db/schema.json")
+        .out_file("models.rs")
+        .run()
+    {
+        panic!("generating the models failed: {e}");
+    }
+}

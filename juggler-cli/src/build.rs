@@ -1,0 +1,82 @@
+//! Code generation from `build.rs`, from a committed snapshot: no database,
+//! no driver, no clap.
+//!
+//! In `build.rs`'s `main`:
+//!
+//! ```no_run
+//! juggler_cli::build::Builder::new()
+//!     .discovery_file("db/schema.json")
+//!     .out_file("models.rs")
+//!     .run()
+//!     .unwrap();
+//! ```
+//!
+//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/models.rs"));`
+//! (see `examples/from-database`).
+
+use crate::generate::{generate_single, Config};
+use std::path::PathBuf;
+
+/// Generates models into `OUT_DIR` from a catalog snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    discovery_file: Option<PathBuf>,
+    out_file: Option<String>,
+    out_dir: Option<PathBuf>,
+}
+
+impl Builder {
+    /// A builder with nothing set.
+    pub fn new() -> Self {
+        Builder::default()
+    }
+
+    /// The catalog snapshot to read (written by `juggler discover`),
+    /// relative to the crate's root.
+    pub fn discovery_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.discovery_file = Some(path.into());
+        self
+    }
+
+    /// The file to write in the output folder (default `models.rs`).
+    pub fn out_file(mut self, name: impl Into<String>) -> Self {
+        self.out_file = Some(name.into());
+        self
+    }
+
+    /// The output folder (default: cargo's `OUT_DIR`).
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Reads the snapshot, writes the models (only when their text
+    /// changed, so cargo does not rebuild for nothing) and prints
+    /// `cargo:rerun-if-changed` for the snapshot. Returns the path written.
+    pub fn run(self) -> Result<PathBuf, String> {
+        let from = self
+            .discovery_file
+            .ok_or("juggler_cli::build::Builder needs .discovery_file(\"db/schema.json\")")?;
+        println!("cargo:rerun-if-changed={}", from.display());
+        let text = std::fs::read_to_string(&from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let catalog =
+            juggler_schema::catalog::Catalog::from_json(&text).map_err(|e| format!("{}: {e}", from.display()))?;
+        let config = Config {
+            source: from.display().to_string(),
+            command: "cargo build (build.rs, juggler_cli::build::Builder)".into(),
+        };
+        let code = generate_single(&catalog, &config)?;
+        let dir = match self.out_dir {
+            Some(dir) => dir,
+            None => PathBuf::from(
+                std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set: run from build.rs, or give .out_dir(..)")?,
+            ),
+        };
+        let path = dir.join(self.out_file.unwrap_or_else(|| "models.rs".into()));
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(code.as_str()) {
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::write(&path, code).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        Ok(path)
+    }
+}
