@@ -28,6 +28,7 @@ fn write(name: &str, catalog: &juggler::Catalog, main_body: &str) -> std::path::
     let config = Config {
         source: format!("the {name} fixture"),
         command: "cargo test --test generate".into(),
+        ..Config::default()
     };
     let files = generate(catalog, &config).unwrap();
     // Deterministic: the same catalog gives the same bytes.

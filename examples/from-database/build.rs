@@ -4,6 +4,7 @@
 fn main() {
     if let Err(e) = juggler_cli::build::Builder::new()
         .discovery_file("db/schema.json")
+        .config("juggler.toml")
         .out_file("models.rs")
         .run()
     {

@@ -21,6 +21,7 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     discovery_file: Option<PathBuf>,
+    config: Option<PathBuf>,
     out_file: Option<String>,
     out_dir: Option<PathBuf>,
 }
@@ -38,6 +39,13 @@ impl Builder {
         self
     }
 
+    /// `juggler.toml`: renames, type overrides, extra derives (see
+    /// [`crate::settings`]).
+    pub fn config(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config = Some(path.into());
+        self
+    }
+
     /// The file to write in the output folder (default `models.rs`).
     pub fn out_file(mut self, name: impl Into<String>) -> Self {
         self.out_file = Some(name.into());
@@ -52,7 +60,8 @@ impl Builder {
 
     /// Reads the snapshot, writes the models (only when their text
     /// changed, so cargo does not rebuild for nothing) and prints
-    /// `cargo:rerun-if-changed` for the snapshot. Returns the path written.
+    /// `cargo:rerun-if-changed` for the snapshot and the configuration.
+    /// Returns the path written.
     pub fn run(self) -> Result<PathBuf, String> {
         let from = self
             .discovery_file
@@ -61,9 +70,17 @@ impl Builder {
         let text = std::fs::read_to_string(&from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
         let catalog =
             juggler_schema::catalog::Catalog::from_json(&text).map_err(|e| format!("{}: {e}", from.display()))?;
+        let settings = match &self.config {
+            Some(path) => {
+                println!("cargo:rerun-if-changed={}", path.display());
+                crate::settings::Settings::read(path)?
+            }
+            None => Default::default(),
+        };
         let config = Config {
             source: from.display().to_string(),
             command: "cargo build (build.rs, juggler_cli::build::Builder)".into(),
+            settings,
         };
         let code = generate_single(&catalog, &config)?;
         let dir = match self.out_dir {

@@ -31,6 +31,8 @@ pub struct Config {
     pub source: String,
     /// The command that regenerates it, for the header.
     pub command: String,
+    /// What `juggler.toml` says.
+    pub settings: crate::settings::Settings,
 }
 
 impl Default for Config {
@@ -38,8 +40,60 @@ impl Default for Config {
         Config {
             source: "a database catalog".into(),
             command: "juggler generate".into(),
+            settings: Default::default(),
         }
     }
+}
+
+/// A Rust type written in `juggler.toml`.
+fn parse_type(text: &str, entry: &str) -> Result<TokenStream, String> {
+    syn::parse_str::<syn::Type>(text)
+        .map(|t| quote!(#t))
+        .map_err(|e| format!("juggler.toml: `{entry}`: `{text}` is not a Rust type ({e})"))
+}
+
+/// Checks that every entry of `juggler.toml` names something in `objects`.
+fn check_settings(settings: &crate::settings::Settings, objects: &[Object<'_>]) -> Result<(), String> {
+    use crate::settings::no_match;
+    let names: Vec<&str> = objects.iter().map(|o| o.1).collect();
+    for (key, list) in [
+        ("tables.include", &settings.tables.include),
+        ("tables.exclude", &settings.tables.exclude),
+    ] {
+        for t in list {
+            if !names.contains(&t.as_str()) {
+                return Err(no_match(key, "table", t, &names));
+            }
+        }
+    }
+    for native in settings.types.keys() {
+        let used = objects.iter().any(|o| {
+            o.3.iter()
+                .any(|c| c.type_name.eq_ignore_ascii_case(native) || c.data_type.eq_ignore_ascii_case(native))
+        });
+        if !used {
+            return Err(format!("juggler.toml: `types.{native}` names a type no column has"));
+        }
+    }
+    for (table, m) in &settings.models {
+        let Some(object) = objects.iter().find(|o| o.1 == table) else {
+            return Err(no_match(&format!("models.{table}"), "table", table, &names));
+        };
+        let columns: Vec<&str> = object.3.iter().map(|c| c.name.as_str()).collect();
+        for (what, map) in [("fields", &m.fields), ("types", &m.types)] {
+            for column in map.keys() {
+                if !columns.contains(&column.as_str()) {
+                    return Err(no_match(
+                        &format!("models.{table}.{what}.{column}"),
+                        "column",
+                        column,
+                        &columns,
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One generated file: its path relative to the output folder, and its text.
@@ -194,11 +248,29 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
             objects.push((&s.name, &v.name, None, &v.columns, true));
         }
     }
-    let struct_names = unique(objects.iter().map(|o| type_name(o.1)), &mut taken_types);
+    check_settings(&config.settings, &objects)?;
+    objects.retain(|o| config.settings.wants(o.1));
+    let settings_of = |table: &str| config.settings.models.get(table);
+    let struct_names = unique(
+        objects.iter().map(|o| {
+            settings_of(o.1)
+                .and_then(|m| m.struct_name.clone())
+                .unwrap_or_else(|| type_name(o.1))
+        }),
+        &mut taken_types,
+    );
     let mut files = BTreeSet::new();
     for ((schema, table, table_ref, columns, view), struct_name) in objects.into_iter().zip(struct_names) {
         let mut taken = BTreeSet::new();
-        let names = unique(columns.iter().map(|c| field_name(&c.name)), &mut taken);
+        let renamed = settings_of(table).map(|m| &m.fields);
+        let names = unique(
+            columns.iter().map(|c| {
+                renamed
+                    .and_then(|f| f.get(&c.name).cloned())
+                    .unwrap_or_else(|| field_name(&c.name))
+            }),
+            &mut taken,
+        );
         let file = unique([field_name(&struct_name.to_snake_case())], &mut files).remove(0);
         models.push(Model {
             schema,
@@ -296,8 +368,25 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
     for (m, model) in models.iter().enumerate() {
         let mut taken: BTreeSet<String> = model.columns.iter().map(|(n, _)| n.clone()).collect();
         let mut nav_tokens = Vec::new();
+        let model_settings = settings_of(model.table);
+        if let Some(ms) = model_settings {
+            for name in ms.relations.keys() {
+                if !navs[m].iter().any(|n| &n.field == name) {
+                    let have: Vec<&str> = navs[m].iter().map(|n| n.field.as_str()).collect();
+                    return Err(crate::settings::no_match(
+                        &format!("models.{}.relations.{name}", model.table),
+                        "relation",
+                        name,
+                        &have,
+                    ));
+                }
+            }
+        }
         for nav in &navs[m] {
-            let field = ident(&unique([ident_text(&nav.field, "r")], &mut taken).remove(0));
+            let wanted = model_settings
+                .and_then(|ms| ms.relations.get(&nav.field))
+                .unwrap_or(&nav.field);
+            let field = ident(&unique([ident_text(wanted, "r")], &mut taken).remove(0));
             let target = ident(&nav.target);
             let fk = &nav.foreign_key;
             let (attr, ty) = match nav.kind {
@@ -320,7 +409,26 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
             .unwrap_or_default();
         let mut fields = Vec::new();
         for (c, (name, column)) in model.columns.iter().enumerate() {
-            let (ty, comment) = rust_type(column, &catalog.dialect, column_enum.get(&(m, c)).map(String::as_str));
+            let overridden = model_settings
+                .and_then(|ms| {
+                    ms.types
+                        .get(&column.name)
+                        .map(|t| (t, format!("models.{}.types.{}", model.table, column.name)))
+                })
+                .or_else(|| {
+                    config
+                        .settings
+                        .types
+                        .iter()
+                        .find(|(k, _)| {
+                            column.type_name.eq_ignore_ascii_case(k) || column.data_type.eq_ignore_ascii_case(k)
+                        })
+                        .map(|(k, t)| (t, format!("types.{k}")))
+                });
+            let (ty, comment) = match overridden {
+                Some((t, entry)) => (parse_type(t, &entry)?, None),
+                None => rust_type(column, &catalog.dialect, column_enum.get(&(m, c)).map(String::as_str)),
+            };
             let ty = if column.nullable && !pk.contains(&column.name.as_str()) {
                 quote!(Option<#ty>)
             } else {
@@ -407,10 +515,33 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
         } else {
             quote!(#[model(#(#model_attrs),*)])
         };
+        let mut extra_derives = Vec::new();
+        let mut extra_attrs = Vec::new();
+        if let Some(ms) = model_settings {
+            for d in &ms.derives {
+                let path: syn::Path = syn::parse_str(d).map_err(|e| {
+                    format!(
+                        "juggler.toml: `models.{}.derives`: `{d}` is not a path ({e})",
+                        model.table
+                    )
+                })?;
+                extra_derives.push(quote!(, #path));
+            }
+            for a in &ms.attributes {
+                let attrs = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, a).map_err(|e| {
+                    format!(
+                        "juggler.toml: `models.{}.attributes`: `{a}` is not an attribute ({e})",
+                        model.table
+                    )
+                })?;
+                extra_attrs.extend(attrs.into_iter().map(|a| quote!(#a)));
+            }
+        }
         let item = quote! {
             #(#[doc = #docs])*
-            #[derive(::juggler::Model, Debug, Clone, PartialEq)]
+            #[derive(::juggler::Model, Debug, Clone, PartialEq #(#extra_derives)*)]
             #model_attr
+            #(#extra_attrs)*
             pub struct #name {
                 #(#fields)*
                 #(#nav_tokens)*

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod generate;
+pub mod settings;
 
 pub use juggler_schema::ModelDefinition;
 

@@ -24,17 +24,39 @@ fn main() -> ExitCode {
             Err(e) => fail(&e),
         },
         discover @ Command::Discover { .. } => discover::run(discover).unwrap_or_else(|e| fail(&e)),
-        Command::Generate { from, out, check } => generate(&from, &out, check).unwrap_or_else(|e| fail(&e)),
+        Command::Generate {
+            from,
+            out,
+            config,
+            check,
+        } => generate(&from, &out, config.as_deref(), check).unwrap_or_else(|e| fail(&e)),
     }
 }
 
 /// `juggler generate`: 0 written (or up to date), 1 stale under `--check`.
-fn generate(from: &std::path::Path, out: &std::path::Path, check: bool) -> Result<ExitCode, String> {
+fn generate(
+    from: &std::path::Path,
+    out: &std::path::Path,
+    settings: Option<&std::path::Path>,
+    check: bool,
+) -> Result<ExitCode, String> {
     let text = std::fs::read_to_string(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
     let catalog = juggler_schema::catalog::Catalog::from_json(&text).map_err(|e| format!("{}: {e}", from.display()))?;
     let config = juggler_cli::generate::Config {
         source: from.display().to_string(),
-        command: format!("juggler generate --from {} --out {}", from.display(), out.display()),
+        command: match settings {
+            Some(s) => format!(
+                "juggler generate --from {} --out {} --config {}",
+                from.display(),
+                out.display(),
+                s.display()
+            ),
+            None => format!("juggler generate --from {} --out {}", from.display(), out.display()),
+        },
+        settings: match settings {
+            Some(path) => juggler_cli::settings::Settings::read(path)?,
+            None => Default::default(),
+        },
     };
     let files = juggler_cli::generate::generate(&catalog, &config)?;
     let differ = juggler_cli::generate::write_files(out, &files, check)?;

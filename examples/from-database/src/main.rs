@@ -3,9 +3,9 @@
 //! The models of this crate were never written by hand: `build.rs` generates
 //! them from `db/schema.json`, a snapshot of the Chinook sample database taken
 //! with `juggler discover`. Relations come from its foreign keys: an album
-//! `belongs_to` its artist, an artist `has_many` albums.
-
-#![allow(missing_docs)] // the generated models document their tables, not every column
+//! `belongs_to` its artist, an artist `has_many` albums. `juggler.toml` holds
+//! what this crate changes about them (it derives `Default` and calls an
+//! artist's albums `records`).
 
 use juggler::prelude::*;
 
@@ -26,28 +26,24 @@ async fn main() -> juggler::Result<()> {
     let acdc = ds
         .repo::<Artist>()
         .create(Artist {
-            artist_id: 0,
             name: Some("AC/DC".into()),
-            albums: HasMany::default(),
+            ..Default::default()
         })
         .await?;
     for title in ["For Those About To Rock We Salute You", "Let There Be Rock"] {
-        ds.repo::<Album>()
-            .create(Album {
-                album_id: 0,
-                title: title.into(),
-                artist_id: acdc.artist_id,
-                artist: BelongsTo::default(),
-                tracks: HasMany::default(),
-            })
-            .await?;
+        let album = Album {
+            title: title.into(),
+            artist_id: acdc.artist_id,
+            ..Default::default()
+        };
+        ds.repo::<Album>().create(album).await?;
     }
 
     // Along an inferred relation, both ways.
-    let artists = ds.repo::<Artist>().find(Filter::new().include(Artist::ALBUMS)).await?;
+    let artists = ds.repo::<Artist>().find(Filter::new().include(Artist::RECORDS)).await?;
     for artist in &artists {
         let titles: Vec<&str> = artist
-            .albums
+            .records
             .get()
             .unwrap_or_default()
             .iter()
@@ -55,11 +51,11 @@ async fn main() -> juggler::Result<()> {
             .collect();
         println!("{}: {}", artist.name.as_deref().unwrap_or("?"), titles.join(", "));
     }
-    let album = ds
+    if let Some(album) = ds
         .repo::<Album>()
         .find_one(Filter::new().include(Album::ARTIST))
-        .await?;
-    if let Some(album) = album {
+        .await?
+    {
         let by = album.artist.get().and_then(|a| a.name.clone()).unwrap_or_default();
         println!("{} is by {by}", album.title);
     }

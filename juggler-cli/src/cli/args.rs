@@ -76,6 +76,10 @@ pub(crate) enum Command {
         /// The folder to write the files to.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// `juggler.toml`: table include/exclude, renames, type overrides,
+        /// extra derives and attributes per model.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         /// Write nothing; exit 1 and name the files that differ from what
         /// would be generated.
         #[arg(long)]
