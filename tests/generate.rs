@@ -100,6 +100,9 @@ fn generated_models_compile_and_query() {
 "#,
     ));
 
+    // Names no Rust item may have, types of every kind: compile.
+    cases.pass(write("odd_names", &odd_catalog(), ""));
+
     // Pagila on PostgreSQL and Sakila on MariaDB: compile.
     #[cfg(feature = "postgres")]
     if let Some(admin) = common::server_url(Backend::Postgres) {
@@ -162,4 +165,91 @@ fn generated_models_compile_and_query() {
         cases.pass(write("sakila_mysql", &catalog, ""));
     }
     drop(cases);
+}
+
+/// A catalog of names and types that real schemas have: keywords, leading
+/// digits, spaces, punctuation, non-ASCII, names that collide once
+/// converted, an enum value `3D`, a self-reference, two keys to one table,
+/// a composite key, a table without a key, a view.
+fn odd_catalog() -> juggler::Catalog {
+    use juggler::schema::catalog::{Column, EnumType, ForeignKey, Key, Schema, Table, View};
+    let col = |name: &str, ty: &str, nullable: bool| {
+        let mut c = Column::new(name, ty);
+        c.nullable = nullable;
+        c
+    };
+    let fk = |cols: &[&str], table: &str, to: &[&str]| ForeignKey {
+        name: None,
+        columns: cols.iter().map(|c| c.to_string()).collect(),
+        target_schema: "public".into(),
+        target_table: table.into(),
+        target_columns: to.iter().map(|c| c.to_string()).collect(),
+        on_delete: "NO ACTION".into(),
+        on_update: "NO ACTION".into(),
+    };
+    let key = |cols: &[&str]| {
+        Some(Key {
+            name: None,
+            columns: cols.iter().map(|c| c.to_string()).collect(),
+        })
+    };
+    let mut kind = col("kind", "format", true);
+    kind.user_type = Some("format".into());
+    kind.type_name = "format".into();
+    let mut tags = col("tags", "text[]", true);
+    tags.element_type = Some("text".into());
+    let mut serial = col("id", "integer", false);
+    serial.generated = Some("serial".into());
+    let mut item = Table::new("type");
+    item.columns = vec![
+        serial,
+        col("self", "text", false),
+        col("3d model", "varchar(20)", true),
+        col("Größe", "numeric(5,2)", true),
+        col("a-b", "boolean", true),
+        col("a_b", "bigint", true),
+        col("parent_id", "integer", true),
+        col("made", "timestamp with time zone", true),
+        col("on", "date", true),
+        col("doc", "jsonb", true),
+        col("uid", "uuid", true),
+        col("span", "int4range", true),
+        kind,
+        tags,
+    ];
+    item.primary_key = key(&["id"]);
+    item.foreign_keys = vec![fk(&["parent_id"], "type", &["id"])];
+    let mut pair = Table::new("pair of types");
+    pair.columns = vec![
+        col("left_id", "integer", false),
+        col("right_id", "integer", false),
+        col("weight", "real", true),
+    ];
+    pair.primary_key = key(&["left_id", "right_id"]);
+    pair.foreign_keys = vec![fk(&["left_id"], "type", &["id"]), fk(&["right_id"], "type", &["id"])];
+    let mut log = Table::new("log");
+    log.columns = vec![col("at", "timestamp", true), col("msg", "text", true)];
+    let mut view = View {
+        name: "Übersicht".into(),
+        definition: "SELECT 1".into(),
+        ..View::default()
+    };
+    view.columns = vec![col("n", "bigint", true)];
+    let mut catalog = juggler::Catalog::new("postgres");
+    catalog.schemas.push(Schema {
+        name: "public".into(),
+        tables: vec![item, pair, log],
+        views: vec![view],
+        enums: vec![EnumType {
+            name: "format".into(),
+            values: vec!["3D".into(), "2d".into(), "a b".into(), "".into(), "self".into()],
+        }],
+        ..Schema::default()
+    });
+    catalog.warn(
+        "unsupported-type",
+        "public.type.span",
+        "`type.span` has type `int4range`",
+    );
+    catalog
 }

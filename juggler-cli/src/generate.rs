@@ -135,6 +135,24 @@ fn field_name(raw: &str) -> String {
     ident_text(&snake, "f")
 }
 
+/// A module (and file) name: modules loaded from files must have ASCII
+/// names, so other characters are written as their code point
+/// (`Übersicht` -> `xfcbersicht`).
+fn module_name(struct_name: &str) -> String {
+    let ascii: String = struct_name
+        .to_snake_case()
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                format!("x{:x}", c as u32)
+            }
+        })
+        .collect();
+    field_name(&ascii)
+}
+
 fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())
 }
@@ -271,7 +289,7 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
             }),
             &mut taken,
         );
-        let file = unique([field_name(&struct_name.to_snake_case())], &mut files).remove(0);
+        let file = unique([module_name(&struct_name)], &mut files).remove(0);
         models.push(Model {
             schema,
             table,
@@ -632,13 +650,24 @@ fn relation_role(column: &str) -> String {
 }
 
 fn plural(word: &str) -> String {
-    if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") {
-        format!("{word}es")
-    } else if word.ends_with('y') && !word.ends_with("ay") && !word.ends_with("ey") && !word.ends_with("oy") {
-        format!("{}ies", &word[..word.len() - 1])
+    // `type_` (a keyword made valid) pluralises as `type`, then is checked again.
+    let base = word.trim_end_matches('_');
+    let plural = if base.ends_with("ss")
+        || base.ends_with("us")
+        || base.ends_with('x')
+        || base.ends_with("ch")
+        || base.ends_with("sh")
+    {
+        format!("{base}es")
+    } else if base.ends_with('s') {
+        // Already plural (`pair_of_types`).
+        base.to_owned()
+    } else if base.ends_with('y') && !["ay", "ey", "oy", "uy"].iter().any(|e| base.ends_with(e)) {
+        format!("{}ies", &base[..base.len() - 1])
     } else {
-        format!("{word}s")
-    }
+        format!("{base}s")
+    };
+    field_name(&plural)
 }
 
 /// Whether the key's columns are unique in their table (then the reverse
@@ -693,5 +722,9 @@ mod tests {
         assert_eq!(relation_role("ReportsTo"), "reports_to");
         assert_eq!(plural("category"), "categories");
         assert_eq!(plural("address"), "addresses");
+        assert_eq!(plural("type_"), "types");
+        assert_eq!(plural("pair_of_types"), "pair_of_types");
+        assert_eq!(plural("status"), "statuses");
+        assert_eq!(module_name("Übersicht"), "xfcbersicht");
     }
 }
