@@ -100,6 +100,14 @@ fn generated_models_compile_and_query() {
 "#,
     ));
 
+    // From saved snapshots (`juggler-cli/tests/catalogs`): compile.
+    for name in ["chinook-postgres", "chinook-mysql"] {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("juggler-cli/tests/catalogs/{name}.json"));
+        let catalog = juggler::Catalog::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        cases.pass(write(&name.replace('-', "_"), &catalog, ""));
+    }
+
     // Names no Rust item may have, types of every kind: compile.
     cases.pass(write("odd_names", &odd_catalog(), ""));
 
