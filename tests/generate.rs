@@ -97,6 +97,19 @@ fn generated_models_compile_and_query() {
     assert_eq!(reports[0].reports_to_employees.get().unwrap().len(), 2);
     let lines = ds.repo::<models::InvoiceLine>().count(None).await.unwrap();
     assert_eq!(lines, 2240);
+    // Many-to-many through the pure join table PlaylistTrack.
+    let music = ds
+        .repo::<models::Playlist>()
+        .find(Filter::new().where_(models::Playlist::PLAYLIST_ID.eq(1)).include(models::Playlist::TRACKS))
+        .await
+        .unwrap();
+    assert_eq!(music[0].tracks.get().unwrap().len(), 3290);
+    let first = ds
+        .repo::<models::Track>()
+        .find(Filter::new().where_(models::Track::TRACK_ID.eq(1)).include(models::Track::PLAYLISTS))
+        .await
+        .unwrap();
+    assert_eq!(first[0].playlists.get().unwrap().len(), 3);
 "#,
     ));
 

@@ -238,6 +238,9 @@ struct Nav {
     kind: &'static str,
     target: String,
     foreign_key: String,
+    /// For `has_and_belongs_to_many`: the join table and its column
+    /// pointing at the other side.
+    through: Option<(String, String)>,
 }
 
 /// Generates the models of every table and view of `catalog`.
@@ -354,6 +357,7 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
                 kind: "belongs_to",
                 target: models[target].struct_name.clone(),
                 foreign_key: key_field.clone(),
+                through: None,
             });
             let unique_key = is_unique(t, fk);
             let own = field_name(&models[target].table.to_snake_case());
@@ -374,7 +378,32 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
                 kind: if unique_key { "has_one" } else { "has_many" },
                 target: model.struct_name.clone(),
                 foreign_key: key_field.clone(),
+                through: None,
             });
+        }
+        // A pure join table links its two sides many-to-many.
+        if let Some((a, b)) = join_sides(t) {
+            let (Some(ta), Some(tb)) = (
+                find(&a.target_schema, &a.target_table),
+                find(&b.target_schema, &b.target_table),
+            ) else {
+                continue;
+            };
+            if ta == tb {
+                continue;
+            }
+            for (from, to, own_key, other_key) in [
+                (ta, tb, &a.columns[0], &b.columns[0]),
+                (tb, ta, &b.columns[0], &a.columns[0]),
+            ] {
+                navs[from].push(Nav {
+                    field: plural(&field_name(&models[to].table.to_snake_case())),
+                    kind: "has_and_belongs_to_many",
+                    target: models[to].struct_name.clone(),
+                    foreign_key: own_key.clone(),
+                    through: Some((model.table.to_owned(), other_key.clone())),
+                });
+            }
         }
     }
     let mut out = Vec::new();
@@ -413,6 +442,13 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
                     quote!(::juggler::BelongsTo<#target>),
                 ),
                 "has_one" => (quote!(has_one(foreign_key = #fk)), quote!(::juggler::HasOne<#target>)),
+                "has_and_belongs_to_many" => {
+                    let (table, other) = nav.through.clone().unwrap_or_default();
+                    (
+                        quote!(has_and_belongs_to_many(through = #table, foreign_key = #fk, key_through = #other)),
+                        quote!(::juggler::HasAndBelongsToMany<#target>),
+                    )
+                }
                 _ => (quote!(has_many(foreign_key = #fk)), quote!(::juggler::HasMany<#target>)),
             };
             nav_tokens.push(quote! {
@@ -668,6 +704,35 @@ fn plural(word: &str) -> String {
         format!("{base}s")
     };
     field_name(&plural)
+}
+
+/// The two foreign keys of a pure join table: a table whose columns are two
+/// single-column foreign keys, plus at most an id and dates (`last_update`).
+fn join_sides(t: &Table) -> Option<(&ForeignKey, &ForeignKey)> {
+    let [a, b] = t.foreign_keys.as_slice() else {
+        return None;
+    };
+    if a.columns.len() != 1 || b.columns.len() != 1 || a.columns == b.columns {
+        return None;
+    }
+    let keys = [&a.columns[0], &b.columns[0]];
+    let pk: Vec<&String> = t
+        .primary_key
+        .as_ref()
+        .map(|k| k.columns.iter().collect())
+        .unwrap_or_default();
+    let mut ids = 0;
+    for c in &t.columns {
+        if keys.contains(&&c.name) || c.property_type == "Date" {
+            continue;
+        }
+        if pk == [&c.name] && ids == 0 {
+            ids += 1;
+            continue;
+        }
+        return None;
+    }
+    Some((a, b))
 }
 
 /// Whether the key's columns are unique in their table (then the reverse

@@ -30,7 +30,7 @@ pub(crate) enum Command {
         /// `discoverSchemas` object keyed `schema.table`).
         file: PathBuf,
     },
-    /// Read a database's schema into a snapshot.
+    /// Read a database's schema into a snapshot
     ///
     /// Examples:
     ///   juggler discover --url sqlite://chinook.db -o schema.json
@@ -61,8 +61,10 @@ pub(crate) enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Write `#[derive(Model)]` structs for every table and view of a
-    /// catalog: one file per model plus `mod.rs`.
+    /// Write a `#[derive(Model)]` struct per table and view of a catalog
+    ///
+    /// One file per model plus `mod.rs`, formatted, the same bytes for the
+    /// same catalog and juggler.toml.
     ///
     /// Examples:
     ///   juggler discover --url sqlite://chinook.db -o schema.json
