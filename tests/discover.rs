@@ -9,15 +9,10 @@
 
 mod common;
 
-use common::{Backend, Statements};
+use common::{fixture, Backend, Statements};
 use juggler::prelude::*;
 use juggler::schema::catalog::{ForeignKey, Table};
 use juggler::{Catalog, DiscoverOptions};
-
-fn fixture(path: &str) -> String {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
-}
 
 async fn sqlite_with(test: &str, sql: &str) -> DataSource {
     let url = common::fresh_url(Backend::Sqlite, test).await.unwrap();
@@ -57,6 +52,7 @@ fn fk<'a>(t: &'a Table, columns: &[&str]) -> &'a ForeignKey {
 }
 
 /// Name, type, length, nullable, default.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 type ColumnFacts<'a> = (&'a str, &'a str, Option<u64>, bool, Option<&'a str>);
 
 fn codes(c: &Catalog) -> Vec<(String, String)> {
@@ -740,36 +736,6 @@ async fn mysql_statement_count_does_not_grow_with_tables() {
     statement_count_does_not_grow_with_tables(Backend::MySql, "y").await;
 }
 
-/// Runs a MySQL script the way the `mysql` client does: `DELIMITER` lines
-/// change the statement terminator.
-#[cfg(feature = "mysql")]
-async fn mysql_script(pool: &sqlx::MySqlPool, script: &str) {
-    // One connection: the script's `SET` lines (FOREIGN_KEY_CHECKS=0) hold
-    // for the statements after them.
-    let mut conn = pool.acquire().await.unwrap();
-    let mut delimiter = ";".to_owned();
-    let mut statement = String::new();
-    for line in script.lines() {
-        let trimmed = line.trim();
-        if let Some(d) = trimmed.strip_prefix("DELIMITER ") {
-            delimiter = d.trim().to_owned();
-            continue;
-        }
-        statement.push_str(line);
-        statement.push('\n');
-        if trimmed.ends_with(delimiter.as_str()) {
-            let sql = statement.trim().trim_end_matches(delimiter.as_str()).trim().to_owned();
-            statement.clear();
-            if !sql.is_empty() {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
-                    .execute(&mut *conn)
-                    .await
-                    .unwrap_or_else(|e| panic!("{e}: {sql}"));
-            }
-        }
-    }
-}
-
 /// MariaDB: a database per fixture, loaded when missing (a marker table in
 /// another database says it finished).
 #[cfg(feature = "mysql")]
@@ -803,7 +769,7 @@ async fn mysql_fixture(name: &str, script: &str) -> Option<DataSource> {
         .await
         .unwrap();
         let target = sqlx::MySqlPool::connect(&url).await.unwrap();
-        mysql_script(&target, script).await;
+        common::mysql_script(&target, script).await;
         target.close().await;
         sqlx::query("INSERT INTO test.juggler_fixtures (name) VALUES (?)")
             .bind(name)
@@ -982,7 +948,7 @@ async fn mysql_zoo() {
         return;
     };
     let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
-    mysql_script(&pool, MYSQL_ZOO).await;
+    common::mysql_script(&pool, MYSQL_ZOO).await;
     pool.close().await;
     let ds = DataSource::connect(&url).await.unwrap();
     let c = ds.discover(&DiscoverOptions::default()).await.unwrap();

@@ -10,6 +10,7 @@ mod common;
 
 use common::Backend;
 use juggler::prelude::*;
+#[cfg(feature = "mysql")]
 use sqlx::Executor as _;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -8,15 +8,10 @@
 
 mod common;
 
-use common::Backend;
+use common::{fixture, Backend};
 use juggler::prelude::*;
 use juggler::DiscoverOptions;
 use juggler_cli::generate::{generate, Config};
-
-fn fixture(path: &str) -> String {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
-}
 
 /// Writes the generated files and a `main.rs` into `target/generated/<name>`.
 fn write(name: &str, catalog: &juggler::Catalog, main_body: &str) -> std::path::PathBuf {
@@ -150,31 +145,12 @@ fn generated_models_compile_and_query() {
     if let Some(url) = runtime.block_on(common::fresh_url(Backend::MySql, "generate_sakila")) {
         let catalog = runtime.block_on(async {
             let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
-            let mut conn = pool.acquire().await.unwrap();
-            let mut delimiter = ";".to_owned();
-            let mut statement = String::new();
-            for line in fixture("sakila/sakila-schema.sql").lines() {
-                if line.starts_with("USE ") || line.starts_with("DROP SCHEMA") || line.starts_with("CREATE SCHEMA") {
-                    continue;
-                }
-                if let Some(d) = line.trim().strip_prefix("DELIMITER ") {
-                    delimiter = d.trim().to_owned();
-                    continue;
-                }
-                statement.push_str(&line.replace("sakila.", ""));
-                statement.push('\n');
-                if line.trim_end().ends_with(delimiter.as_str()) {
-                    let sql = statement.trim().trim_end_matches(delimiter.as_str()).trim().to_owned();
-                    statement.clear();
-                    if !sql.is_empty() {
-                        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut *conn)
-                            .await
-                            .unwrap();
-                    }
-                }
-            }
-            drop(conn);
+            let script: String = fixture("sakila/sakila-schema.sql")
+                .lines()
+                .filter(|l| !l.starts_with("USE ") && !l.starts_with("DROP SCHEMA") && !l.starts_with("CREATE SCHEMA"))
+                .map(|l| format!("{}\n", l.replace("sakila.", "")))
+                .collect();
+            common::mysql_script(&pool, &script).await;
             pool.close().await;
             DataSource::connect(&url)
                 .await

@@ -375,3 +375,39 @@ pub(crate) mod sql_log {
 
 #[allow(unused_imports)] // only the files that count statements use it
 pub(crate) use sql_log::Statements;
+
+/// A file of `../shared/fixtures`.
+pub(crate) fn fixture(path: &str) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
+}
+
+/// Runs a MySQL script the way the `mysql` client does: `DELIMITER` lines
+/// change the statement terminator.
+#[cfg(feature = "mysql")]
+pub(crate) async fn mysql_script(pool: &sqlx::MySqlPool, script: &str) {
+    // One connection: the script's `SET` lines (FOREIGN_KEY_CHECKS=0) hold
+    // for the statements after them.
+    let mut conn = pool.acquire().await.unwrap();
+    let mut delimiter = ";".to_owned();
+    let mut statement = String::new();
+    for line in script.lines() {
+        let trimmed = line.trim();
+        if let Some(d) = trimmed.strip_prefix("DELIMITER ") {
+            delimiter = d.trim().to_owned();
+            continue;
+        }
+        statement.push_str(line);
+        statement.push('\n');
+        if trimmed.ends_with(delimiter.as_str()) {
+            let sql = statement.trim().trim_end_matches(delimiter.as_str()).trim().to_owned();
+            statement.clear();
+            if !sql.is_empty() {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}: {sql}"));
+            }
+        }
+    }
+}

@@ -1,8 +1,10 @@
 //! Connecting to a closed port waited for the whole 30 s pool acquire
 //! time-out, then said "pool timed out".
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 use juggler::prelude::*;
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 async fn check(url: &str, server: &str) {
     let err = DataSource::connect(url).await.unwrap_err();
     let message = err.to_string();

@@ -12,6 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// A listener that accepts and never answers.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 async fn silent_listener() -> (u16, tokio::task::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -73,6 +74,7 @@ fn settings() -> PoolSettings {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 async fn connect_to_a_silent_server(scheme: &str) {
     let (port, _task) = silent_listener().await;
     let url = format!("{scheme}://u@127.0.0.1:{port}/test");

@@ -3,6 +3,7 @@
 
 use crate::common::{data_source_with, Backend};
 use juggler::prelude::*;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 use sqlx::Executor as _;
 
 #[derive(Model, Debug, Clone)]
@@ -13,6 +14,7 @@ struct Beat {
 }
 
 async fn kill_all(backend: Backend, admin: &str) {
+    let _ = admin; // unused when built without the server features
     match backend {
         Backend::Postgres => {
             #[cfg(feature = "postgres")]
