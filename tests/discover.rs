@@ -331,64 +331,17 @@ async fn sqlite_chinook() {
     stable(&ds, &c).await;
 }
 
-/// PostgreSQL: a database per fixture, created and loaded when missing,
-/// shared by the tests that only read it.
+/// Pagila on PostgreSQL (schema and data), loaded once per server.
 #[cfg(feature = "postgres")]
-async fn pg_fixture(name: &str, sql: &str) -> Option<DataSource> {
-    let admin_url = common::server_url(Backend::Postgres)?;
-    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
-    // One loader at a time across test processes.
-    let mut conn = admin.acquire().await.unwrap();
-    sqlx::query("SELECT pg_advisory_lock(72010)")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    let loaded: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1")
-            .bind(name)
-            .fetch_optional(&mut *conn)
-            .await
-            .unwrap();
-    let root = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(r, _)| r)
-        .to_owned();
-    let url = format!("{root}/{name}");
-    if loaded.as_ref().and_then(|(c,)| c.as_deref()) != Some("juggler fixture, loaded") {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
-            .execute(&mut *conn)
-            .await
-            .unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut *conn)
-            .await
-            .unwrap();
-        let target = sqlx::PgPool::connect(&url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(&target)
-            .await
-            .unwrap();
-        target.close().await;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "COMMENT ON DATABASE {name} IS 'juggler fixture, loaded'"
-        )))
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    }
-    sqlx::query("SELECT pg_advisory_unlock(72010)")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    drop(conn);
-    admin.close().await;
+async fn pagila() -> Option<DataSource> {
+    let url = common::fixtures::pagila().await?;
     Some(DataSource::connect(&url).await.unwrap())
 }
 
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_pagila() {
-    let Some(ds) = pg_fixture("jt_fixture_pagila", &fixture("pagila/pagila-schema.sql")).await else {
+    let Some(ds) = pagila().await else {
         return;
     };
     let (c, n) = discover_counted(&ds, &DiscoverOptions::default()).await;
@@ -736,66 +689,11 @@ async fn mysql_statement_count_does_not_grow_with_tables() {
     statement_count_does_not_grow_with_tables(Backend::MySql, "y").await;
 }
 
-/// MariaDB: a database per fixture, loaded when missing (a marker table in
-/// another database says it finished).
-#[cfg(feature = "mysql")]
-async fn mysql_fixture(name: &str, script: &str) -> Option<DataSource> {
-    let admin_url = common::server_url(Backend::MySql)?;
-    let admin = sqlx::MySqlPool::connect(&admin_url).await.unwrap();
-    let mut conn = admin.acquire().await.unwrap();
-    sqlx::query("SELECT GET_LOCK('juggler_fixtures', 120)")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS test.juggler_fixtures (name VARCHAR(64) PRIMARY KEY)")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    let loaded: Option<(String,)> = sqlx::query_as("SELECT name FROM test.juggler_fixtures WHERE name = ?")
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await
-        .unwrap();
-    let root = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(r, _)| r)
-        .to_owned();
-    let url = format!("{root}/{name}");
-    if loaded.is_none() {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
-        )))
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-        let target = sqlx::MySqlPool::connect(&url).await.unwrap();
-        common::mysql_script(&target, script).await;
-        target.close().await;
-        sqlx::query("INSERT INTO test.juggler_fixtures (name) VALUES (?)")
-            .bind(name)
-            .execute(&mut *conn)
-            .await
-            .unwrap();
-    }
-    sqlx::query("SELECT RELEASE_LOCK('juggler_fixtures')")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    drop(conn);
-    admin.close().await;
-    Some(DataSource::connect(&url).await.unwrap())
-}
-
-/// Sakila, with the file's `USE sakila_app;` (see the fixtures' README) and
-/// its own database lines left out: the loader picks the database.
+/// Sakila on MariaDB (schema and data), loaded once per server.
 #[cfg(feature = "mysql")]
 async fn sakila() -> Option<DataSource> {
-    let script: String = fixture("sakila/sakila-schema.sql")
-        .lines()
-        .filter(|l| !l.starts_with("USE ") && !l.starts_with("DROP SCHEMA") && !l.starts_with("CREATE SCHEMA"))
-        .map(|l| format!("{}\n", l.replace("sakila.", "jt_fixture_sakila.")))
-        .collect();
-    mysql_fixture("jt_fixture_sakila", &script).await
+    let url = common::fixtures::sakila().await?;
+    Some(DataSource::connect(&url).await.unwrap())
 }
 
 #[cfg(feature = "mysql")]
@@ -1145,7 +1043,7 @@ async fn loopback_api_on_chinook() {
 #[tokio::test]
 async fn loopback_api_on_pagila() {
     use juggler::discover::SchemaOptions;
-    let Some(ds) = pg_fixture("jt_fixture_pagila", &fixture("pagila/pagila-schema.sql")).await else {
+    let Some(ds) = pagila().await else {
         return;
     };
     let film = ds.discover_schema("film", &SchemaOptions::default()).await.unwrap();

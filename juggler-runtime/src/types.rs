@@ -21,6 +21,16 @@ pub(crate) fn canonical_date(text: &str) -> String {
     }
 }
 
+/// The date of a date or of a timestamp (`2024-05-06T..` read from a
+/// timestamp column into a date).
+#[cfg(any(feature = "chrono", feature = "time"))]
+fn date_part(text: &str) -> &str {
+    match text.get(..11) {
+        Some(head) if head.ends_with(['T', ' ']) => &text[..10],
+        _ => text,
+    }
+}
+
 fn text(value: Value, what: &str) -> Result<String, String> {
     match value {
         Value::Text(t) => Ok(t),
@@ -92,6 +102,13 @@ mod chrono_types {
             let t = text(value, "a timestamp")?;
             DateTime::parse_from_rfc3339(&t)
                 .map(|d| d.with_timezone(&Utc))
+                // A timestamp without a zone (SQL's text form, SQLite
+                // `DATETIME` columns) is UTC.
+                .or_else(|e| {
+                    NaiveDateTime::from_value(Value::Text(t.clone()))
+                        .map(|d| d.and_utc())
+                        .map_err(|_| e)
+                })
                 .map_err(|e| format!("`{t}`: {e}"))
         }
         fn json_schema() -> Json {
@@ -129,10 +146,13 @@ mod chrono_types {
         }
         fn from_value(value: Value) -> Result<Self, String> {
             let t = text(value, "a date")?;
-            NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| format!("`{t}`: {e}"))
+            NaiveDate::parse_from_str(date_part(&t), "%Y-%m-%d").map_err(|e| format!("`{t}`: {e}"))
         }
         fn json_schema() -> Json {
             json!({"type": "string", "format": "date"})
+        }
+        fn data_type() -> Option<&'static str> {
+            Some("date")
         }
     }
 }
@@ -194,10 +214,13 @@ mod time_types {
         }
         fn from_value(value: Value) -> Result<Self, String> {
             let t = text(value, "a date")?;
-            Date::parse(&t, DATE).map_err(|e| format!("`{t}`: {e}"))
+            Date::parse(date_part(&t), DATE).map_err(|e| format!("`{t}`: {e}"))
         }
         fn json_schema() -> Json {
             json!({"type": "string", "format": "date"})
+        }
+        fn data_type() -> Option<&'static str> {
+            Some("date")
         }
     }
 }

@@ -49,6 +49,13 @@ pub enum ColumnKind {
     FloatArray,
     /// `boolean[]`.
     BoolArray,
+    /// A native date / time column (`TIMESTAMPTZ`, `TIMESTAMP`, `DATE`,
+    /// `TIME` on PostgreSQL; `DATETIME`, `TIMESTAMP`, `DATE`, `TIME` on
+    /// MySQL). Values are canonical text (see `juggler::types`), bound as the
+    /// date, time or timestamp their shape says and read back from the
+    /// column's type. SQLite has no date type: dates are `Text` there, and
+    /// wherever the `dataType` is a text type.
+    DateTime,
 }
 
 /// The array kind a PostgreSQL array type names (`text[]`, `bigint[]`, ..).
@@ -182,10 +189,53 @@ pub fn column_kind(prop: &PropertyDefinition, dialect: Dialect) -> ColumnKind {
             None => ColumnKind::Float,
         },
         PropertyType::Boolean => ColumnKind::Bool,
-        PropertyType::String | PropertyType::Date => ColumnKind::Text,
+        PropertyType::Date if dialect == Dialect::Sqlite || data_type.is_some_and(is_text_type) => ColumnKind::Text,
+        PropertyType::Date => ColumnKind::DateTime,
+        PropertyType::String => ColumnKind::Text,
         PropertyType::Buffer => ColumnKind::Bytes,
         _ => ColumnKind::Json,
     }
+}
+
+/// The PostgreSQL type a text property's column really has when it is not
+/// a text type (an enum type, `uuid`, `inet`, `tsvector`, `money`, ...):
+/// juggler then reads the column as `col::text` and writes `CAST($n AS type)`,
+/// so such columns of existing databases read and write as text. `None` on
+/// the other databases (they convert text themselves) and for text columns,
+/// and for a `dataType` that is not a plain type name (never written into SQL).
+pub fn text_cast(prop: &PropertyDefinition, dialect: Dialect) -> Option<&str> {
+    if dialect != Dialect::Postgres || column_kind(prop, dialect) != ColumnKind::Text {
+        return None;
+    }
+    let t = prop
+        .connector(dialect.connector_key())
+        .and_then(|m| m.data_type.as_deref())
+        .or(prop.data_type.as_deref())?;
+    (!is_text_type(t) && crate::check::data_type(t).is_ok()).then_some(t)
+}
+
+/// Whether a `dataType` names a text type (`varchar(20)`, `TEXT`,
+/// `character varying`, ...).
+pub fn is_text_type(data_type: &str) -> bool {
+    let t = data_type.trim().to_ascii_lowercase();
+    [
+        "text",
+        "varchar",
+        "char",
+        "character",
+        "nvarchar",
+        "nchar",
+        "longtext",
+        "mediumtext",
+        "tinytext",
+        "string",
+        "clob",
+        "bpchar",
+        "citext",
+        "name",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
 }
 
 /// The column type in DDL: the per-connector or generic `dataType` when
@@ -246,6 +296,11 @@ pub fn column_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
         (ColumnKind::BoolArray, _) => "BOOLEAN[]".into(),
         (ColumnKind::Json, Dialect::MySql) => "LONGTEXT".into(),
         (ColumnKind::Json, _) => "TEXT".into(),
+        // Microseconds, the precision of juggler's canonical form (MySQL's
+        // plain `DATETIME` would round them away).
+        (ColumnKind::DateTime, Dialect::Postgres) => "TIMESTAMPTZ".into(),
+        (ColumnKind::DateTime, Dialect::MySql) => "DATETIME(6)".into(),
+        (ColumnKind::DateTime, Dialect::Sqlite) => "TEXT".into(),
     }
 }
 
@@ -281,15 +336,61 @@ fn decimal_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
 
 /// `CREATE TABLE` and its indexes.
 pub fn create_table_sql(def: &ModelDefinition, dialect: Dialect) -> Vec<String> {
-    create_table_with_keys(def, &[], &[], dialect)
+    create_table_inner(def, &[], &[], dialect, false)
 }
 
-/// `CREATE TABLE` with `fks` inline (SQLite, which cannot add them later).
+/// The column type of `name`: [`column_type`], except that a foreign key
+/// among `fks` declared a plain `number` (no `dataType`) takes the type of
+/// the id it references, so `customerId` is a `BIGINT` like the generated
+/// `Customer.id` it points at (a `DOUBLE` could not reference it).
+pub fn key_aware_column_type(
+    name: &str,
+    prop: &PropertyDefinition,
+    fks: &[ForeignKey],
+    defs: &[&ModelDefinition],
+    dialect: Dialect,
+) -> String {
+    let plain_number = prop.property_type == PropertyType::Number
+        && prop.data_type.is_none()
+        && prop
+            .connector(dialect.connector_key())
+            .and_then(|m| m.data_type.as_deref())
+            .is_none();
+    let target = fks
+        .iter()
+        .find(|fk| fk.property == name)
+        .filter(|_| plain_number && prop.id.is_none())
+        .and_then(|fk| defs.iter().find(|d| d.name == fk.model).map(|d| (d, fk)));
+    match target {
+        Some((target, fk)) => match (generated_id(target), target.properties.get(&fk.references)) {
+            (Some((id, _)), _) if id == fk.references => match dialect {
+                Dialect::Sqlite => "INTEGER".into(),
+                _ => "BIGINT".into(),
+            },
+            (_, Some(referenced)) => column_type(referenced, dialect),
+            _ => column_type(prop, dialect),
+        },
+        None => column_type(prop, dialect),
+    }
+}
+
+/// `CREATE TABLE` with `fks` inline (SQLite, which cannot add them later);
+/// `defs` type the keys (see [`key_aware_column_type`]).
 fn create_table_with_keys(
     def: &ModelDefinition,
     fks: &[ForeignKey],
     defs: &[&ModelDefinition],
     dialect: Dialect,
+) -> Vec<String> {
+    create_table_inner(def, fks, defs, dialect, dialect == Dialect::Sqlite)
+}
+
+fn create_table_inner(
+    def: &ModelDefinition,
+    fks: &[ForeignKey],
+    defs: &[&ModelDefinition],
+    dialect: Dialect,
+    inline_keys: bool,
 ) -> Vec<String> {
     let table = table_ref(def, dialect);
     let generated = generated_id(def).map(|(n, _)| n);
@@ -307,7 +408,7 @@ fn create_table_with_keys(
             });
             continue;
         }
-        let mut line = format!("{col} {}", column_type(prop, dialect));
+        let mut line = format!("{col} {}", key_aware_column_type(name, prop, fks, defs, dialect));
         if !prop.is_nullable() || prop.id.is_some() {
             line.push_str(" NOT NULL");
         }
@@ -320,7 +421,7 @@ fn create_table_with_keys(
             .collect();
         columns.push(format!("PRIMARY KEY ({})", cols.join(", ")));
     }
-    for fk in fks {
+    for fk in fks.iter().filter(|_| inline_keys) {
         if let Some(clause) = references_clause(def, fk, defs, dialect) {
             columns.push(clause);
         }
@@ -380,11 +481,10 @@ pub fn migration_sql(defs: &[&ModelDefinition], dialect: Dialect) -> Vec<String>
             continue;
         }
         let fks = foreign_keys(def, defs);
+        out.extend(create_table_with_keys(def, &fks, defs, dialect));
         if dialect == Dialect::Sqlite {
-            out.extend(create_table_with_keys(def, &fks, defs, dialect));
             continue;
         }
-        out.extend(create_table_sql(def, dialect));
         let bare = def.table_name(Some(dialect.connector_key()));
         for fk in &fks {
             let Some(clause) = references_clause(def, fk, defs, dialect) else {

@@ -294,6 +294,8 @@ macro_rules! per_backend {
 /// while [`Statements::record`]'s guard lives. One global subscriber routes
 /// events by thread: thread-local subscribers of tests running in parallel
 /// miss events (tracing caches each call site's interest globally).
+pub(crate) mod fixtures;
+
 pub(crate) mod sql_log {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};

@@ -30,6 +30,8 @@
 //! before handing them out.
 
 mod compile;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod dates;
 mod pool;
 
 #[cfg(feature = "mysql")]
@@ -122,6 +124,7 @@ macro_rules! loose_codec {
             match (value, kind) {
                 (Value::Null, _) => q.bind(None::<String>),
                 (Value::Bool(b), _) => q.bind(b),
+                (Value::Text(t), ColumnKind::DateTime) => bind_datetime(q, t),
                 (Value::Decimal(d), ColumnKind::Float) => q.bind(rust_decimal::prelude::ToPrimitive::to_f64(&d)),
                 (Value::Decimal(d), _) => bind_decimal(q, d),
                 (value @ (Value::Int(_) | Value::Float(_)), ColumnKind::Decimal) => match value.to_decimal() {
@@ -137,11 +140,12 @@ macro_rules! loose_codec {
             }
         }
 
-        /// These drivers read by kind: the plan is the kind.
+        /// These drivers read by kind (dates by the column's type, see
+        /// `column_plan`): the plan is a kind.
         type Plan = ColumnKind;
 
-        fn plan(_: &$row, _: usize, kind: ColumnKind) -> Plan {
-            kind
+        fn plan(row: &$row, i: usize, kind: ColumnKind) -> Plan {
+            column_plan(row, i, kind)
         }
 
         fn decode_planned(row: &$row, i: usize, kind: Plan) -> std::result::Result<Value, sqlx::Error> {
@@ -150,9 +154,7 @@ macro_rules! loose_codec {
 
         fn fast_int(row: &$row, i: usize, kind: Plan) -> Option<i64> {
             match kind {
-                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => {
-                    row.try_get::<Option<i64>, _>(i).ok().flatten()
-                }
+                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => decode_int(row, i).ok().flatten(),
                 _ => None,
             }
         }
@@ -183,7 +185,9 @@ macro_rules! loose_codec {
                 return Ok(Value::Null);
             }
             Ok(match kind {
-                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => Value::Int(row.try_get::<i64, _>(i)?),
+                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => {
+                    decode_int(row, i)?.map_or(Value::Null, Value::Int)
+                }
                 ColumnKind::Float => Value::Float(row.try_get::<f64, _>(i)?),
                 ColumnKind::Bool => Value::Bool(row.try_get::<bool, _>(i)?),
                 ColumnKind::Text => Value::Text(row.try_get::<String, _>(i)?),
@@ -195,6 +199,7 @@ macro_rules! loose_codec {
                 | ColumnKind::FloatArray
                 | ColumnKind::BoolArray => super::json_text(&row.try_get::<String, _>(i)?),
                 ColumnKind::Decimal => decode_decimal(row, i)?,
+                ColumnKind::DateTime => decode_datetime(row, i)?,
             })
         }
     };

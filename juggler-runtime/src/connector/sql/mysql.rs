@@ -1,8 +1,9 @@
 //! MySQL and MariaDB, over sqlx.
 
+use super::dates::{self, Moment};
 use crate::schema::ColumnKind;
 use sqlx::mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlRow};
-use sqlx::{Row as _, ValueRef as _};
+use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
 use std::str::FromStr;
 
 super::sql_connector!(MySqlConnector, MySql, Dialect::MySql);
@@ -11,6 +12,60 @@ super::loose_codec!(MySql, MySqlArguments, MySqlRow);
 
 fn bind_decimal(q: Q, d: rust_decimal::Decimal) -> Q {
     q.bind(d)
+}
+
+/// Integers of every width and sign (`MEDIUMINT UNSIGNED` and `YEAR` are
+/// not `i64`s to sqlx); a `BIGINT UNSIGNED` above `i64::MAX` is an error,
+/// not a wrap.
+fn decode_int(row: &MySqlRow, i: usize) -> std::result::Result<Option<i64>, sqlx::Error> {
+    use sqlx::Column as _;
+    let name = row.columns().get(i).map_or("", |c| c.type_info().name());
+    // `YEAR` is a two-byte integer on the wire, which sqlx does not call one.
+    if name == "YEAR" {
+        return row.try_get_unchecked::<Option<i64>, _>(i);
+    }
+    if !name.ends_with("UNSIGNED") {
+        return row.try_get::<Option<i64>, _>(i);
+    }
+    match row.try_get::<Option<u64>, _>(i)? {
+        None => Ok(None),
+        Some(v) => i64::try_from(v).map(Some).map_err(|e| sqlx::Error::ColumnDecode {
+            index: i.to_string(),
+            source: Box::new(e),
+        }),
+    }
+}
+
+/// A date, time or timestamp as its text's shape says (in UTC: the session's
+/// `time_zone` is `+00:00`); other text as text.
+fn bind_datetime(q: Q, t: String) -> Q {
+    match dates::parse(&t) {
+        Some(Moment::Stamp(at)) => q.bind(at.naive_utc()),
+        Some(Moment::Date(d)) => q.bind(d),
+        Some(Moment::Time(time)) => q.bind(time),
+        None => q.bind(t),
+    }
+}
+
+/// Date and time columns are read by their type, whatever the property.
+fn column_plan(row: &MySqlRow, i: usize, kind: ColumnKind) -> ColumnKind {
+    use sqlx::Column as _;
+    match row.columns().get(i).map(|c| c.type_info().name()) {
+        Some("DATETIME" | "TIMESTAMP" | "DATE" | "TIME") => ColumnKind::DateTime,
+        _ => kind,
+    }
+}
+
+fn decode_datetime(row: &MySqlRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
+    use sqlx::Column as _;
+    let name = row.columns().get(i).map_or("", |c| c.type_info().name());
+    Ok(Value::Text(match name {
+        "DATETIME" => dates::naive(row.try_get(i)?),
+        "TIMESTAMP" => dates::stamp(row.try_get(i)?),
+        "DATE" => dates::date(row.try_get(i)?),
+        "TIME" => dates::time(row.try_get(i)?),
+        _ => row.try_get::<String, _>(i)?,
+    }))
 }
 
 fn decode_decimal(row: &MySqlRow, i: usize) -> std::result::Result<Value, sqlx::Error> {

@@ -1,5 +1,6 @@
 //! PostgreSQL, over sqlx.
 
+use super::dates::{self, Moment};
 use crate::schema::ColumnKind;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgRow, Postgres};
 use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
@@ -12,7 +13,7 @@ type Q = sqlx::query::Query<'static, Postgres, PgArguments>;
 /// Binds a value, moving text and bytes into the query.
 fn bind(q: Q, value: Value, kind: ColumnKind) -> Q {
     match (value, kind) {
-        (Value::Text(t), k) if k != ColumnKind::Json => q.bind(t),
+        (Value::Text(t), k) if k != ColumnKind::Json && k != ColumnKind::DateTime => q.bind(t),
         (Value::Bytes(b), _) => q.bind(b),
         (value, kind) => bind_ref(q, &value, kind),
     }
@@ -29,6 +30,13 @@ fn bind_ref(q: Q, value: &Value, kind: ColumnKind) -> Q {
         (Value::Null, ColumnKind::BigIntArray) => q.bind(None::<Vec<i64>>),
         (Value::Null, ColumnKind::FloatArray) => q.bind(None::<Vec<f64>>),
         (Value::Null, ColumnKind::BoolArray) => q.bind(None::<Vec<bool>>),
+        (Value::Null, ColumnKind::DateTime) => q.bind(None::<chrono::DateTime<chrono::Utc>>),
+        (Value::Text(t), ColumnKind::DateTime) => match super::dates::parse(t) {
+            Some(Moment::Stamp(at)) => q.bind(at),
+            Some(Moment::Date(d)) => q.bind(d),
+            Some(Moment::Time(t)) => q.bind(t),
+            None => q.bind(t.clone()),
+        },
         (Value::Json(serde_json::Value::Array(items)), ColumnKind::TextArray) => q.bind(
             items
                 .iter()
@@ -118,6 +126,10 @@ pub(crate) enum Plan {
     F8Array,
     F4Array,
     BoolArray,
+    TimestampTz,
+    Timestamp,
+    Date,
+    Time,
     Json,
     Text,
 }
@@ -143,6 +155,10 @@ fn plan(row: &PgRow, i: usize, kind: ColumnKind) -> Plan {
         (_, "FLOAT8[]") => Plan::F8Array,
         (_, "FLOAT4[]") => Plan::F4Array,
         (_, "BOOL[]") => Plan::BoolArray,
+        (_, "TIMESTAMPTZ") => Plan::TimestampTz,
+        (_, "TIMESTAMP") => Plan::Timestamp,
+        (_, "DATE") => Plan::Date,
+        (_, "TIME") => Plan::Time,
         (ColumnKind::Json, _) => Plan::Json,
         _ => Plan::Text,
     }
@@ -168,6 +184,10 @@ fn decode_planned(row: &PgRow, i: usize, plan: Plan) -> std::result::Result<Valu
         Plan::F8Array => array(row.try_get::<Vec<Option<f64>>, _>(i)?),
         Plan::F4Array => array(row.try_get::<Vec<Option<f32>>, _>(i)?),
         Plan::BoolArray => array(row.try_get::<Vec<Option<bool>>, _>(i)?),
+        Plan::TimestampTz => Value::Text(dates::stamp(row.try_get_unchecked(i)?)),
+        Plan::Timestamp => Value::Text(dates::naive(row.try_get_unchecked(i)?)),
+        Plan::Date => Value::Text(dates::date(row.try_get_unchecked(i)?)),
+        Plan::Time => Value::Text(dates::time(row.try_get_unchecked(i)?)),
         Plan::Json => super::json_text(&row.try_get::<String, _>(i)?),
         Plan::Text => Value::Text(row.try_get::<String, _>(i)?),
     })
@@ -236,8 +256,16 @@ impl PgConnector {
             return Ok(Vec::new());
         }
         let rows = self.fetch_all(def, stmt).await?;
+        // The id column may be any integer (`serial` is `integer`).
         rows.iter()
-            .map(|r| sqlx::Row::try_get::<i64, _>(r, 0).map_err(|e| map_error(def, e)))
+            .map(|r| match decode(r, 0, ColumnKind::BigInt) {
+                Ok(Value::Int(id)) => Ok(id),
+                Ok(other) => Err(Error::InvalidData {
+                    model: def.name.clone(),
+                    message: format!("the database returned {} as the new id", other.kind()),
+                }),
+                Err(e) => Err(map_error(def, e)),
+            })
             .collect()
     }
 

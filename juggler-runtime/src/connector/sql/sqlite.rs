@@ -14,6 +14,23 @@ fn bind_decimal(q: Q, d: rust_decimal::Decimal) -> Q {
     q.bind(d.to_string())
 }
 
+fn decode_int(row: &SqliteRow, i: usize) -> std::result::Result<Option<i64>, sqlx::Error> {
+    row.try_get::<Option<i64>, _>(i)
+}
+
+/// SQLite has no date type: dates are text.
+fn bind_datetime(q: Q, t: String) -> Q {
+    q.bind(t)
+}
+
+fn column_plan(_: &SqliteRow, _: usize, kind: ColumnKind) -> ColumnKind {
+    kind
+}
+
+fn decode_datetime(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
+    Ok(Value::Text(row.try_get::<String, _>(i)?))
+}
+
 fn decode_decimal(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
     let value = match row.try_get::<String, _>(i) {
         Ok(text) => Value::Text(text),
