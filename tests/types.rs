@@ -267,7 +267,7 @@ async fn decimals(backend: Backend, test: &str) {
     };
     assert_eq!(repo.update_by_id(1, patch).await.unwrap().price, Decimal::new(20, 2));
     // Dynamic rows write decimals as exact strings.
-    let listed: Vec<Priced> = repo.find(Filter::new()).await.unwrap();
+    let listed: Vec<Priced> = repo.find(Filter::new().order(Priced::ID.asc())).await.unwrap();
     assert_eq!(
         listed[1].exact.to_string(),
         "12345678901234567.123456789",

@@ -45,6 +45,7 @@ impl LinkSpec<'_> {
         Query {
             cond: None,
             order: Vec::new(),
+            ordered: false,
             near: None,
             limit: None,
             skip: None,

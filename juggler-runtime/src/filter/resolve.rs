@@ -17,6 +17,9 @@ pub struct Query {
     pub cond: Option<Cond>,
     /// Sort keys as property positions, ending with the id as a tie-breaker.
     pub order: Vec<(usize, Direction)>,
+    /// Whether the filter named an order or a page (`limit` / `skip`): only
+    /// then does a database need `ORDER BY` (see [`Query::database_order`]).
+    pub ordered: bool,
     /// Sort by distance to a point first (from `near`).
     pub near: Option<(usize, GeoPoint)>,
     /// At most this many rows.
@@ -35,6 +38,7 @@ impl Query {
         Query {
             cond: Some(cond),
             order: Vec::new(),
+            ordered: false,
             near: None,
             limit: Some(1),
             skip: None,
@@ -518,9 +522,12 @@ pub fn resolve(def: &ModelDefinition, filter: &Filter) -> Result<Query> {
             ));
         }
     }
+    let ordered =
+        !filter.order.is_empty() || filter.limit.is_some_and(|l| l != 0) || filter.skip.is_some_and(|s| s != 0);
     Ok(Query {
         cond,
         order,
+        ordered,
         near,
         limit: filter.limit.filter(|l| *l != 0),
         skip: filter.skip.filter(|s| *s != 0),
@@ -559,6 +566,7 @@ pub fn resolve_scoped(def: &ModelDefinition, scope: Option<&Filter>, filter: &Fi
     }
     query.limit = query.limit.or(scoped.limit);
     query.skip = query.skip.or(scoped.skip);
+    query.ordered |= scoped.ordered;
     if filter.fields.is_none() {
         query.fields = scoped.fields;
     }
@@ -673,6 +681,18 @@ impl Query {
             }
             Ordering::Equal
         });
+    }
+
+    /// The `ORDER BY` a database needs: none when the filter asked for no
+    /// order and no page (the rows come in whatever order is cheapest), the
+    /// order with its id tie-breaker otherwise. The memory connector always
+    /// sorts by [`Query::order`], ids last.
+    pub fn database_order(&self) -> &[(usize, Direction)] {
+        if self.ordered {
+            &self.order
+        } else {
+            &[]
+        }
     }
 
     /// Sorts, pages and projects rows read without the help of a database

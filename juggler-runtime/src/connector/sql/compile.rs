@@ -4,7 +4,7 @@
 use crate::connector::LinkSpec;
 use crate::filter::resolve::{CmpOp, Cond, Query};
 use crate::filter::Direction;
-use crate::schema::sql::{column_kind, column_ref, table_ref};
+use crate::schema::sql::{column_kind, column_ref, table_ref, text_cast};
 use crate::schema::{ColumnKind, Dialect, ModelDefinition};
 use crate::value::{Row, Value};
 
@@ -148,6 +148,36 @@ impl<'a> Compiler<'a> {
         (col, column_kind(prop, self.dialect))
     }
 
+    /// A column as a SELECT reads it: through `::text` when its type is read
+    /// as text (see [`text_cast`]).
+    pub(crate) fn selected(&self, pos: usize) -> String {
+        let (col, _) = self.column(pos);
+        match self.cast(pos) {
+            Some(_) => format!("{col}::text"),
+            None => col,
+        }
+    }
+
+    /// The type a text value is cast to when written into `pos`.
+    fn cast(&self, pos: usize) -> Option<&'a str> {
+        self.def
+            .properties
+            .get_index(pos)
+            .and_then(|(_, p)| text_cast(p, self.dialect))
+    }
+
+    /// A value written into column `pos` (an INSERT or an UPDATE).
+    fn bind_into(&mut self, pos: usize, value: Value, kind: ColumnKind) {
+        match self.cast(pos) {
+            Some(t) => {
+                self.push("CAST(");
+                self.bind(value, kind);
+                self.push(&format!(" AS {t})"));
+            }
+            None => self.bind(value, kind),
+        }
+    }
+
     pub(crate) fn table(&self) -> String {
         table_ref(self.def, self.dialect)
     }
@@ -206,6 +236,7 @@ impl<'a> Compiler<'a> {
             (col, ColumnKind::Decimal) if self.dialect == Dialect::Sqlite => {
                 (format!("CAST({col} AS REAL)"), ColumnKind::Float)
             }
+            (col, kind) if self.cast(pos).is_some() => (format!("{col}::text"), kind),
             other => other,
         }
     }
@@ -303,11 +334,21 @@ impl<'a> Compiler<'a> {
                 self.push(", ");
             }
             let (col, _) = self.operand(*pos);
+            // NULLs placement is written only where NULLs can be, and only
+            // where the database's default differs (PostgreSQL already sorts
+            // them last ascending, first descending).
+            let nullable = self
+                .def
+                .properties
+                .get_index(*pos)
+                .is_some_and(|(_, p)| !p.required && p.id.is_none());
             let part = match (self.dialect, dir) {
-                (Dialect::MySql, Direction::Asc) => format!("{col} IS NULL, {col} ASC"),
-                (Dialect::MySql, Direction::Desc) => format!("{col} IS NULL DESC, {col} DESC"),
-                (_, Direction::Asc) => format!("{col} ASC NULLS LAST"),
-                (_, Direction::Desc) => format!("{col} DESC NULLS FIRST"),
+                (Dialect::MySql, Direction::Asc) if nullable => format!("{col} IS NULL, {col} ASC"),
+                (Dialect::MySql, Direction::Desc) if nullable => format!("{col} IS NULL DESC, {col} DESC"),
+                (Dialect::Sqlite, Direction::Asc) if nullable => format!("{col} ASC NULLS LAST"),
+                (Dialect::Sqlite, Direction::Desc) if nullable => format!("{col} DESC NULLS FIRST"),
+                (_, Direction::Asc) => format!("{col} ASC"),
+                (_, Direction::Desc) => format!("{col} DESC"),
             };
             self.push(&part);
         }
@@ -384,7 +425,7 @@ pub(crate) fn select(def: &ModelDefinition, dialect: Dialect, query: &Query) -> 
         (Some(f), false) => f.clone(),
         _ => (0..def.properties.len()).collect(),
     };
-    let cols: Vec<String> = positions.iter().map(|p| c.column(*p).0).collect();
+    let cols: Vec<String> = positions.iter().map(|p| c.selected(*p)).collect();
     let table = c.table();
     c.push(&format!(
         "SELECT {} FROM {table}",
@@ -396,7 +437,7 @@ pub(crate) fn select(def: &ModelDefinition, dialect: Dialect, query: &Query) -> 
     ));
     c.where_clause(query.cond.as_ref());
     if !needs_post_filter(query) {
-        c.order_by(&query.order);
+        c.order_by(query.database_order());
         c.limit(query.limit, query.skip);
     }
     (c.out, positions)
@@ -433,7 +474,7 @@ pub(crate) fn select_linked(
     let (target_col, _) = link_col(link.to_target)?;
     let key_col = c.column(link.target_key).0;
     let mut cols = vec![parent_col.clone()];
-    cols.extend(positions.iter().map(|p| c.column(*p).0));
+    cols.extend(positions.iter().map(|p| c.selected(*p)));
     let table = c.table();
     let link_table = table_ref(link.def, dialect);
     c.push(&format!(
@@ -445,7 +486,7 @@ pub(crate) fn select_linked(
         c.push(" AND ");
         c.cond(cond);
     }
-    c.order_by(&query.order);
+    c.order_by(query.database_order());
     c.limit(query.limit, query.skip);
     Some((c.out, positions))
 }
@@ -475,7 +516,7 @@ pub(crate) fn update(
         }
         let (col, kind) = c.column(*pos);
         c.push(&format!("{col} = "));
-        c.bind(value.clone(), kind);
+        c.bind_into(*pos, value.clone(), kind);
     }
     c.where_clause(cond);
     c.out
@@ -484,7 +525,7 @@ pub(crate) fn update(
 /// ` RETURNING` every column, in definition order.
 pub(crate) fn returning_all(def: &ModelDefinition, dialect: Dialect) -> String {
     let c = Compiler::new(def, dialect);
-    let cols: Vec<String> = (0..def.properties.len()).map(|p| c.column(p).0).collect();
+    let cols: Vec<String> = (0..def.properties.len()).map(|p| c.selected(p)).collect();
     format!(" RETURNING {}", cols.join(", "))
 }
 
@@ -526,7 +567,7 @@ pub(crate) fn insert(
                 if i > 0 {
                     c.push(", ");
                 }
-                c.bind(row[*pos].clone(), cols[i].1);
+                c.bind_into(*pos, row[*pos].clone(), cols[i].1);
             }
             c.push(")");
         }
