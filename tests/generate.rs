@@ -108,61 +108,187 @@ fn generated_models_compile_and_query() {
 "#,
     ));
 
-    // From saved snapshots (`juggler-cli/tests/catalogs`): compile.
-    for name in ["chinook-postgres", "chinook-mysql"] {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("juggler-cli/tests/catalogs/{name}.json"));
-        let catalog = juggler::Catalog::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-        cases.pass(write(&name.replace('-', "_"), &catalog, ""));
-    }
-
     // Names no Rust item may have, types of every kind: compile.
     cases.pass(write("odd_names", &odd_catalog(), ""));
 
-    // Pagila on PostgreSQL and Sakila on MariaDB: compile.
+    // The server fixtures: the committed snapshot (`juggler-cli/tests/catalogs`)
+    // is what live discovery of the fixture database gives; the code
+    // generated from it compiles and queries the fixture's rows.
     #[cfg(feature = "postgres")]
-    if let Some(admin) = common::server_url(Backend::Postgres) {
-        let _ = admin;
-        if let Some(url) = runtime.block_on(common::fresh_url(Backend::Postgres, "generate_pagila")) {
-            let catalog = runtime.block_on(async {
-                let pool = sqlx::PgPool::connect(&url).await.unwrap();
-                let schema = fixture("pagila/pagila-schema.sql")
-                    .replace("public.", "")
-                    .replace("SELECT pg_catalog.set_config('search_path', '', false);", "");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(schema)).execute(&pool).await.unwrap();
-                pool.close().await;
-                DataSource::connect(&url)
-                    .await
-                    .unwrap()
-                    .discover(&DiscoverOptions::default())
-                    .await
-                    .unwrap()
-            });
-            cases.pass(write("pagila_postgres", &catalog, ""));
+    for (name, url, views, queries) in [
+        (
+            "chinook-postgres",
+            runtime.block_on(common::fixtures::chinook_postgres()),
+            false,
+            CHINOOK_POSTGRES,
+        ),
+        ("pagila", runtime.block_on(common::fixtures::pagila()), true, PAGILA),
+    ] {
+        if let Some(url) = url {
+            cases.pass(live_and_snapshot(&runtime, name, &url, views, queries));
         }
     }
     #[cfg(feature = "mysql")]
-    if let Some(url) = runtime.block_on(common::fresh_url(Backend::MySql, "generate_sakila")) {
-        let catalog = runtime.block_on(async {
-            let pool = sqlx::MySqlPool::connect(&url).await.unwrap();
-            let script: String = fixture("sakila/sakila-schema.sql")
-                .lines()
-                .filter(|l| !l.starts_with("USE ") && !l.starts_with("DROP SCHEMA") && !l.starts_with("CREATE SCHEMA"))
-                .map(|l| format!("{}\n", l.replace("sakila.", "")))
-                .collect();
-            common::mysql_script(&pool, &script).await;
-            pool.close().await;
-            DataSource::connect(&url)
-                .await
-                .unwrap()
-                .discover(&DiscoverOptions::default())
-                .await
-                .unwrap()
-        });
-        cases.pass(write("sakila_mysql", &catalog, ""));
+    for (name, url, views, queries) in [
+        (
+            "chinook-mysql",
+            runtime.block_on(common::fixtures::chinook_mysql()),
+            false,
+            CHINOOK_MYSQL,
+        ),
+        ("sakila", runtime.block_on(common::fixtures::sakila()), true, SAKILA),
+    ] {
+        if let Some(url) = url {
+            cases.pass(live_and_snapshot(&runtime, name, &url, views, queries));
+        }
     }
     drop(cases);
 }
+
+/// Discovers the fixture at `url`, checks that the committed snapshot
+/// matches it (`JUGGLER_WRITE_SNAPSHOTS=1` rewrites the snapshot instead),
+/// and writes the code generated from the snapshot with `queries` as main.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn live_and_snapshot(
+    runtime: &tokio::runtime::Runtime,
+    name: &str,
+    url: &str,
+    views: bool,
+    queries: &str,
+) -> std::path::PathBuf {
+    let live = runtime.block_on(async {
+        DataSource::connect(url)
+            .await
+            .unwrap()
+            .discover(&DiscoverOptions {
+                views,
+                ..DiscoverOptions::default()
+            })
+            .await
+            .unwrap()
+    });
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("juggler-cli/tests/catalogs/{name}.json"));
+    if std::env::var_os("JUGGLER_WRITE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, live.to_json()).unwrap();
+    }
+    let snapshot = juggler::Catalog::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let drift = juggler::schema::drift::drift(&snapshot, &live);
+    assert!(
+        drift.is_empty(),
+        "{name}: the fixture drifted from {}:\n{}",
+        path.display(),
+        drift.join("\n")
+    );
+    let var = format!("JUGGLER_{}_URL", name.replace('-', "_").to_uppercase());
+    std::env::set_var(&var, url);
+    let body =
+        format!("    let ds = DataSource::connect(&std::env::var(\"{var}\").unwrap()).await.unwrap();\n{queries}");
+    write(&name.replace('-', "_"), &snapshot, &body)
+}
+
+/// Chinook on PostgreSQL (snake_case names).
+#[cfg(feature = "postgres")]
+const CHINOOK_POSTGRES: &str = r##"
+    let albums = ds
+        .repo::<models::Album>()
+        .find(Filter::new().where_(models::Album::ALBUM_ID.eq(1)).include(models::Album::TRACKS).include(models::Album::ARTIST))
+        .await
+        .unwrap();
+    assert_eq!(albums[0].title, "For Those About To Rock We Salute You");
+    assert_eq!(albums[0].tracks.get().unwrap().len(), 10);
+    assert_eq!(albums[0].artist.get().unwrap().name.as_deref(), Some("AC/DC"));
+    assert_eq!(ds.repo::<models::Track>().count(None).await.unwrap(), 3503);
+    let first = ds
+        .repo::<models::Track>()
+        .find(Filter::new().where_(models::Track::TRACK_ID.eq(1)).include(models::Track::PLAYLISTS))
+        .await
+        .unwrap();
+    assert_eq!(first[0].playlists.get().unwrap().len(), 3);
+    let invoices = ds
+        .repo::<models::Invoice>()
+        .find(Filter::new().where_(models::Invoice::INVOICE_ID.eq(1)).include(models::Invoice::INVOICE_LINES))
+        .await
+        .unwrap();
+    assert_eq!(invoices[0].invoice_lines.get().unwrap().len(), 2);
+"##;
+
+/// Chinook on MariaDB (PascalCase names).
+#[cfg(feature = "mysql")]
+const CHINOOK_MYSQL: &str = r##"
+    let albums = ds
+        .repo::<models::Album>()
+        .find(Filter::new().where_(models::Album::ALBUM_ID.eq(1)).include(models::Album::TRACKS).include(models::Album::ARTIST))
+        .await
+        .unwrap();
+    assert_eq!(albums[0].title, "For Those About To Rock We Salute You");
+    assert_eq!(albums[0].tracks.get().unwrap().len(), 10);
+    assert_eq!(albums[0].artist.get().unwrap().name.as_deref(), Some("AC/DC"));
+    assert_eq!(ds.repo::<models::Track>().count(None).await.unwrap(), 3503);
+    let invoices = ds
+        .repo::<models::Invoice>()
+        .find(Filter::new().where_(models::Invoice::INVOICE_ID.eq(1)).include(models::Invoice::INVOICE_LINES))
+        .await
+        .unwrap();
+    assert_eq!(invoices[0].invoice_lines.get().unwrap().len(), 2);
+"##;
+
+/// Pagila: 1000 films, film 1 has 10 actors; customer 1 has 32 rentals and
+/// 32 payments (`payment` is partitioned); an enum, a domain, `text[]`,
+/// `tsvector`, native timestamps.
+#[cfg(feature = "postgres")]
+const PAGILA: &str = r##"
+    let films = ds
+        .repo::<models::Film>()
+        .find(Filter::new().where_(models::Film::FILM_ID.eq(1)).include(models::Film::ACTORS).include(models::Film::LANGUAGE))
+        .await
+        .unwrap();
+    assert_eq!(films[0].title, "ACADEMY DINOSAUR");
+    assert_eq!(films[0].rating, Some(models::MpaaRating::Pg));
+    assert_eq!(films[0].release_year, Some(2012));
+    assert_eq!(films[0].special_features.as_deref(), Some(&["Deleted Scenes".to_owned(), "Behind the Scenes".to_owned()][..]));
+    assert_eq!(films[0].actors.get().unwrap().len(), 10);
+    assert_eq!(films[0].language.get().unwrap().name.trim_end(), "English");
+    assert_eq!(ds.repo::<models::Film>().count(None).await.unwrap(), 1000);
+    let pg13 = Filter::from_json(r#"{"where": {"rating": "PG-13"}}"#).unwrap();
+    assert_eq!(ds.repo::<models::Film>().find(pg13).await.unwrap().len(), 223);
+    let customers = ds
+        .repo::<models::Customer>()
+        .find(Filter::new().where_(models::Customer::CUSTOMER_ID.eq(1)).include(models::Customer::RENTALS).include(models::Customer::PAYMENTS))
+        .await
+        .unwrap();
+    assert_eq!(customers[0].rentals.get().unwrap().len(), 32);
+    assert_eq!(customers[0].payments.get().unwrap().len(), 32);
+    assert_eq!(ds.repo::<models::Rental>().count(None).await.unwrap(), 16044);
+    assert_eq!(ds.repo::<models::ActorInfo>().count(None).await.unwrap(), 200);
+"##;
+
+/// Sakila: the same shape on MariaDB, with ENUM, SET, YEAR and UNSIGNED.
+#[cfg(feature = "mysql")]
+const SAKILA: &str = r##"
+    let films = ds
+        .repo::<models::Film>()
+        .find(Filter::new().where_(models::Film::FILM_ID.eq(1_u16)).include(models::Film::ACTORS).include(models::Film::LANGUAGE))
+        .await
+        .unwrap();
+    assert_eq!(films[0].title, "ACADEMY DINOSAUR");
+    assert_eq!(films[0].rating, Some(models::FilmRating::Pg));
+    assert_eq!(films[0].release_year, Some(2006));
+    assert_eq!(films[0].special_features.as_deref(), Some("Deleted Scenes,Behind the Scenes"));
+    assert_eq!(films[0].actors.get().unwrap().len(), 10);
+    assert_eq!(films[0].language.get().unwrap().name, "English");
+    assert_eq!(ds.repo::<models::Film>().count(None).await.unwrap(), 1000);
+    let pg13 = Filter::from_json(r#"{"where": {"rating": "PG-13"}}"#).unwrap();
+    assert_eq!(ds.repo::<models::Film>().find(pg13).await.unwrap().len(), 223);
+    let customers = ds
+        .repo::<models::Customer>()
+        .find(Filter::new().where_(models::Customer::CUSTOMER_ID.eq(1_u16)).include(models::Customer::RENTALS).include(models::Customer::PAYMENTS))
+        .await
+        .unwrap();
+    assert_eq!(customers[0].rentals.get().unwrap().len(), 32);
+    assert_eq!(customers[0].payments.get().unwrap().len(), 32);
+    assert_eq!(ds.repo::<models::Rental>().count(None).await.unwrap(), 16044);
+    assert_eq!(ds.repo::<models::ActorInfo>().count(None).await.unwrap(), 200);
+"##;
 
 /// A catalog of names and types that real schemas have: keywords, leading
 /// digits, spaces, punctuation, non-ASCII, names that collide once

@@ -17,13 +17,16 @@
 use crate::generate::{generate_single, Config};
 use std::path::PathBuf;
 
-/// Generates models into `OUT_DIR` from a catalog snapshot.
+/// Generates models into `OUT_DIR` from a catalog snapshot, LoopBack
+/// discovery JSON or LoopBack model files (see [`crate::input`]).
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     discovery_file: Option<PathBuf>,
     config: Option<PathBuf>,
     out_file: Option<String>,
     out_dir: Option<PathBuf>,
+    #[cfg(feature = "live")]
+    database_url: Option<String>,
 }
 
 impl Builder {
@@ -32,10 +35,21 @@ impl Builder {
         Builder::default()
     }
 
-    /// The catalog snapshot to read (written by `juggler discover`),
-    /// relative to the crate's root.
+    /// The snapshot to read (a catalog written by `juggler discover`,
+    /// LoopBack `discoverSchemas` JSON, a model JSON file or a folder of
+    /// them), relative to the crate's root.
     pub fn discovery_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.discovery_file = Some(path.into());
+        self
+    }
+
+    /// Discovers this database at build time instead of reading a snapshot
+    /// (feature `live`, which compiles the runtime and its drivers into the
+    /// build script). Prefer a committed snapshot: builds then need no
+    /// database.
+    #[cfg(feature = "live")]
+    pub fn database_url(mut self, url: impl Into<String>) -> Self {
+        self.database_url = Some(url.into());
         self
     }
 
@@ -63,13 +77,7 @@ impl Builder {
     /// `cargo:rerun-if-changed` for the snapshot and the configuration.
     /// Returns the path written.
     pub fn run(self) -> Result<PathBuf, String> {
-        let from = self
-            .discovery_file
-            .ok_or("juggler_cli::build::Builder needs .discovery_file(\"db/schema.json\")")?;
-        println!("cargo:rerun-if-changed={}", from.display());
-        let text = std::fs::read_to_string(&from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
-        let catalog =
-            juggler_schema::catalog::Catalog::from_json(&text).map_err(|e| format!("{}: {e}", from.display()))?;
+        let (catalog, source) = self.catalog()?;
         let settings = match &self.config {
             Some(path) => {
                 println!("cargo:rerun-if-changed={}", path.display());
@@ -78,7 +86,7 @@ impl Builder {
             None => Default::default(),
         };
         let config = Config {
-            source: from.display().to_string(),
+            source,
             command: "cargo build (build.rs, juggler_cli::build::Builder)".into(),
             settings,
         };
@@ -95,5 +103,23 @@ impl Builder {
             std::fs::write(&path, code).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
         Ok(path)
+    }
+
+    /// The catalog to generate from, and what to call its source.
+    fn catalog(&self) -> Result<(juggler_schema::catalog::Catalog, String), String> {
+        #[cfg(feature = "live")]
+        if let Some(url) = &self.database_url {
+            return Ok((crate::live::discover(url)?, juggler_runtime::redact_url(url)));
+        }
+        let from = self.discovery_file.as_ref().ok_or(
+            "juggler_cli::build::Builder needs .discovery_file(\"db/schema.json\") (or .database_url(..) with the `live` feature)",
+        )?;
+        // A folder of model files is read whole; a new file in it counts too.
+        println!("cargo:rerun-if-changed={}", from.display());
+        let (catalog, files) = crate::input::read_catalog(from)?;
+        for file in files.iter().filter(|f| *f != from) {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
+        Ok((catalog, from.display().to_string()))
     }
 }

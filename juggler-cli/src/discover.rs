@@ -1,8 +1,21 @@
-//! `juggler discover`.
+//! `juggler discover`, and the live discovery `generate --url` and
+//! `check --url` share.
 
 use crate::cli::args::{Command, Format};
-use juggler_runtime::{DataSource, DiscoverOptions};
+use crate::progress;
+use juggler_runtime::DiscoverOptions;
+use juggler_schema::catalog::Catalog;
 use std::process::ExitCode;
+
+/// Reads a live database's catalog, with a spinner on a terminal.
+pub(crate) fn live(url: &str, options: &DiscoverOptions) -> Result<Catalog, String> {
+    let spinner = progress::spinner(format!("discovering {}", juggler_runtime::redact_url(url)));
+    let catalog = juggler_cli::live::discover_with(url, options);
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    catalog
+}
 
 /// Discovers and writes the snapshot; the error is a sentence for stderr.
 pub(crate) fn run(command: Command) -> Result<ExitCode, String> {
@@ -18,20 +31,13 @@ pub(crate) fn run(command: Command) -> Result<ExitCode, String> {
     else {
         return Err("not a discover command".into());
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let catalog = runtime.block_on(async {
-        let ds = DataSource::connect(&url).await.map_err(|e| e.to_string())?;
-        let options = DiscoverOptions {
-            schemas,
-            tables,
-            exclude,
-            views,
-        };
-        ds.discover(&options).await.map_err(|e| e.to_string())
-    })?;
+    let options = DiscoverOptions {
+        schemas,
+        tables,
+        exclude,
+        views,
+    };
+    let catalog = live(&url, &options)?;
     let text = match format {
         Format::Juggler => catalog.to_json(),
         Format::Loopback => {

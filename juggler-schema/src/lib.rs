@@ -22,7 +22,9 @@
 pub mod catalog;
 pub mod check;
 mod definition;
+pub mod desired;
 pub mod discovered;
+pub mod drift;
 pub mod introspect;
 mod naming;
 pub mod relations;

@@ -24,11 +24,24 @@ pub(crate) enum Format {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Check a LoopBack model or discovery JSON file and list its models.
+    /// Check a snapshot against a live database, or a model file on its own
+    ///
+    /// With a URL (or DATABASE_URL): discover the snapshot's schemas and
+    /// exit 1 with one line per difference when the database drifted from
+    /// the committed snapshot. Without: read the file (a catalog, LoopBack
+    /// discovery JSON or model JSON) and list its models.
+    ///
+    /// Examples:
+    ///   juggler check --url postgres://postgres@localhost/pagila --from db/schema.json   # in CI
+    ///   juggler check --from common/models/customer.json
+    #[command(verbatim_doc_comment)]
     Check {
-        /// The JSON file (one model, an array of models, or LoopBack's
-        /// `discoverSchemas` object keyed `schema.table`).
-        file: PathBuf,
+        /// The committed snapshot (or LoopBack JSON, or a folder of model JSON files).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The database to compare the snapshot with.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        url: Option<String>,
     },
     /// Read a database's schema into a snapshot
     ///
@@ -72,9 +85,19 @@ pub(crate) enum Command {
     ///   juggler generate --from schema.json --out src/models --check   # in CI
     #[command(verbatim_doc_comment)]
     Generate {
-        /// The catalog to read (written by `juggler discover`).
-        #[arg(long, value_name = "FILE")]
-        from: PathBuf,
+        /// What to generate from: a catalog written by `juggler discover`,
+        /// LoopBack `discoverSchemas` JSON, a LoopBack model JSON file, or a
+        /// folder of them (`common/models`).
+        #[arg(long, value_name = "FILE", conflicts_with = "url")]
+        from: Option<PathBuf>,
+        /// Discover this database instead of reading a file (default:
+        /// DATABASE_URL when there is no --from).
+        #[arg(long)]
+        url: Option<String>,
+        /// With --url: a schema (PostgreSQL) or database (MySQL) to read;
+        /// repeat for several.
+        #[arg(long = "schema", value_name = "SCHEMA", requires = "url")]
+        schemas: Vec<String>,
         /// The folder to write the files to.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -86,5 +109,25 @@ pub(crate) enum Command {
         /// would be generated.
         #[arg(long)]
         check: bool,
+    },
+    /// Infer a model from JSON documents
+    ///
+    /// Reads one document or an array of them and prints LoopBack model
+    /// JSON (property types from the values; a property missing from some
+    /// documents is optional), or with --rust the `#[derive(Model)]` struct.
+    ///
+    /// Examples:
+    ///   juggler introspect --name Customer customers.json
+    ///   curl -s https://api.example.com/orders | juggler introspect --name Order --rust -
+    #[command(verbatim_doc_comment)]
+    Introspect {
+        /// The model's name.
+        #[arg(long)]
+        name: String,
+        /// The JSON file (`-` for standard input).
+        file: PathBuf,
+        /// Print a Rust struct instead of LoopBack model JSON.
+        #[arg(long)]
+        rust: bool,
     },
 }
