@@ -13,8 +13,76 @@ use juggler::prelude::*;
 use juggler::DiscoverOptions;
 use juggler_cli::generate::{generate, Config};
 
+/// Product and Category from LoopBack discovery JSON: types and the
+/// belongs_to LoopBack inferred.
+const LOOPBACK_DISCOVERY: &str = r##"
+    let p = models::Product {
+        id: 1,
+        name: Some("tea".into()),
+        price: juggler::Decimal::new(350, 2),
+        category_id: Some(2),
+        added_on: None::<chrono::DateTime<chrono::Utc>>,
+        type_: None,
+        category: Default::default(),
+    };
+    assert_eq!(p.price.to_string(), "3.50");
+    let _ = (models::Product::CATEGORY, models::Category::PRODUCTS);
+"##;
+
+/// LoopBack model files: the generated models make their tables on SQLite
+/// and load along the relations the files declared.
+const LOOPBACK_MODELS: &str = r##"
+    let ds = DataSource::connect("sqlite::memory:").await.unwrap();
+    ds.automigrate(&[models::Customer::definition(), models::Order::definition(), models::OrderLine::definition()])
+        .await
+        .unwrap();
+    let ann = ds
+        .repo::<models::Customer>()
+        .create(models::Customer { id: 0, email: "ann@example.com".into(), name: Some("Ann".into()), vip: Some(true), orders: Default::default() })
+        .await
+        .unwrap();
+    for total in [1250_i64, 990] {
+        let order = models::Order {
+            id: 0,
+            customer_id: ann.id,
+            placed_at: "2024-05-06T07:08:09Z".parse().unwrap(),
+            total: Some(juggler::Decimal::new(total, 2)),
+            customer: Default::default(),
+            order_lines: Default::default(),
+        };
+        ds.repo::<models::Order>().create(order).await.unwrap();
+    }
+    let found = ds
+        .repo::<models::Customer>()
+        .find(Filter::new().include(models::Customer::ORDERS))
+        .await
+        .unwrap();
+    assert_eq!(found[0].orders.get().unwrap().len(), 2);
+"##;
+
+/// Uses every odd item (so it must exist where `juggler.toml` put it).
+const ODD_NAMES: &str = r##"
+    let _: Option<models::Type> = None;
+    let _: Option<models::audit::Log> = None;
+    let _: Option<models::school::records::Enrolment> = None;
+    let _: Option<models::Enrolment> = None;
+    let _ = models::Student::COURSES;
+    let _ = models::Course::STUDENTS;
+    let _ = models::Format::T3d;
+"##;
+
 /// Writes the generated files and a `main.rs` into `target/generated/<name>`.
 fn write(name: &str, catalog: &juggler::Catalog, main_body: &str) -> std::path::PathBuf {
+    write_with(name, catalog, juggler_cli::settings::Settings::default(), main_body)
+}
+
+/// [`write`] with `juggler.toml` settings.
+fn write_with(
+    name: &str,
+    catalog: &juggler::Catalog,
+    settings: juggler_cli::settings::Settings,
+    main_body: &str,
+) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/generated")
         .join(name);
@@ -23,14 +91,12 @@ fn write(name: &str, catalog: &juggler::Catalog, main_body: &str) -> std::path::
     let config = Config {
         source: format!("the {name} fixture"),
         command: "cargo test --test generate".into(),
-        ..Config::default()
+        settings,
     };
     let files = generate(catalog, &config).unwrap();
     // Deterministic: the same catalog gives the same bytes.
     assert_eq!(generate(catalog, &config).unwrap(), files);
-    for f in &files {
-        std::fs::write(dir.join(&f.path), &f.contents).unwrap();
-    }
+    juggler_cli::generate::write_files(&dir, &files, false, || {}).unwrap();
     let main = format!(
         "#![allow(dead_code, unused_imports)]\n#[path = \"mod.rs\"]\nmod models;\nuse juggler::prelude::*;\n\
          #[tokio::main(flavor = \"current_thread\")]\nasync fn main() {{\n{main_body}\n}}\n"
@@ -109,7 +175,33 @@ fn generated_models_compile_and_query() {
     ));
 
     // Names no Rust item may have, types of every kind: compile.
-    cases.pass(write("odd_names", &odd_catalog(), ""));
+    // `juggler.toml` places some of them in modules.
+    let modules = juggler_cli::settings::Settings::from_toml(
+        "[models.log]\nmodule = \"audit\"\n[models.enrolment]\nmodule = \"school::records\"\n",
+        "juggler.toml",
+    )
+    .unwrap();
+    let odd = write_with("odd_names", &odd_catalog(), modules, ODD_NAMES);
+    let school = std::fs::read_to_string(odd.with_file_name("student.rs")).unwrap();
+    assert!(
+        school.contains("through = Enrolment,") && school.contains("pub courses: ::juggler::HasMany<Course>,"),
+        "{school}"
+    );
+    assert!(std::fs::read_to_string(odd.with_file_name("remark.rs"))
+        .unwrap()
+        .contains(
+            "Foreign key (student_id, course_id) -> `public.enrolment` (student_id, course_id): no relation field"
+        ));
+    cases.pass(odd);
+
+    // LoopBack's own files: a `discoverSchemas` output written by hand from
+    // its format, and a folder of model JSON files with their relations.
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (discovered, _) = juggler_cli::read_catalog(&here.join("tests/loopback/discover-schemas.json")).unwrap();
+    cases.pass(write("loopback_discovery", &discovered, LOOPBACK_DISCOVERY));
+    let (models, files) = juggler_cli::read_catalog(&here.join("tests/loopback/models")).unwrap();
+    assert_eq!(files.len(), 3);
+    cases.pass(write("loopback_models", &models, LOOPBACK_MODELS));
 
     // The server fixtures: the committed snapshot (`juggler-cli/tests/catalogs`)
     // is what live discovery of the fixture database gives; the code
@@ -350,6 +442,38 @@ fn odd_catalog() -> juggler::Catalog {
     ];
     pair.primary_key = key(&["left_id", "right_id"]);
     pair.foreign_keys = vec![fk(&["left_id"], "type", &["id"]), fk(&["right_id"], "type", &["id"])];
+    // A join table with data of its own (has_many through), and a
+    // composite foreign key to it.
+    let mut student = Table::new("student");
+    student.columns = vec![col("id", "integer", false), col("name", "text", false)];
+    student.primary_key = key(&["id"]);
+    let mut course = Table::new("course");
+    course.columns = vec![col("id", "integer", false), col("title", "text", false)];
+    course.primary_key = key(&["id"]);
+    let mut enrolment = Table::new("enrolment");
+    enrolment.columns = vec![
+        col("student_id", "integer", false),
+        col("course_id", "integer", false),
+        col("grade", "smallint", true),
+    ];
+    enrolment.primary_key = key(&["student_id", "course_id"]);
+    enrolment.foreign_keys = vec![
+        fk(&["student_id"], "student", &["id"]),
+        fk(&["course_id"], "course", &["id"]),
+    ];
+    let mut remark = Table::new("remark");
+    remark.columns = vec![
+        col("id", "integer", false),
+        col("student_id", "integer", false),
+        col("course_id", "integer", false),
+        col("text", "text", true),
+    ];
+    remark.primary_key = key(&["id"]);
+    remark.foreign_keys = vec![fk(
+        &["student_id", "course_id"],
+        "enrolment",
+        &["student_id", "course_id"],
+    )];
     let mut log = Table::new("log");
     log.columns = vec![col("at", "timestamp", true), col("msg", "text", true)];
     let mut view = View {
@@ -361,7 +485,7 @@ fn odd_catalog() -> juggler::Catalog {
     let mut catalog = juggler::Catalog::new("postgres");
     catalog.schemas.push(Schema {
         name: "public".into(),
-        tables: vec![item, pair, log],
+        tables: vec![item, pair, log, student, course, enrolment, remark],
         views: vec![view],
         enums: vec![EnumType {
             name: "format".into(),

@@ -229,6 +229,8 @@ struct Model<'c> {
     table: &'c str,
     struct_name: String,
     file: String,
+    /// The module path below the root (`["billing"]`); empty at the root.
+    module: Vec<String>,
     columns: Vec<(String, &'c Column)>,
     table_ref: Option<&'c Table>,
     view: bool,
@@ -297,12 +299,17 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
             }),
             &mut taken,
         );
+        let module = match settings_of(table).and_then(|m| m.module.as_deref()) {
+            Some(path) => module_path(path, table)?,
+            None => Vec::new(),
+        };
         let file = unique([module_name(&struct_name)], &mut files).remove(0);
         models.push(Model {
             schema,
             table,
             struct_name,
             file: format!("{file}.rs"),
+            module,
             columns: names.into_iter().zip(columns).collect(),
             table_ref,
             view,
@@ -386,6 +393,38 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
                 through: None,
             });
         }
+        // A join table with data of its own (its key is the two foreign
+        // keys): each side has many of the other through it.
+        if let Some((a, b)) = join_with_data(t) {
+            let (Some(ta), Some(tb)) = (
+                find(&a.target_schema, &a.target_table),
+                find(&b.target_schema, &b.target_table),
+            ) else {
+                continue;
+            };
+            let field_of = |column: &str| {
+                model
+                    .columns
+                    .iter()
+                    .find(|(_, c)| c.name == column)
+                    .map(|(f, _)| f.clone())
+            };
+            let (Some(fa), Some(fb)) = (field_of(&a.columns[0]), field_of(&b.columns[0])) else {
+                continue;
+            };
+            if ta != tb {
+                for (from, to, own_key, other_key) in [(ta, tb, &fa, &fb), (tb, ta, &fb, &fa)] {
+                    navs[from].push(Nav {
+                        field: plural(&field_name(&models[to].table.to_snake_case())),
+                        kind: "has_many_through",
+                        target: models[to].struct_name.clone(),
+                        foreign_key: own_key.clone(),
+                        through: Some((model.struct_name.clone(), other_key.clone())),
+                    });
+                }
+            }
+            continue;
+        }
         // A pure join table links its two sides many-to-many.
         if let Some((a, b)) = join_sides(t) {
             let (Some(ta), Some(tb)) = (
@@ -452,6 +491,14 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
                     (
                         quote!(has_and_belongs_to_many(through = #table, foreign_key = #fk, key_through = #other)),
                         quote!(::juggler::HasAndBelongsToMany<#target>),
+                    )
+                }
+                "has_many_through" => {
+                    let (through, other) = nav.through.clone().unwrap_or_default();
+                    let through = ident(&through);
+                    (
+                        quote!(has_many(through = #through, foreign_key = #fk, key_through = #other)),
+                        quote!(::juggler::HasMany<#target>),
                     )
                 }
                 _ => (quote!(has_many(foreign_key = #fk)), quote!(::juggler::HasMany<#target>)),
@@ -580,6 +627,18 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
             docs.push(String::new());
             docs.push(format!(" Warning `{}`: {}", w.code, w.message));
         }
+        for fk in model.table_ref.map(|t| t.foreign_keys.as_slice()).unwrap_or_default() {
+            if fk.columns.len() > 1 {
+                docs.push(String::new());
+                docs.push(format!(
+                    " Foreign key ({}) -> `{}.{}` ({}): no relation field (juggler's relations join on one column).",
+                    fk.columns.join(", "),
+                    fk.target_schema,
+                    fk.target_table,
+                    fk.target_columns.join(", ")
+                ));
+            }
+        }
         let name = ident(&model.struct_name);
         let model_attr = if model_attrs.is_empty() {
             quote!()
@@ -619,17 +678,21 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
             }
         };
         if single {
-            single_items.push(item);
+            single_items.push((model.module.clone(), item));
             continue;
         }
+        // Every model's file sees the root, where every model is re-exported.
+        let root = std::iter::repeat_n(quote!(super::), model.module.len() + 1);
         let item = quote! {
             #[allow(unused_imports)]
-            use super::*;
+            use #(#root)* *;
 
             #item
         };
+        let mut path: Vec<&str> = model.module.iter().map(String::as_str).collect();
+        path.push(&model.file);
         out.push(GeneratedFile {
-            path: model.file.clone(),
+            path: path.join("/"),
             contents: format!("{header}{}", format(item)?),
         });
     }
@@ -660,8 +723,9 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
         });
     }
     if single {
+        let all = nest(&[], &single_items);
         let all = quote! {
-            #(#single_items)*
+            #all
             #(#enum_items)*
         };
         return Ok(vec![GeneratedFile {
@@ -669,23 +733,88 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
             contents: format!("{header}{}", format(all)?),
         }]);
     }
-    let modules: Vec<Ident> = models
-        .iter()
-        .map(|m| format_ident!("{}", m.file.trim_end_matches(".rs")))
-        .collect();
-    let mod_rs = quote! {
-        #(
-            mod #modules;
-            pub use #modules::*;
-        )*
-        #(#enum_items)*
-    };
-    out.push(GeneratedFile {
-        path: "mod.rs".into(),
-        contents: format!("{header}{}", format(mod_rs)?),
-    });
+    // A `mod.rs` per module: its models' files, its submodules, all
+    // re-exported; the root's also holds the enums.
+    let mut dirs: BTreeSet<Vec<String>> = BTreeSet::from([Vec::new()]);
+    for m in &models {
+        for depth in 1..=m.module.len() {
+            dirs.insert(m.module[..depth].to_vec());
+        }
+    }
+    for dir in &dirs {
+        let files: Vec<Ident> = models
+            .iter()
+            .filter(|m| &m.module == dir)
+            .map(|m| format_ident!("{}", m.file.trim_end_matches(".rs")))
+            .collect();
+        let subs: Vec<Ident> = dirs
+            .iter()
+            .filter(|d| d.len() == dir.len() + 1 && d.starts_with(dir))
+            .map(|d| ident(&d[dir.len()]))
+            .collect();
+        let enums = if dir.is_empty() { enum_items.clone() } else { Vec::new() };
+        let mod_rs = quote! {
+            #(
+                mod #files;
+                pub use #files::*;
+            )*
+            #(
+                pub mod #subs;
+                pub use #subs::*;
+            )*
+            #(#enums)*
+        };
+        let mut path = dir.clone();
+        path.push("mod.rs".into());
+        out.push(GeneratedFile {
+            path: path.join("/"),
+            contents: format!("{header}{}", format(mod_rs)?),
+        });
+    }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// The items of one file, the modules of `juggler.toml`'s `module` nested
+/// inline (`pub mod billing { use super::*; .. } pub use billing::*;`).
+fn nest(at: &[String], items: &[(Vec<String>, TokenStream)]) -> TokenStream {
+    let here = items.iter().filter(|(m, _)| m == at).map(|(_, i)| i);
+    let subs: BTreeSet<&String> = items
+        .iter()
+        .filter(|(m, _)| m.len() > at.len() && m.starts_with(at))
+        .map(|(m, _)| &m[at.len()])
+        .collect();
+    let inner = subs.into_iter().map(|sub| {
+        let mut path = at.to_vec();
+        path.push(sub.clone());
+        let body = nest(&path, items);
+        let name = ident(sub);
+        quote! {
+            pub mod #name {
+                #[allow(unused_imports)]
+                use super::*;
+                #body
+            }
+            pub use #name::*;
+        }
+    });
+    quote!(#(#here)* #(#inner)*)
+}
+
+/// `billing::invoices` as module names, each a plain lowercase identifier.
+fn module_path(path: &str, table: &str) -> Result<Vec<String>, String> {
+    let segments: Vec<String> = path.split("::").map(str::to_owned).collect();
+    for s in &segments {
+        let plain = s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain || juggler_schema::is_rust_keyword(s) || s == "mod" {
+            return Err(format!(
+                "juggler.toml: `models.{table}.module`: `{path}` is not a module path (lowercase names joined by `::`)"
+            ));
+        }
+    }
+    Ok(segments)
 }
 
 fn format(tokens: TokenStream) -> Result<String, String> {
@@ -752,6 +881,21 @@ fn join_sides(t: &Table) -> Option<(&ForeignKey, &ForeignKey)> {
     Some((a, b))
 }
 
+/// The two foreign keys of a join table that holds data of its own: two
+/// single-column keys whose pair is the primary key (or a unique key), and
+/// other columns besides (a pure join table is [`join_sides`]'s).
+fn join_with_data(t: &Table) -> Option<(&ForeignKey, &ForeignKey)> {
+    let [a, b] = t.foreign_keys.as_slice() else {
+        return None;
+    };
+    if a.columns.len() != 1 || b.columns.len() != 1 || a.columns == b.columns || join_sides(t).is_some() {
+        return None;
+    }
+    let pair = |k: &[String]| k.len() == 2 && k.contains(&a.columns[0]) && k.contains(&b.columns[0]);
+    let keyed = t.primary_key.as_ref().is_some_and(|k| pair(&k.columns)) || t.unique.iter().any(|k| pair(&k.columns));
+    keyed.then_some((a, b))
+}
+
 /// Whether the key's columns are unique in their table (then the reverse
 /// side is `has_one`).
 fn is_unique(t: &Table, fk: &ForeignKey) -> bool {
@@ -777,7 +921,8 @@ pub fn write_files(
         if on_disk.as_deref() != Some(f.contents.as_str()) {
             differ.push(f.path.clone());
             if !check {
-                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                let parent = path.parent().unwrap_or(dir);
+                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
                 std::fs::write(&path, &f.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
         }

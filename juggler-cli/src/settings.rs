@@ -16,6 +16,7 @@
 //! fields = { release_year = "year" }            # column -> field
 //! relations = { original_language = "source" }  # generated name -> name
 //! types = { rating = "String" }                 # column -> Rust type
+//! module = "catalog"                            # in `catalog/film.rs` (`models::catalog::Film`)
 //! ```
 
 use serde::Deserialize;
@@ -70,6 +71,10 @@ pub struct ModelSettings {
     /// Rust types by column.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
+    /// The module the model goes in (`billing`, `billing::invoices`),
+    /// below the generated root; every model is also re-exported at the root.
+    #[serde(default)]
+    pub module: Option<String>,
 }
 
 impl Settings {

@@ -85,7 +85,12 @@ impl Catalog {
     /// imply. Deterministic, normalised like a discovered catalog.
     pub fn from_definitions(defs: &[&ModelDefinition], dialect: Dialect) -> Catalog {
         let key = dialect.connector_key();
-        let mut catalog = Catalog::new(dialect.name().to_ascii_lowercase());
+        // The names discovery writes.
+        let mut catalog = Catalog::new(match dialect {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+        });
         let schema_of = |d: &ModelDefinition| {
             d.settings
                 .connector(key)
@@ -224,6 +229,7 @@ mod tests {
         assert_eq!(orders.column("total").unwrap().data_type, "NUMERIC(10,2)");
         // A key declared a plain number is typed like the id it references.
         assert_eq!(orders.column("customer_id").unwrap().data_type, "BIGINT");
+        assert_eq!(c.dialect, "postgres");
         // The same bytes every time.
         assert_eq!(
             c.to_json(),
