@@ -133,6 +133,11 @@ fn generated_models_compile_and_query() {
             .await
             .unwrap()
     });
+    // The committed snapshot is this discovery.
+    let snapshot =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("juggler-cli/tests/catalogs/chinook-sqlite.json");
+    let saved = juggler::Catalog::from_json(&std::fs::read_to_string(snapshot).unwrap()).unwrap();
+    assert_eq!(juggler::schema::drift::drift(&saved, &catalog), Vec::<String>::new());
     std::env::set_var("JUGGLER_CHINOOK_URL", &url);
     cases.pass(write(
         "chinook_sqlite",

@@ -556,6 +556,11 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
                 let col = &column.name;
                 props.push(quote!(column = #col));
             }
+            match single_column_index(model.table_ref, &column.name, &pk) {
+                Some(true) => props.push(quote!(index(unique))),
+                Some(false) => props.push(quote!(index)),
+                None => {}
+            }
             let ty_text = ty.to_string();
             let number = |n: u64| proc_macro2::Literal::u64_unsuffixed(n);
             if let Some(n) = column.length.filter(|_| ty_text.contains("String")) {
@@ -626,6 +631,30 @@ fn emit(catalog: &Catalog, config: &Config, single: bool) -> Result<Vec<Generate
         {
             docs.push(String::new());
             docs.push(format!(" Warning `{}`: {}", w.code, w.message));
+        }
+        for index in model.table_ref.map(|t| t.indexes.as_slice()).unwrap_or_default() {
+            let columns: Vec<&str> = index.parts.iter().filter_map(|p| p.column.as_deref()).collect();
+            let single = index.parts.len() == 1 && columns.len() == 1 && index.predicate.is_none();
+            if index.primary || single {
+                continue;
+            }
+            let parts: Vec<String> = index
+                .parts
+                .iter()
+                .map(|p| p.column.clone().or_else(|| p.expression.clone()).unwrap_or_default())
+                .collect();
+            docs.push(String::new());
+            docs.push(format!(
+                " {}ndex `{}` ({}){}: in the database, not in the model (juggler's indexes are on one column).",
+                if index.unique { "Unique i" } else { "I" },
+                index.name,
+                parts.join(", "),
+                index
+                    .predicate
+                    .as_ref()
+                    .map(|p| format!(" where {p}"))
+                    .unwrap_or_default()
+            ));
         }
         for fk in model.table_ref.map(|t| t.foreign_keys.as_slice()).unwrap_or_default() {
             if fk.columns.len() > 1 {
@@ -894,6 +923,29 @@ fn join_with_data(t: &Table) -> Option<(&ForeignKey, &ForeignKey)> {
     let pair = |k: &[String]| k.len() == 2 && k.contains(&a.columns[0]) && k.contains(&b.columns[0]);
     let keyed = t.primary_key.as_ref().is_some_and(|k| pair(&k.columns)) || t.unique.iter().any(|k| pair(&k.columns));
     keyed.then_some((a, b))
+}
+
+/// The index a column has on its own (outside the primary key): `Some(true)`
+/// unique, `Some(false)` plain. Partial and expression indexes are not the
+/// column's (they are listed in the struct's comment).
+fn single_column_index(table: Option<&Table>, column: &str, pk: &[&str]) -> Option<bool> {
+    let t = table?;
+    if pk == [column] {
+        return None;
+    }
+    let alone = |cols: &[String]| cols.len() == 1 && cols[0] == column;
+    if t.unique.iter().any(|k| alone(&k.columns)) {
+        return Some(true);
+    }
+    let mut found = None;
+    for i in t.indexes.iter().filter(|i| !i.primary && i.predicate.is_none()) {
+        if let [part] = i.parts.as_slice() {
+            if part.column.as_deref() == Some(column) {
+                found = Some(found.unwrap_or(false) || i.unique);
+            }
+        }
+    }
+    found
 }
 
 /// Whether the key's columns are unique in their table (then the reverse

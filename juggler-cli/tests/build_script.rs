@@ -69,3 +69,48 @@ fn a_build_script_compiles_no_driver_and_no_clap() {
         );
     }
 }
+
+/// With the `live` feature a build script may discover a database instead
+/// of reading a snapshot; LoopBack model files are read as a folder.
+#[cfg(feature = "live")]
+#[test]
+fn discovers_live_or_reads_loopback_files() {
+    let out = std::env::temp_dir().join(format!("juggler-build-live-{}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap();
+    let db = out.join("shop.db");
+    let _ = std::fs::remove_file(&db);
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let ds = juggler_runtime::DataSource::connect(&url).await.unwrap();
+            let shop = juggler_schema::ModelDefinition::from_json(
+                r#"{"name": "shop", "properties": {"id": {"type": "number", "id": true, "generated": true}, "city": {"type": "string"}}}"#,
+            )
+            .unwrap();
+            ds.automigrate(&[&shop]).await.unwrap();
+        });
+    let path = juggler_cli::build::Builder::new()
+        .database_url(&url)
+        .out_dir(&out)
+        .out_file("live.rs")
+        .run()
+        .unwrap();
+    let code = std::fs::read_to_string(path).unwrap();
+    assert!(
+        code.contains("pub struct Shop {") && code.contains("pub city: Option<String>,"),
+        "{code}"
+    );
+
+    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/loopback/models");
+    let path = juggler_cli::build::Builder::new()
+        .discovery_file(&models)
+        .out_dir(&out)
+        .out_file("lb.rs")
+        .run()
+        .unwrap();
+    let code = std::fs::read_to_string(path).unwrap();
+    assert!(code.contains("pub struct OrderLine {"), "{code}");
+}

@@ -24,25 +24,6 @@ pub(crate) enum Format {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Check a snapshot against a live database, or a model file on its own
-    ///
-    /// With a URL (or DATABASE_URL): discover the snapshot's schemas and
-    /// exit 1 with one line per difference when the database drifted from
-    /// the committed snapshot. Without: read the file (a catalog, LoopBack
-    /// discovery JSON or model JSON) and list its models.
-    ///
-    /// Examples:
-    ///   juggler check --url postgres://postgres@localhost/pagila --from db/schema.json   # in CI
-    ///   juggler check --from common/models/customer.json
-    #[command(verbatim_doc_comment)]
-    Check {
-        /// The committed snapshot (or LoopBack JSON, or a folder of model JSON files).
-        #[arg(long, value_name = "FILE")]
-        from: PathBuf,
-        /// The database to compare the snapshot with.
-        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-        url: Option<String>,
-    },
     /// Read a database's schema into a snapshot
     ///
     /// Examples:
@@ -74,7 +55,7 @@ pub(crate) enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Write a `#[derive(Model)]` struct per table and view of a catalog
+    /// Write a `#[derive(Model)]` struct per table and view of a snapshot or database
     ///
     /// One file per model plus `mod.rs`, formatted, the same bytes for the
     /// same catalog and juggler.toml.
@@ -83,6 +64,8 @@ pub(crate) enum Command {
     ///   juggler discover --url sqlite://chinook.db -o schema.json
     ///   juggler generate --from schema.json --out src/models
     ///   juggler generate --from schema.json --out src/models --check   # in CI
+    ///   juggler generate --url postgres://postgres@localhost/pagila --out src/models
+    ///   juggler generate --from common/models --out src/models          # LoopBack model files
     #[command(verbatim_doc_comment)]
     Generate {
         /// What to generate from: a catalog written by `juggler discover`,
@@ -129,5 +112,24 @@ pub(crate) enum Command {
         /// Print a Rust struct instead of LoopBack model JSON.
         #[arg(long)]
         rust: bool,
+    },
+    /// Check a snapshot against a live database, or a model file on its own
+    ///
+    /// With a URL (or DATABASE_URL): discover the snapshot's schemas and
+    /// exit 1 with one line per difference when the database drifted from
+    /// the committed snapshot. Without: read the file (a catalog, LoopBack
+    /// discovery JSON or model JSON) and list its models.
+    ///
+    /// Examples:
+    ///   juggler check --url postgres://postgres@localhost/pagila --from db/schema.json   # in CI
+    ///   juggler check --from common/models/customer.json
+    #[command(verbatim_doc_comment)]
+    Check {
+        /// The committed snapshot (or LoopBack JSON, or a folder of model JSON files).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The database to compare the snapshot with.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        url: Option<String>,
     },
 }
