@@ -60,6 +60,58 @@ const LOOPBACK_MODELS: &str = r##"
     assert_eq!(found[0].orders.get().unwrap().len(), 2);
 "##;
 
+/// Loads along the chain on SQLite: every link both ways.
+const CHAIN: &str = r##"
+    let ds = DataSource::connect("sqlite::memory:").await.unwrap();
+    let defs: Vec<&juggler::ModelDefinition> = vec![models::T0::definition(), models::T1::definition(), models::T59::definition()];
+    ds.automigrate(&defs).await.unwrap();
+    ds.repo::<models::T0>().create(models::T0 { id: 1, t59_id: None, ..Default::default() }).await.unwrap();
+    ds.repo::<models::T1>().create(models::T1 { id: 1, t0_id: Some(1), ..Default::default() }).await.unwrap();
+    let first = ds.repo::<models::T0>().find(Filter::new().include(models::T0::T1S)).await.unwrap();
+    assert_eq!(first[0].t1s.get().unwrap().len(), 1);
+    let second = ds.repo::<models::T1>().find(Filter::new().include(models::T1::T0)).await.unwrap();
+    assert_eq!(second[0].t0.get().unwrap().id, 1);
+"##;
+
+/// `n` tables `t0`..: each has a key to the one before, `t0` to the last.
+fn chain(n: usize) -> juggler::Catalog {
+    use juggler::schema::catalog::{Column, ForeignKey, Key, Schema, Table};
+    let tables = (0..n)
+        .map(|i| {
+            let before = (i + n - 1) % n;
+            let mut t = Table::new(format!("t{i}"));
+            let mut id = Column::new("id", "integer");
+            id.nullable = false;
+            t.columns = vec![
+                id,
+                Column::new(format!("t{before}_id"), "integer"),
+                Column::new("label", "text"),
+            ];
+            t.primary_key = Some(Key {
+                name: None,
+                columns: vec!["id".into()],
+            });
+            t.foreign_keys = vec![ForeignKey {
+                name: None,
+                columns: vec![format!("t{before}_id")],
+                target_schema: "main".into(),
+                target_table: format!("t{before}"),
+                target_columns: vec!["id".into()],
+                on_delete: "NO ACTION".into(),
+                on_update: "NO ACTION".into(),
+            }];
+            t
+        })
+        .collect();
+    let mut catalog = juggler::Catalog::new("sqlite");
+    catalog.schemas.push(Schema {
+        name: "main".into(),
+        tables,
+        ..Schema::default()
+    });
+    catalog
+}
+
 /// Uses every odd item (so it must exist where `juggler.toml` put it).
 const ODD_NAMES: &str = r##"
     let _: Option<models::Type> = None;
@@ -198,6 +250,15 @@ fn generated_models_compile_and_query() {
             "Foreign key (student_id, course_id) -> `public.enrolment` (student_id, course_id): no relation field"
         ));
     cases.pass(odd);
+
+    // Sixty tables, each referencing the one before, the first the last: a
+    // chain and a cycle, at the default recursion limit.
+    let defaults = juggler_cli::settings::Settings::from_toml(
+        "[models.t0]\nderives = [\"Default\"]\n[models.t1]\nderives = [\"Default\"]\n",
+        "juggler.toml",
+    )
+    .unwrap();
+    cases.pass(write_with("chain_of_sixty", &chain(60), defaults, CHAIN));
 
     // LoopBack's own files: a `discoverSchemas` output written by hand from
     // its format, and a folder of model JSON files with their relations.

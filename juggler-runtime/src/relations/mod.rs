@@ -24,26 +24,45 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
 
+/// What a navigation field holds once loaded, its type erased: a struct's
+/// auto traits (`Send`, `Sync`) then do not depend on the related model's,
+/// so a chain of hundreds of related models does not overflow the
+/// compiler's recursion limit when it checks them (E0275).
+type Held = Box<dyn std::any::Any + Send + Sync>;
+
 macro_rules! many {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq)]
         pub struct $name<T> {
-            loaded: Option<Vec<T>>,
+            /// A `Vec<T>` when loaded.
+            loaded: Option<Held>,
+            _rows: PhantomData<fn() -> T>,
         }
 
         impl<T> Default for $name<T> {
             fn default() -> Self {
-                $name { loaded: None }
+                $name { loaded: None, _rows: PhantomData }
             }
         }
 
-        impl<T> $name<T> {
+        impl<T: Send + Sync + 'static> $name<T> {
             /// A navigation field holding `rows`, as loaded.
             pub fn loaded(rows: Vec<T>) -> Self {
-                $name { loaded: Some(rows) }
+                $name { loaded: Some(Box::new(rows)), _rows: PhantomData }
             }
 
+            /// Takes what was loaded, leaving the field unloaded.
+            pub fn take(&mut self) -> Option<Vec<T>> {
+                self.loaded.take().and_then(|b| b.downcast::<Vec<T>>().ok()).map(|b| *b)
+            }
+
+            /// Replaces what is held (`None`: unloaded).
+            pub fn set(&mut self, rows: Option<Vec<T>>) {
+                self.loaded = rows.map(|r| Box::new(r) as Held);
+            }
+        }
+
+        impl<T: 'static> $name<T> {
             /// Whether `include` filled this field.
             pub fn is_loaded(&self) -> bool {
                 self.loaded.is_some()
@@ -56,29 +75,38 @@ macro_rules! many {
 
             /// What was loaded; `None` when the relation was not included.
             pub fn get(&self) -> Option<&[T]> {
-                self.loaded.as_deref()
-            }
-
-            /// Takes what was loaded, leaving the field unloaded.
-            pub fn take(&mut self) -> Option<Vec<T>> {
-                self.loaded.take()
-            }
-
-            /// Replaces what is held (`None`: unloaded).
-            pub fn set(&mut self, rows: Option<Vec<T>>) {
-                self.loaded = rows;
+                self.loaded.as_ref().and_then(|b| b.downcast_ref::<Vec<T>>()).map(Vec::as_slice)
             }
         }
 
-        impl<T: Serialize> Serialize for $name<T> {
+        impl<T: Clone + Send + Sync + 'static> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                $name { loaded: self.get().map(|rows| Box::new(rows.to_vec()) as Held), _rows: PhantomData }
+            }
+        }
+
+        impl<T: PartialEq + 'static> PartialEq for $name<T> {
+            fn eq(&self, other: &Self) -> bool {
+                self.get() == other.get()
+            }
+        }
+
+        impl<T: fmt::Debug + 'static> fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name)).field("loaded", &self.get()).finish()
+            }
+        }
+
+        impl<T: Serialize + 'static> Serialize for $name<T> {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.loaded.serialize(serializer)
+                self.get().serialize(serializer)
             }
         }
 
-        impl<'de, T: Deserialize<'de>> Deserialize<'de> for $name<T> {
+        impl<'de, T: Deserialize<'de> + Send + Sync + 'static> Deserialize<'de> for $name<T> {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok($name { loaded: Option::<Vec<T>>::deserialize(deserializer)? })
+                let rows = Option::<Vec<T>>::deserialize(deserializer)?;
+                Ok($name { loaded: rows.map(|r| Box::new(r) as Held), _rows: PhantomData })
             }
         }
     };
@@ -87,24 +115,36 @@ macro_rules! many {
 macro_rules! one {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq)]
         pub struct $name<T> {
-            // `None`: not loaded; `Some(None)`: loaded, no row.
-            loaded: Option<Option<Box<T>>>,
+            /// `None`: not loaded; `Some(None)`: loaded, no row; else a `T`.
+            loaded: Option<Option<Held>>,
+            _row: PhantomData<fn() -> T>,
         }
 
         impl<T> Default for $name<T> {
             fn default() -> Self {
-                $name { loaded: None }
+                $name { loaded: None, _row: PhantomData }
             }
         }
 
-        impl<T> $name<T> {
+        impl<T: Send + Sync + 'static> $name<T> {
             /// A navigation field holding `row` (`None`: there is none), as loaded.
             pub fn loaded(row: Option<T>) -> Self {
-                $name { loaded: Some(row.map(Box::new)) }
+                $name { loaded: Some(row.map(|r| Box::new(r) as Held)), _row: PhantomData }
             }
 
+            /// Takes what was loaded, leaving the field unloaded.
+            pub fn take(&mut self) -> Option<T> {
+                self.loaded.take().flatten().and_then(|b| b.downcast::<T>().ok()).map(|b| *b)
+            }
+
+            /// Replaces what is held (`None`: unloaded).
+            pub fn set(&mut self, row: Option<Option<T>>) {
+                self.loaded = row.map(|r| r.map(|r| Box::new(r) as Held));
+            }
+        }
+
+        impl<T: 'static> $name<T> {
             /// Whether `include` filled this field (even when no row was found).
             pub fn is_loaded(&self) -> bool {
                 self.loaded.is_some()
@@ -117,30 +157,47 @@ macro_rules! one {
 
             /// What was loaded; `None` when not included or when there is no row.
             pub fn get(&self) -> Option<&T> {
-                self.loaded.as_ref().and_then(|v| v.as_deref())
+                self.loaded.as_ref().and_then(|v| v.as_ref()).and_then(|b| b.downcast_ref::<T>())
             }
 
-            /// Takes what was loaded, leaving the field unloaded.
-            pub fn take(&mut self) -> Option<T> {
-                self.loaded.take().flatten().map(|b| *b)
-            }
-
-            /// Replaces what is held (`None`: unloaded).
-            pub fn set(&mut self, row: Option<Option<T>>) {
-                self.loaded = row.map(|r| r.map(Box::new));
+            /// What was loaded, telling "not included" (`None`) from "no row"
+            /// (`Some(None)`).
+            fn state(&self) -> Option<Option<&T>> {
+                self.loaded.as_ref().map(|v| v.as_ref().and_then(|b| b.downcast_ref::<T>()))
             }
         }
 
-        impl<T: Serialize> Serialize for $name<T> {
+        impl<T: Clone + Send + Sync + 'static> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                $name {
+                    loaded: self.state().map(|row| row.map(|r| Box::new(r.clone()) as Held)),
+                    _row: PhantomData,
+                }
+            }
+        }
+
+        impl<T: PartialEq + 'static> PartialEq for $name<T> {
+            fn eq(&self, other: &Self) -> bool {
+                self.state() == other.state()
+            }
+        }
+
+        impl<T: fmt::Debug + 'static> fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name)).field("loaded", &self.state()).finish()
+            }
+        }
+
+        impl<T: Serialize + 'static> Serialize for $name<T> {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 self.get().serialize(serializer)
             }
         }
 
-        impl<'de, T: Deserialize<'de>> Deserialize<'de> for $name<T> {
+        impl<'de, T: Deserialize<'de> + Send + Sync + 'static> Deserialize<'de> for $name<T> {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let row = Option::<T>::deserialize(deserializer)?;
-                Ok($name { loaded: row.map(|r| Some(Box::new(r))) })
+                Ok($name { loaded: row.map(|r| Some(Box::new(r) as Held)), _row: PhantomData })
             }
         }
     };
