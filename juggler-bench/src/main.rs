@@ -1,4 +1,5 @@
 //! `cargo run --release -p juggler-bench -- --db sqlite|postgres [--rows N]`
+//! (`--discover ..` and `--compile-cost`: see those modules)
 //!
 //! Times, in one run and on the same database, juggler and raw sqlx doing the
 //! same SQL, and prints ops/s and the ratio juggler/raw (time; lower is
@@ -7,6 +8,7 @@
 use juggler::prelude::*;
 use std::time::{Duration, Instant};
 
+mod compile_cost;
 mod discover;
 mod raw;
 
@@ -41,6 +43,7 @@ struct Args {
     rows: usize,
     discover: Option<String>,
     tables: usize,
+    compile_cost: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -49,12 +52,14 @@ fn args() -> Result<Args, String> {
         rows: 10_000,
         discover: None,
         tables: 500,
+        compile_cost: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--db" => out.db = it.next().ok_or("--db needs sqlite or postgres")?,
             "--rows" => out.rows = it.next().and_then(|n| n.parse().ok()).ok_or("--rows needs a number")?,
+            "--compile-cost" => out.compile_cost = true,
             "--discover" => out.discover = Some(it.next().ok_or("--discover needs sqlite, postgres or mysql")?),
             "--tables" => {
                 out.tables = it
@@ -64,7 +69,8 @@ fn args() -> Result<Args, String> {
             }
             "-h" | "--help" => {
                 return Err("usage: juggler-bench --db sqlite|postgres [--rows 10000]\n       \
-                     juggler-bench --discover sqlite|postgres|mysql [--tables 500]\n\
+                     juggler-bench --discover sqlite|postgres|mysql [--tables 500]\n       \
+                     juggler-bench --compile-cost\n\
                      env JUGGLER_BENCH_POSTGRES overrides postgres://postgres@127.0.0.1:5432/test"
                     .into())
             }
@@ -108,6 +114,13 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    if args.compile_cost {
+        if let Err(e) = compile_cost::run(2) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if let Some(db) = &args.discover {
         if let Err(e) = discover::run(db, args.tables).await {
             eprintln!("error: {e}");
