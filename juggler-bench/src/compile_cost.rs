@@ -33,7 +33,10 @@ fn source(kind: Kind, models: usize) -> String {
     for i in 0..models {
         let (derive, attrs) = match kind {
             Kind::FromRow => ("#[derive(sqlx::FromRow, Debug, Clone, PartialEq)]", ""),
-            Kind::Juggler { .. } => ("#[derive(juggler::Model, Debug, Clone, PartialEq)]", "#[property(id, generated)]"),
+            Kind::Juggler { .. } => (
+                "#[derive(juggler::Model, Debug, Clone, PartialEq)]",
+                "#[property(id, generated)]",
+            ),
         };
         s.push_str(&format!(
             "{derive}\npub struct M{i} {{\n    {attrs}\n    pub id: i64,\n    pub m_id: Option<i64>,\n    pub name: String,\n    \
@@ -61,7 +64,10 @@ fn source(kind: Kind, models: usize) -> String {
 fn write_crate(dir: &Path, kind: Kind, models: usize, workspace: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
     let deps = match kind {
-        Kind::FromRow => "sqlx = { version = \"0.9\", default-features = false, features = [\"derive\", \"sqlite-bundled\"] }".to_owned(),
+        Kind::FromRow => {
+            "sqlx = { version = \"0.9\", default-features = false, features = [\"derive\", \"sqlite-bundled\"] }"
+                .to_owned()
+        }
         Kind::Juggler { .. } => format!("juggler = {{ path = \"{}\" }}", workspace.display()),
     };
     let manifest = format!(
@@ -83,7 +89,12 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !out.status.success() {
-        return Err(format!("cargo {} in {}: {}", args.join(" "), dir.display(), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "cargo {} in {}: {}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(())
 }
@@ -107,13 +118,27 @@ fn measure(kind: Kind, models: usize, root: &Path, workspace: &Path, rounds: usi
 
 /// Runs every case and prints ms per model and the ratio to `FromRow`.
 pub(crate) fn run(rounds: usize) -> Result<(), String> {
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().map_err(|e| e.to_string())?;
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .map_err(|e| e.to_string())?;
     let root = workspace.join("target/compile-cost");
-    println!("{:<28} {:>7} {:>10} {:>12} {:>12}", "derive", "models", "build", "ms/model", "x FromRow");
+    println!(
+        "{:<28} {:>7} {:>10} {:>12} {:>12}",
+        "derive", "models", "build", "ms/model", "x FromRow"
+    );
     for models in [50, 200] {
         let base = measure(Kind::FromRow, models, &root, &workspace, rounds)?;
-        for kind in [Kind::FromRow, Kind::Juggler { relations: false }, Kind::Juggler { relations: true }] {
-            let took = if kind == Kind::FromRow { base } else { measure(kind, models, &root, &workspace, rounds)? };
+        for kind in [
+            Kind::FromRow,
+            Kind::Juggler { relations: false },
+            Kind::Juggler { relations: true },
+        ] {
+            let took = if kind == Kind::FromRow {
+                base
+            } else {
+                measure(kind, models, &root, &workspace, rounds)?
+            };
             println!(
                 "{:<28} {:>7} {:>9.2}s {:>12.1} {:>12.2}",
                 kind.label(),
