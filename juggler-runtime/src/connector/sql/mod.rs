@@ -36,8 +36,10 @@ mod pool;
 
 #[cfg(feature = "mysql")]
 pub(crate) use pool::connect_cause;
+#[cfg(feature = "mysql")]
+pub(crate) use pool::server_name;
 pub use pool::PoolSettings;
-pub(crate) use pool::{connect_error, is_connection_error, is_server_timeout, server_name, Health, Shared};
+pub(crate) use pool::{connect_error, is_connection_error, is_server_timeout, Health, Shared};
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "postgres")]
