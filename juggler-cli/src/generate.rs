@@ -18,11 +18,17 @@
 //! assert!(album.contents.contains("pub title: Option<String>"));
 //! ```
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-use juggler_schema::catalog::{Catalog, Column, ForeignKey, Table};
-use proc_macro2::{Ident, Span, TokenStream};
+use heck::ToSnakeCase;
+use juggler_schema::catalog::{Catalog, Column, Table};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
+
+mod keys;
+mod names;
+
+use keys::{is_unique, join_sides, join_with_data, single_column_index};
+use names::{field_name, ident, ident_text, module_name, module_path, plural, relation_role, type_name, unique};
 
 /// What `generate` may be told.
 #[derive(Debug, Clone)]
@@ -103,75 +109,6 @@ pub struct GeneratedFile {
     pub path: String,
     /// The formatted source.
     pub contents: String,
-}
-
-/// A valid Rust identifier from any name: characters other than letters,
-/// digits and `_` become `_`, a leading digit gets `prefix`, keywords get a
-/// trailing `_` (`type` -> `type_`).
-fn ident_text(raw: &str, prefix: &str) -> String {
-    let mut s: String = raw
-        .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
-        .collect();
-    if s.is_empty() || s.chars().all(|c| c == '_') {
-        s = format!("{prefix}{}", s.len());
-    }
-    if s.starts_with(|c: char| c.is_ascii_digit()) {
-        s = format!("{prefix}{s}");
-    }
-    if juggler_schema::is_rust_keyword(&s) || syn::parse_str::<Ident>(&s).is_err() {
-        s.push('_');
-    }
-    s
-}
-
-fn type_name(raw: &str) -> String {
-    let camel = ident_text(raw, "T").to_upper_camel_case();
-    ident_text(&camel, "T")
-}
-
-fn field_name(raw: &str) -> String {
-    let snake = ident_text(raw, "f").to_snake_case();
-    ident_text(&snake, "f")
-}
-
-/// A module (and file) name: modules loaded from files must have ASCII
-/// names, so other characters are written as their code point
-/// (`Übersicht` -> `xfcbersicht`).
-fn module_name(struct_name: &str) -> String {
-    let ascii: String = struct_name
-        .to_snake_case()
-        .chars()
-        .map(|c| {
-            if c.is_ascii() {
-                c.to_string()
-            } else {
-                format!("x{:x}", c as u32)
-            }
-        })
-        .collect();
-    field_name(&ascii)
-}
-
-fn ident(s: &str) -> Ident {
-    Ident::new(s, Span::call_site())
-}
-
-/// Unique names: the second `a` becomes `a_2`.
-fn unique(names: impl IntoIterator<Item = String>, taken: &mut BTreeSet<String>) -> Vec<String> {
-    names
-        .into_iter()
-        .map(|base| {
-            let mut name = base.clone();
-            let mut n = 2;
-            while taken.contains(&name) {
-                name = format!("{base}_{n}");
-                n += 1;
-            }
-            taken.insert(name.clone());
-            name
-        })
-        .collect()
 }
 
 /// How every generated file starts.
@@ -830,128 +767,10 @@ fn nest(at: &[String], items: &[(Vec<String>, TokenStream)]) -> TokenStream {
     quote!(#(#here)* #(#inner)*)
 }
 
-/// `billing::invoices` as module names, each a plain lowercase identifier.
-fn module_path(path: &str, table: &str) -> Result<Vec<String>, String> {
-    let segments: Vec<String> = path.split("::").map(str::to_owned).collect();
-    for s in &segments {
-        let plain = s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !plain || juggler_schema::is_rust_keyword(s) || s == "mod" {
-            return Err(format!(
-                "juggler.toml: `models.{table}.module`: `{path}` is not a module path (lowercase names joined by `::`)"
-            ));
-        }
-    }
-    Ok(segments)
-}
-
 fn format(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code did not parse (a juggler bug): {e}"))?;
     Ok(prettyplease::unparse(&file))
-}
-
-/// A relation's field from its key column: `original_language_id` ->
-/// `original_language`, `AlbumId` -> `album`, `ReportsTo` -> `reports_to`.
-fn relation_role(column: &str) -> String {
-    let snake = column.to_snake_case();
-    let stem = snake.strip_suffix("_id").filter(|s| !s.is_empty()).unwrap_or(&snake);
-    field_name(stem)
-}
-
-fn plural(word: &str) -> String {
-    // `type_` (a keyword made valid) pluralises as `type`, then is checked again.
-    let base = word.trim_end_matches('_');
-    let plural = if base.ends_with("ss")
-        || base.ends_with("us")
-        || base.ends_with('x')
-        || base.ends_with("ch")
-        || base.ends_with("sh")
-    {
-        format!("{base}es")
-    } else if base.ends_with('s') {
-        // Already plural (`pair_of_types`).
-        base.to_owned()
-    } else if base.ends_with('y') && !["ay", "ey", "oy", "uy"].iter().any(|e| base.ends_with(e)) {
-        format!("{}ies", &base[..base.len() - 1])
-    } else {
-        format!("{base}s")
-    };
-    field_name(&plural)
-}
-
-/// The two foreign keys of a pure join table: a table whose columns are two
-/// single-column foreign keys, plus at most an id and dates (`last_update`).
-fn join_sides(t: &Table) -> Option<(&ForeignKey, &ForeignKey)> {
-    let [a, b] = t.foreign_keys.as_slice() else {
-        return None;
-    };
-    if a.columns.len() != 1 || b.columns.len() != 1 || a.columns == b.columns {
-        return None;
-    }
-    let keys = [&a.columns[0], &b.columns[0]];
-    let pk: Vec<&String> = t
-        .primary_key
-        .as_ref()
-        .map(|k| k.columns.iter().collect())
-        .unwrap_or_default();
-    let mut ids = 0;
-    for c in &t.columns {
-        if keys.contains(&&c.name) || c.property_type == "Date" {
-            continue;
-        }
-        if pk == [&c.name] && ids == 0 {
-            ids += 1;
-            continue;
-        }
-        return None;
-    }
-    Some((a, b))
-}
-
-/// The two foreign keys of a join table that holds data of its own: two
-/// single-column keys whose pair is the primary key (or a unique key), and
-/// other columns besides (a pure join table is [`join_sides`]'s).
-fn join_with_data(t: &Table) -> Option<(&ForeignKey, &ForeignKey)> {
-    let [a, b] = t.foreign_keys.as_slice() else {
-        return None;
-    };
-    if a.columns.len() != 1 || b.columns.len() != 1 || a.columns == b.columns || join_sides(t).is_some() {
-        return None;
-    }
-    let pair = |k: &[String]| k.len() == 2 && k.contains(&a.columns[0]) && k.contains(&b.columns[0]);
-    let keyed = t.primary_key.as_ref().is_some_and(|k| pair(&k.columns)) || t.unique.iter().any(|k| pair(&k.columns));
-    keyed.then_some((a, b))
-}
-
-/// The index a column has on its own (outside the primary key): `Some(true)`
-/// unique, `Some(false)` plain. Partial and expression indexes are not the
-/// column's (they are listed in the struct's comment).
-fn single_column_index(table: Option<&Table>, column: &str, pk: &[&str]) -> Option<bool> {
-    let t = table?;
-    if pk == [column] {
-        return None;
-    }
-    let alone = |cols: &[String]| cols.len() == 1 && cols[0] == column;
-    if t.unique.iter().any(|k| alone(&k.columns)) {
-        return Some(true);
-    }
-    let mut found = None;
-    for i in t.indexes.iter().filter(|i| !i.primary && i.predicate.is_none()) {
-        if let [part] = i.parts.as_slice() {
-            if part.column.as_deref() == Some(column) {
-                found = Some(found.unwrap_or(false) || i.unique);
-            }
-        }
-    }
-    found
-}
-
-/// Whether the key's columns are unique in their table (then the reverse
-/// side is `has_one`).
-fn is_unique(t: &Table, fk: &ForeignKey) -> bool {
-    t.primary_key.as_ref().is_some_and(|k| k.columns == fk.columns) || t.unique.iter().any(|k| k.columns == fk.columns)
 }
 
 /// Writes `files` into `dir` (created when missing) and removes the `.rs`
