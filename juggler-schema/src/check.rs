@@ -92,6 +92,53 @@ pub fn data_type(data_type: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether a column default is safe to put into DDL: literals (`'text'`
+/// with doubled quotes, numbers), words, calls and casts (`now()`,
+/// `'a'::text`, `nextval('s'::regclass)`), and no statement separator or
+/// comment outside quotes.
+///
+/// ```
+/// use juggler_schema::check::default_expression;
+/// assert!(default_expression("'it''s'::character varying").is_ok());
+/// assert!(default_expression("CURRENT_TIMESTAMP").is_ok());
+/// assert!(default_expression("0); DROP TABLE users; --").is_err());
+/// ```
+pub fn default_expression(expr: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("`{expr}` is not a default juggler writes into DDL ({why})"));
+    let mut quoted = false;
+    let mut depth = 0i32;
+    let mut prev = ' ';
+    for c in expr.chars() {
+        if quoted {
+            if c == '\\' || c.is_control() {
+                return bad("a backslash or control character in a string");
+            }
+            if c == '\'' {
+                quoted = false;
+            }
+        } else {
+            match c {
+                '\'' => quoted = true,
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return bad("unbalanced parentheses");
+                    }
+                }
+                c if c.is_ascii_alphanumeric() || " _.,:+[]\"".contains(c) => {}
+                '-' if prev != '-' => {}
+                _ => return bad("a character that is neither a literal, a name nor a call"),
+            }
+        }
+        prev = c;
+    }
+    if quoted || depth != 0 {
+        return bad("an unclosed string or parenthesis");
+    }
+    Ok(())
+}
+
 /// The longest identifier the database keeps (PostgreSQL cuts at 63 bytes,
 /// MySQL refuses over 64 characters); `None`: no limit worth checking.
 pub fn identifier_limit(dialect: Dialect) -> Option<usize> {

@@ -45,17 +45,29 @@ fn column(
 ) -> Column {
     let key = dialect.connector_key();
     let generated = generated_id(def).is_some_and(|(n, _)| n == name);
-    let data_type = if generated {
-        match dialect {
+    let mapping = prop.connector(key);
+    let text = |field: &str| {
+        mapping
+            .and_then(|m| m.extra.get(field))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    // A discovered definition says what the column is (`columnType`).
+    let data_type = match text("columnType") {
+        Some(t) => t,
+        None if generated => match dialect {
             Dialect::Sqlite => "INTEGER".to_owned(),
             _ => "BIGINT".to_owned(),
-        }
-    } else {
-        key_aware_column_type(name, prop, keys.0, keys.1, dialect)
+        },
+        None => key_aware_column_type(name, prop, keys.0, keys.1, dialect),
     };
     let mut c = Column::new(prop.column(name, Some(key)), data_type);
     c.property_type = catalog_type(&prop.property_type);
-    c.nullable = prop.is_nullable() && prop.id.is_none() && !generated;
+    c.nullable = match mapping.and_then(|m| m.nullable.as_ref()) {
+        Some(n) => n.is_nullable(),
+        None => prop.is_nullable() && prop.id.is_none() && !generated,
+    };
+    c.default = crate::sql::default_sql(prop, dialect);
     c.length = prop.length.map(u64::from);
     c.precision = prop.precision.map(u64::from);
     c.scale = prop.scale.map(u64::from);
@@ -64,7 +76,9 @@ fn column(
         serde_json::Value::Array(lines) => lines.iter().filter_map(|l| l.as_str()).collect::<Vec<_>>().join("\n"),
         other => other.to_string(),
     });
-    if generated {
+    if let Some(g) = text("generated") {
+        c.generated = Some(g);
+    } else if generated {
         c.generated = Some(
             match dialect {
                 Dialect::Postgres => "identity",

@@ -27,6 +27,7 @@ pub mod discovered;
 pub mod drift;
 pub mod introspect;
 mod naming;
+pub mod plan;
 pub mod relations;
 pub mod sql;
 pub mod sqlite_ddl;
