@@ -119,7 +119,7 @@ impl DataSource {
     }
 
     /// The SQL dialect of the connector (`None` for memory).
-    fn dialect(&self) -> Option<crate::schema::Dialect> {
+    pub(crate) fn dialect(&self) -> Option<crate::schema::Dialect> {
         use crate::schema::Dialect;
         match self.connector.name() {
             "sqlite" => Some(Dialect::Sqlite),

@@ -90,6 +90,17 @@ pub enum Error {
         /// The limit.
         after: std::time::Duration,
     },
+    /// A schema change was refused or failed. `message` names each table,
+    /// column and reason; `applied` lists the steps that took effect before
+    /// a failure (MySQL only: elsewhere a plan runs in one transaction, and
+    /// a refused plan changes nothing).
+    #[error("{message}")]
+    Migration {
+        /// One line per refused or failed step.
+        message: String,
+        /// The steps applied before a failure, rendered.
+        applied: Vec<String>,
+    },
     /// A stored file could not be read as JSON.
     #[error("{context}: {message}")]
     Storage {

@@ -203,6 +203,28 @@ pub trait Connector: Send + Sync + 'static {
     /// Drops and re-creates the storage of each model (destroys its data).
     async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()>;
 
+    /// The first column of the rows `sql` returns, as text (`binds` are
+    /// text parameters). Schema sync reads counts and SQLite triggers with it.
+    async fn query_texts(&self, sql: String, binds: Vec<String>) -> Result<Vec<Option<String>>> {
+        let _ = (sql, binds);
+        Err(crate::Error::Unsupported(format!(
+            "the {} connector runs no SQL",
+            self.name()
+        )))
+    }
+
+    /// Runs a migration's statements: in one transaction where DDL is
+    /// transactional (PostgreSQL; SQLite, with foreign keys off while it
+    /// runs and `PRAGMA foreign_key_check` before the commit), one by one on
+    /// MySQL. On failure, how many statements took effect and why.
+    async fn apply_ddl(&self, statements: &[String]) -> std::result::Result<(), (usize, crate::Error)> {
+        let _ = statements;
+        Err((
+            0,
+            crate::Error::Unsupported(format!("the {} connector has no schema to change", self.name())),
+        ))
+    }
+
     /// Starts a transaction (a savepoint inside one); the returned connector
     /// runs every operation in it.
     async fn begin(&self) -> Result<Arc<dyn Connector>>;

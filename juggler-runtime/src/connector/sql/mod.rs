@@ -303,6 +303,11 @@ macro_rules! sql_connector {
             TimedOut,
         }
 
+        /// One statement as it is, on a connection (schema changes).
+        async fn exec_text(conn: &mut <$db as sqlx::Database>::Connection, sql: String) -> std::result::Result<(), sqlx::Error> {
+            sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(sql)).await.map(|_| ())
+        }
+
         async fn send(
             conn: &mut <$db as sqlx::Database>::Connection,
             text: &std::sync::Arc<str>,
@@ -916,6 +921,70 @@ macro_rules! sql_connector {
 
             async fn automigrate(&self, defs: &[&ModelDefinition]) -> Result<()> {
                 self.run_ddl(&$crate::schema::sql::migration_sql(defs, DIALECT)).await
+            }
+
+            async fn query_texts(&self, sql: String, binds: Vec<String>) -> Result<Vec<Option<String>>> {
+                let binds = binds.into_iter().map(|b| (Value::Text(b), $crate::schema::ColumnKind::Text)).collect();
+                let stmt = compile::Statement { sql, shared: None, binds };
+                let rows = self.fetch_all(&ModelDefinition::default(), stmt).await?;
+                Ok(rows
+                    .iter()
+                    .map(|r| match decode(r, 0, $crate::schema::ColumnKind::BigInt) {
+                        Ok(Value::Int(n)) => Some(n.to_string()),
+                        _ => decode(r, 0, $crate::schema::ColumnKind::Text).ok().and_then(|v| v.as_str().map(str::to_owned)),
+                    })
+                    .collect())
+            }
+
+            async fn apply_ddl(&self, statements: &[String]) -> std::result::Result<(), (usize, Error)> {
+                let empty = ModelDefinition::default();
+                let Exec::Pool(pool) = &self.exec else {
+                    return Err((0, Error::Unsupported("schema changes run outside a transaction".to_owned())));
+                };
+                if DIALECT == Dialect::MySql {
+                    // MySQL commits each DDL statement by itself.
+                    for (i, sql) in statements.iter().enumerate() {
+                        self.raw(sql.clone()).await.map_err(|e| (i, e))?;
+                    }
+                    return Ok(());
+                }
+                let mut conn = pool.acquire().await.map_err(|e| (0, map_error(&empty, e)))?;
+                let sqlite = DIALECT == Dialect::Sqlite;
+                if sqlite {
+                    exec_text(&mut *conn, "PRAGMA foreign_keys = OFF".into()).await.map_err(|e| (0, map_error(&empty, e)))?;
+                }
+                let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+                let mut result = exec_text(&mut *conn, begin.into()).await.map_err(|e| (0, map_error(&empty, e)));
+                if result.is_ok() {
+                    for sql in statements {
+                        let started = std::time::Instant::now();
+                        if let Err(e) = exec_text(&mut *conn, sql.clone()).await {
+                            result = Err((0, map_error(&empty, e)));
+                            break;
+                        }
+                        log(sql, 0, started);
+                    }
+                }
+                if result.is_ok() && sqlite {
+                    let broken = sqlx::query::<$db>("PRAGMA foreign_key_check").fetch_all(&mut *conn).await;
+                    result = match broken {
+                        Ok(rows) if rows.is_empty() => Ok(()),
+                        Ok(rows) => Err((0, Error::invalid_data("migration", format!("{} rows break a foreign key after the change (PRAGMA foreign_key_check)", rows.len())))),
+                        Err(e) => Err((0, map_error(&empty, e))),
+                    };
+                }
+                let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+                let ended = exec_text(&mut *conn, end.into()).await;
+                if let (Ok(()), Err(e)) = (&result, ended) {
+                    result = Err((0, map_error(&empty, e)));
+                }
+                if sqlite {
+                    if let Err(e) = exec_text(&mut *conn, "PRAGMA foreign_keys = ON".into()).await {
+                        conn.close_on_drop();
+                        result = result.and(Err((statements.len(), map_error(&empty, e))));
+                    }
+                }
+                result.map(|()| ())
             }
 
             async fn begin(&self) -> Result<Arc<dyn Connector>> {
