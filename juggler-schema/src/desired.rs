@@ -133,7 +133,8 @@ impl Catalog {
             }
             for (name, prop) in &def.properties {
                 let Some(index) = &prop.index else { continue };
-                if prop.id.is_some() {
+                // The key of a one-column id is its index already.
+                if prop.id.is_some() && def.id_properties().len() == 1 {
                     continue;
                 }
                 let column = prop.column(name, Some(key)).to_owned();

@@ -199,7 +199,14 @@ impl Catalog {
         let mut properties = Map::new();
         for (name, c) in &names {
             let id = pk.iter().position(|k| *k == c.name).map(|p| p + 1);
-            properties.insert(name.clone(), self.column_json(schema, c, id));
+            let mut property = self.column_json(schema, c, id);
+            if let (Some(index), Json::Object(p)) = (
+                single_column_index(t, &c.name, id.is_some() && pk.len() == 1),
+                &mut property,
+            ) {
+                p.insert("index".into(), index);
+            }
+            properties.insert(name.clone(), property);
         }
         let prop_of = |column: &str| names.iter().find(|(_, c)| c.name == column).map(|(n, _)| n.clone());
         let mut relations = Map::new();
@@ -262,6 +269,23 @@ impl Catalog {
         });
         ModelDefinition::from_value(json).unwrap_or_else(|_| ModelDefinition::new(model_name(&v.name)))
     }
+}
+
+/// `"index": true` or `{"unique": true}` for a column with a plain
+/// one-column index (what a property can say; LoopBack's discovery has no
+/// indexes), none for the primary key's.
+fn single_column_index(t: &Table, column: &str, is_id: bool) -> Option<Json> {
+    let mut found = None;
+    for i in &t.indexes {
+        let [part] = i.parts.as_slice() else { continue };
+        if i.primary || is_id || i.predicate.is_some() || i.method.is_some() || part.descending {
+            continue;
+        }
+        if part.column.as_deref() == Some(column) {
+            found = Some(found.unwrap_or(false) || i.unique);
+        }
+    }
+    found.map(|unique| if unique { json!({"unique": true}) } else { json!(true) })
 }
 
 #[cfg(test)]

@@ -285,7 +285,12 @@ pub fn column_type(prop: &PropertyDefinition, dialect: Dialect) -> String {
             Some(n) => format!("VARCHAR({n})"),
             None => "TEXT".into(),
         },
-        (ColumnKind::Text, Dialect::Sqlite) => "TEXT".into(),
+        // SQLite does not enforce a length, but the declared type keeps it
+        // (schema sync sees a narrowed length like elsewhere).
+        (ColumnKind::Text, Dialect::Sqlite) => match prop.length {
+            Some(n) => format!("VARCHAR({n})"),
+            None => "TEXT".into(),
+        },
         (ColumnKind::Bytes, Dialect::Postgres) => "BYTEA".into(),
         (ColumnKind::Bytes, Dialect::MySql) => "LONGBLOB".into(),
         (ColumnKind::Bytes, Dialect::Sqlite) => "BLOB".into(),
@@ -466,7 +471,8 @@ fn create_table_inner(
     let bare_table = def.table_name(Some(dialect.connector_key()));
     for (name, prop) in &def.properties {
         let Some(index) = &prop.index else { continue };
-        if prop.id.is_some() {
+        // The key of a one-column id is its index already.
+        if prop.id.is_some() && def.id_properties().len() == 1 {
             continue;
         }
         let unique = if index.is_unique() { "UNIQUE " } else { "" };

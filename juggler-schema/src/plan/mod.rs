@@ -343,6 +343,8 @@ struct Differ<'a> {
     dialect: Dialect,
     desired: &'a Catalog,
     hints: &'a Hints,
+    /// `(schema, old, new)` of the tables the plan renames.
+    renames: Vec<(String, String, String)>,
     steps: Vec<Step>,
     late: Vec<Step>,
 }
@@ -360,10 +362,17 @@ fn count(from: &str, filter: &str) -> String {
 /// same type in one table are said to be a possible rename.
 pub fn diff(desired: &Catalog, actual: &Catalog, hints: &Hints) -> Result<Plan, PlanError> {
     let dialect = dialect_of(&desired.dialect);
+    let renames = hints
+        .tables
+        .iter()
+        .filter(|(s, new, old)| actual.table(s, new).is_none() && actual.table(s, old).is_some())
+        .map(|(s, new, old)| (s.clone(), old.clone(), new.clone()))
+        .collect();
     let mut d = Differ {
         dialect,
         desired,
         hints,
+        renames,
         steps: Vec::new(),
         late: Vec::new(),
     };
@@ -378,6 +387,29 @@ pub fn diff(desired: &Catalog, actual: &Catalog, hints: &Hints) -> Result<Plan, 
 }
 
 impl Differ<'_> {
+    /// A foreign key of the database with its target renamed as the plan renames it.
+    fn renamed_target(&self, fk: &ForeignKey) -> ForeignKey {
+        let mut fk = fk.clone();
+        if let Some((_, _, new)) = self
+            .renames
+            .iter()
+            .find(|(s, old, _)| *s == fk.target_schema && *old == fk.target_table)
+        {
+            fk.target_table = new.clone();
+        }
+        fk
+    }
+
+    /// Whether a model can express `fk` (one column, to a table the plan covers).
+    fn managed_fk(&self, fk: &ForeignKey) -> bool {
+        fk.columns.len() == 1
+            && self
+                .desired
+                .schemas
+                .iter()
+                .any(|s| s.name == fk.target_schema && s.tables.iter().any(|t| t.name == fk.target_table))
+    }
+
     fn step(
         &mut self,
         class: StepClass,
@@ -611,20 +643,14 @@ impl Differ<'_> {
             let statements = if statement.is_empty() { vec![] } else { vec![statement] };
             self.step(StepClass::Destructive, schema, table, Some(&col), reason, statements);
         }
-        let managed_fk = |f: &ForeignKey| {
-            f.columns.len() == 1
-                && self
-                    .desired
-                    .schemas
-                    .iter()
-                    .any(|s| s.name == f.target_schema && s.tables.iter().any(|t| t.name == f.target_table))
-        };
+        let have_fks: Vec<ForeignKey> = have.foreign_keys.iter().map(|f| self.renamed_target(f)).collect();
         let same_fk = |a: &ForeignKey, b: &ForeignKey| {
             a.columns.iter().map(|c| new_name(c)).collect::<Vec<_>>() == b.columns
                 && a.target_table == b.target_table
                 && a.target_columns == b.target_columns
         };
-        for f in have.foreign_keys.iter().filter(|f| managed_fk(f)) {
+        let managed: Vec<&ForeignKey> = have_fks.iter().filter(|f| self.managed_fk(f)).collect();
+        for f in managed {
             if want.foreign_keys.iter().any(|w| same_fk(f, w)) {
                 continue;
             }
@@ -796,7 +822,7 @@ impl Differ<'_> {
             self.late.push(step);
         }
         for f in want.foreign_keys.iter() {
-            if have.foreign_keys.iter().any(|h| same_fk(h, f)) {
+            if have_fks.iter().any(|h| same_fk(h, f)) {
                 continue;
             }
             if dialect == Dialect::Sqlite {
@@ -950,15 +976,9 @@ impl Differ<'_> {
             }
         }
         // Foreign keys the models do not manage stay.
-        for f in &have.foreign_keys {
-            let managed = f.columns.len() == 1
-                && self
-                    .desired
-                    .schemas
-                    .iter()
-                    .any(|s| s.name == f.target_schema && s.tables.iter().any(|t| t.name == f.target_table));
-            if !managed && f.columns.iter().all(|c| want.column(c).is_some()) {
-                shape.foreign_keys.push(f.clone());
+        for f in have.foreign_keys.iter().map(|f| self.renamed_target(f)) {
+            if !self.managed_fk(&f) && f.columns.iter().all(|c| want.column(c).is_some()) {
+                shape.foreign_keys.push(f);
             }
         }
         let mut statements = vec![render::create_table(schema, &temp, &shape, dialect, true)];

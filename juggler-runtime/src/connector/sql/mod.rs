@@ -943,10 +943,15 @@ macro_rules! sql_connector {
                 };
                 if DIALECT == Dialect::MySql {
                     // MySQL commits each DDL statement by itself.
+                    let mut result = Ok(());
                     for (i, sql) in statements.iter().enumerate() {
-                        self.raw(sql.clone()).await.map_err(|e| (i, e))?;
+                        if let Err(e) = self.raw(sql.clone()).await {
+                            result = Err((i, e));
+                            break;
+                        }
                     }
-                    return Ok(());
+                    self.shared.health.mark_schema_changed();
+                    return result;
                 }
                 let mut conn = pool.acquire().await.map_err(|e| (0, map_error(&empty, e)))?;
                 let sqlite = DIALECT == Dialect::Sqlite;
@@ -984,7 +989,9 @@ macro_rules! sql_connector {
                         result = result.and(Err((statements.len(), map_error(&empty, e))));
                     }
                 }
-                result.map(|()| ())
+                drop(conn);
+                self.shared.health.mark_schema_changed();
+                result
             }
 
             async fn begin(&self) -> Result<Arc<dyn Connector>> {

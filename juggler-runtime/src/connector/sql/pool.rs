@@ -104,9 +104,25 @@ fn ticks() -> u64 {
 #[derive(Debug, Default)]
 pub(crate) struct Health {
     broken_at: std::sync::atomic::AtomicU64,
+    schema_changed_at: std::sync::atomic::AtomicU64,
 }
 
 impl Health {
+    /// A schema change ran: statements prepared before it may have another
+    /// result type now (PostgreSQL's "cached plan must not change result
+    /// type"), so connections idle since then drop their statement cache.
+    pub(crate) fn mark_schema_changed(&self) {
+        self.schema_changed_at
+            .store(ticks(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether a connection idle for `idle_for` holds statements prepared
+    /// before the last schema change.
+    fn stale(&self, idle_for: std::time::Duration) -> bool {
+        let changed = self.schema_changed_at.load(std::sync::atomic::Ordering::Relaxed);
+        changed != 0 && ticks().saturating_sub(idle_for.as_millis() as u64) <= changed
+    }
+
     pub(crate) fn mark_broken(&self) {
         self.broken_at.store(ticks(), std::sync::atomic::Ordering::Relaxed);
     }
@@ -188,7 +204,7 @@ impl PoolSettings {
     /// a wrong address fails now with its cause ("could not connect to
     /// PostgreSQL at 127.0.0.1:5433: connection refused") instead of as
     /// "pool timed out" after `acquire_timeout`.
-    pub(crate) async fn open<DB: sqlx::Database>(
+    pub(crate) async fn open<DB: sqlx::Database + sqlx::database::HasStatementCache>(
         &self,
         database: &str,
         url: &str,
@@ -224,7 +240,7 @@ impl PoolSettings {
         Ok(pool)
     }
 
-    pub(crate) fn options<DB: sqlx::Database>(
+    pub(crate) fn options<DB: sqlx::Database + sqlx::database::HasStatementCache>(
         &self,
         health: std::sync::Arc<Health>,
         after_connect: Option<String>,
@@ -239,10 +255,14 @@ impl PoolSettings {
             .test_before_acquire(self.test_before_acquire)
             .before_acquire(move |conn, meta| {
                 let suspect = health.suspect(meta.idle_for);
+                let stale = health.stale(meta.idle_for);
                 Box::pin(async move {
                     if suspect {
                         // Found broken: sqlx closes it and opens another.
                         sqlx::Connection::ping(conn).await?;
+                    }
+                    if stale {
+                        sqlx::Connection::clear_cached_statements(conn).await?;
                     }
                     Ok(true)
                 })
