@@ -419,6 +419,66 @@ async fn matches_itself(what: &str, url: Option<String>) {
     );
 }
 
+mod derived {
+    use juggler::prelude::*;
+    pub mod v1 {
+        use super::*;
+        #[derive(Model, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[model(table = "memo")]
+        pub struct Memo {
+            #[property(id, generated)]
+            pub id: Option<i64>,
+            pub notes: Option<String>,
+        }
+    }
+    pub mod v2 {
+        use super::*;
+        #[derive(Model, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[model(table = "note", renamed_from = "memo")]
+        pub struct Memo {
+            #[property(id, generated)]
+            pub id: Option<i64>,
+            #[property(renamed_from = "notes")]
+            pub text: Option<String>,
+        }
+    }
+}
+
+/// `#[model(renamed_from)]` and `#[property(renamed_from)]` keep the rows.
+async fn derived_renames(backend: Backend) {
+    use derived::{v1, v2};
+    let Some(ds) = common::data_source(backend, "sync_derived").await else {
+        return;
+    };
+    ds.autoupdate(&[v1::Memo::definition()]).await.unwrap();
+    let kept = ds
+        .repo::<v1::Memo>()
+        .create(v1::Memo {
+            id: None,
+            notes: Some("kept".into()),
+        })
+        .await
+        .unwrap();
+    let plan = ds.migration_plan(&[v2::Memo::definition()]).await.unwrap();
+    assert_eq!(plan.steps.len(), 2, "{}", plan.render());
+    assert!(
+        plan.steps.iter().all(|s| s.class == StepClass::Safe),
+        "{}",
+        plan.render()
+    );
+    ds.autoupdate(&[v2::Memo::definition()]).await.unwrap();
+    let read = ds
+        .repo::<v2::Memo>()
+        .find_by_id(kept.id.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.text.as_deref(), Some("kept"));
+    assert!(ds.is_actual(&[v2::Memo::definition()]).await.unwrap());
+    // Once applied, the hints are satisfied, not errors.
+    assert!(ds.migration_plan(&[v2::Memo::definition()]).await.unwrap().is_empty());
+}
+
 macro_rules! on_each {
     ($($backend:ident: $feature:literal),*) => {
         mod each {
@@ -435,6 +495,10 @@ macro_rules! on_each {
                     #[tokio::test]
                     async fn refuses_what_loses_data() {
                         refusals(Backend::$backend).await;
+                    }
+                    #[tokio::test]
+                    async fn derived_renames_keep_rows() {
+                        derived_renames(Backend::$backend).await;
                     }
                     #[tokio::test]
                     async fn leaves_other_tables_alone() {

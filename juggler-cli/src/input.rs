@@ -36,6 +36,28 @@ pub fn read_catalog(path: &Path) -> Result<(Catalog, Vec<PathBuf>), String> {
     Ok((catalog, vec![path.to_owned()]))
 }
 
+/// The definitions of one model file (see [`read_definitions`]) or of every
+/// `*.json` file of a folder, in name order.
+pub fn read_models(path: &Path) -> Result<Vec<ModelDefinition>, String> {
+    if !path.is_dir() {
+        return read_definitions(path);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{}: no *.json model files in this folder", path.display()));
+    }
+    let mut defs = Vec::new();
+    for file in &files {
+        defs.extend(read_definitions(file)?);
+    }
+    Ok(defs)
+}
+
 /// Reads a LoopBack model or discovery JSON file into definitions: one
 /// object, an array of them, or LoopBack's `discoverSchemas` object keyed
 /// `schema.table`. The error names the file, line, column and field.

@@ -15,4 +15,4 @@ pub mod settings;
 
 pub use juggler_schema::ModelDefinition;
 
-pub use input::{read_catalog, read_definitions};
+pub use input::{read_catalog, read_definitions, read_models};

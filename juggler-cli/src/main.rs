@@ -2,6 +2,7 @@
 
 mod cli;
 mod discover;
+mod migrate;
 mod progress;
 
 use clap::Parser;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
         Command::Check { from, url: Some(url) } => drift(&from, &url),
         Command::Check { from, url: None } => list(&from),
         discover @ Command::Discover { .. } => discover::run(discover),
+        migrate @ Command::Migrate { .. } => migrate::run(migrate),
         Command::Generate {
             from,
             url,

@@ -272,6 +272,7 @@ fn merge_model(into: &mut ModelAttr, from: ModelAttr) {
         strict,
         hidden,
         scope,
+        renamed_from,
         postgresql,
         mysql,
         sqlite

@@ -113,6 +113,41 @@ pub(crate) enum Command {
         #[arg(long)]
         rust: bool,
     },
+    /// Bring a database's tables to LoopBack model definitions, safely
+    ///
+    /// Plans the changes (one line per step: safe, review or destructive,
+    /// with evidence from the data) and applies the safe ones. A plan with
+    /// other steps changes nothing unless --allow-review / --allow-destructive
+    /// allow them. Tables the models do not name are never touched.
+    ///
+    /// Examples:
+    ///   juggler migrate --url postgres://postgres@localhost/shop --models common/models --dry-run
+    ///   juggler migrate --url sqlite://shop.db --models models.json
+    ///   juggler migrate --url mysql://root@localhost/shop --models common/models --write-migration migrations
+    #[command(verbatim_doc_comment)]
+    Migrate {
+        /// The database URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        url: String,
+        /// LoopBack model JSON: one file, an array, or a folder of `*.json` files.
+        #[arg(long, value_name = "FILE")]
+        models: PathBuf,
+        /// Print the plan and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply steps that can fail on existing data (add NOT NULL, a unique index, change a default).
+        #[arg(long)]
+        allow_review: bool,
+        /// Apply steps that lose data (drop a column, an index or a constraint, narrow or change a type).
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Write the plan as `<version>_<name>.sql` into DIR (for `sqlx migrate run`) instead of applying it.
+        #[arg(long, value_name = "DIR")]
+        write_migration: Option<PathBuf>,
+        /// The migration file's name.
+        #[arg(long, default_value = "juggler", requires = "write_migration")]
+        name: String,
+    },
     /// Check a snapshot against a live database, or a model file on its own
     ///
     /// With a URL (or DATABASE_URL): discover the snapshot's schemas and

@@ -46,6 +46,9 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
     s.postgresql = connector_model(&a.postgresql);
     s.mysql = connector_model(&a.mysql);
     s.sqlite = connector_model(&a.sqlite);
+    if let Some(old) = &a.renamed_from {
+        s.extra.insert("renamedFrom".into(), Json::String(old.clone()));
+    }
     if let Some(scope) = &a.scope {
         let mut m = Map::new();
         if let Some(w) = &scope.where_ {
@@ -107,6 +110,9 @@ pub(crate) fn build(model: &ModelIr<'_>) -> ModelDefinition {
         prop.postgresql = connector_column(&p.postgresql);
         prop.mysql = connector_column(&p.mysql);
         prop.sqlite = connector_column(&p.sqlite);
+        if let Some(old) = &p.renamed_from {
+            prop.extra.insert("renamedFrom".into(), Json::String(old.clone()));
+        }
         if prop.required {
             def.validations.push(ValidationRule {
                 property: f.name.clone(),

@@ -989,6 +989,10 @@ macro_rules! sql_connector {
                         result = result.and(Err((statements.len(), map_error(&empty, e))));
                     }
                 }
+                // Statements this connection prepared before may read another shape now.
+                if sqlx::Connection::clear_cached_statements(&mut *conn).await.is_err() {
+                    conn.close_on_drop();
+                }
                 drop(conn);
                 self.shared.health.mark_schema_changed();
                 result
