@@ -233,7 +233,7 @@ fn check_exits_1_with_a_readable_diff_when_the_database_drifted() {
     let report = String::from_utf8_lossy(&drifted.stdout);
     assert!(report.contains("differs from"), "{report}");
     assert!(
-        report.contains("main.artist: column `country` added (TEXT, nullable)"),
+        report.contains("main.artist: column `country` added (VARCHAR(2), nullable)"),
         "{report}"
     );
     assert!(
