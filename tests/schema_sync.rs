@@ -444,6 +444,56 @@ mod derived {
     }
 }
 
+#[derive(juggler::Enum, Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+enum Size {
+    S,
+    M,
+    L,
+}
+
+#[derive(Model, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Shirt {
+    #[property(id, generated)]
+    id: Option<i64>,
+    size: Size,
+}
+
+/// A `#[derive(Enum)]` column gets a CHECK constraint: the database itself
+/// refuses other values.
+async fn enum_checks(backend: Backend) {
+    let Some(ds) = common::data_source(backend, "sync_enum_check").await else {
+        return;
+    };
+    ds.autoupdate(&[Shirt::definition()]).await.unwrap();
+    ds.repo::<Shirt>()
+        .create(Shirt {
+            id: None,
+            size: Size::M,
+        })
+        .await
+        .unwrap();
+    let found = catalog(&ds).await;
+    let table = found
+        .schemas
+        .iter()
+        .find_map(|s| s.tables.iter().find(|t| t.name == "shirt"))
+        .unwrap();
+    assert!(
+        table
+            .checks
+            .iter()
+            .any(|c| c.expression.contains('S') && c.expression.contains('L')),
+        "{:?}",
+        table.checks
+    );
+    let untyped = ds.dynamic(Shirt::definition().clone()).unwrap();
+    untyped
+        .create(json!({"size": "XL"}))
+        .await
+        .expect_err("XL is not a size");
+    assert!(ds.is_actual(&[Shirt::definition()]).await.unwrap());
+}
+
 /// `#[model(renamed_from)]` and `#[property(renamed_from)]` keep the rows.
 async fn derived_renames(backend: Backend) {
     use derived::{v1, v2};
@@ -499,6 +549,10 @@ macro_rules! on_each {
                     #[tokio::test]
                     async fn derived_renames_keep_rows() {
                         derived_renames(Backend::$backend).await;
+                    }
+                    #[tokio::test]
+                    async fn enum_columns_are_checked() {
+                        enum_checks(Backend::$backend).await;
                     }
                     #[tokio::test]
                     async fn leaves_other_tables_alone() {

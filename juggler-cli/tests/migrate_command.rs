@@ -13,7 +13,11 @@ fn juggler(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn write_model(dir: &Path, properties: &str) -> PathBuf {
@@ -37,7 +41,11 @@ fn plans_applies_refuses_and_writes_files() {
 
     let dry = juggler(&["migrate", "--url", &url, "--models", model, "--dry-run"]);
     assert!(dry.status.success(), "{}", text(&dry));
-    assert!(text(&dry).contains("safe         main.customer: create table `customer` (3 columns)"), "{}", text(&dry));
+    assert!(
+        text(&dry).contains("safe         main.customer: create table `customer` (3 columns)"),
+        "{}",
+        text(&dry)
+    );
     assert!(text(&dry).contains("dry run: nothing changed"));
 
     let applied = juggler(&["migrate", "--url", &url, "--models", model]);
@@ -50,17 +58,33 @@ fn plans_applies_refuses_and_writes_files() {
     write_model(&dir, r#", "name": {"type": "string"}"#);
     let refused = juggler(&["migrate", "--url", &url, "--models", model]);
     assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
-    assert!(text(&refused).contains("destructive main.customer.notes: drop column `notes`"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("destructive main.customer.notes: drop column `notes`"),
+        "{}",
+        text(&refused)
+    );
     assert!(text(&refused).contains("changed nothing"));
 
     // Or written as a migration file instead.
     let migrations = dir.join("migrations");
     let written = juggler(&[
-        "migrate", "--url", &url, "--models", model, "--write-migration", migrations.to_str().unwrap(), "--name", "drop notes",
+        "migrate",
+        "--url",
+        &url,
+        "--models",
+        model,
+        "--write-migration",
+        migrations.to_str().unwrap(),
+        "--name",
+        "drop notes",
     ]);
     assert!(written.status.success(), "{}", text(&written));
     let file = std::fs::read_dir(&migrations).unwrap().next().unwrap().unwrap().path();
-    assert!(file.to_string_lossy().ends_with("_drop_notes.sql"), "{}", file.display());
+    assert!(
+        file.to_string_lossy().ends_with("_drop_notes.sql"),
+        "{}",
+        file.display()
+    );
 
     let allowed = juggler(&["migrate", "--url", &url, "--models", model, "--allow-destructive"]);
     assert!(allowed.status.success(), "{}", text(&allowed));
@@ -73,7 +97,13 @@ fn a_bad_model_file_names_file_and_line() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.json");
     std::fs::write(&file, "{\"name\": \"x\",\n \"properties\": {\"a\": {\"type\": 3}}}").unwrap();
-    let out = juggler(&["migrate", "--url", "sqlite::memory:", "--models", file.to_str().unwrap()]);
+    let out = juggler(&[
+        "migrate",
+        "--url",
+        "sqlite::memory:",
+        "--models",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("bad.json:2:"), "{}", text(&out));
     std::fs::remove_dir_all(&dir).unwrap();

@@ -67,6 +67,9 @@ pub(crate) fn derive_enum(input: &syn::DeriveInput) -> TokenStream {
                 fn json_schema() -> ::juggler::__private::serde_json::Value {
                     ::juggler::__private::serde_json::json!({"type": "string", "enum": [#(#names),*]})
                 }
+                fn enum_values() -> &'static [&'static str] {
+                    &[#(#names),*]
+                }
             }
         };
     }

@@ -60,6 +60,20 @@ pub mod __private {
 
     use crate::{Error, Value};
 
+    /// Fills in what only the field's Rust type knows: its property type,
+    /// nullability, default column type and enum values.
+    pub fn fill_property<T: FieldValue>(p: &mut schema::PropertyDefinition) {
+        p.property_type = T::property_type();
+        p.nullable = Some(T::nullable());
+        if p.data_type.is_none() {
+            p.data_type = T::data_type().map(String::from);
+        }
+        let values = T::enum_values();
+        if !values.is_empty() {
+            p.extra.entry("enum").or_insert_with(|| serde_json::json!(values));
+        }
+    }
+
     /// Decodes the value at `pos` into `T`, or its placeholder when a `fields`
     /// filter left it out.
     pub fn decode<T: FieldValue>(

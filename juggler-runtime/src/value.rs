@@ -266,6 +266,12 @@ pub trait FieldValue: Sized {
         None
     }
 
+    /// The values a `#[derive(Enum)]` type stores (its column gets a
+    /// `CHECK (.. IN (..))`); empty for every other type.
+    fn enum_values() -> &'static [&'static str] {
+        &[]
+    }
+
     /// For an embedded model, its definition (used for JSON Schema `$defs`).
     fn nested_definition() -> Option<&'static ModelDefinition> {
         None
@@ -476,6 +482,9 @@ impl<T: FieldValue> FieldValue for Option<T> {
     }
     fn data_type() -> Option<&'static str> {
         T::data_type()
+    }
+    fn enum_values() -> &'static [&'static str] {
+        T::enum_values()
     }
     fn to_value(&self) -> Value {
         match self {

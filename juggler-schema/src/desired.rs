@@ -131,6 +131,12 @@ impl Catalog {
                     columns: id_columns,
                 });
             }
+            table.checks = def
+                .properties
+                .iter()
+                .filter_map(|(name, prop)| crate::sql::enum_check(name, prop, dialect))
+                .map(|expression| crate::catalog::Check { name: None, expression })
+                .collect();
             for (name, prop) in &def.properties {
                 let Some(index) = &prop.index else { continue };
                 // The key of a one-column id is its index already.

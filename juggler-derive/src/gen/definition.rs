@@ -254,11 +254,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
         let ty = &f.original.ty;
         quote_spanned! {ty.span()=>
             if let ::core::option::Option::Some((_, p)) = def.properties.get_index_mut(#i) {
-                p.property_type = <#ty as ::juggler::__private::FieldValue>::property_type();
-                p.nullable = ::core::option::Option::Some(<#ty as ::juggler::__private::FieldValue>::nullable());
-                if p.data_type.is_none() {
-                    p.data_type = <#ty as ::juggler::__private::FieldValue>::data_type().map(::std::string::String::from);
-                }
+                ::juggler::__private::fill_property::<#ty>(p);
             }
         }
     });

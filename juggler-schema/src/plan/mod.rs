@@ -983,8 +983,9 @@ impl Differ<'_> {
         }
         let mut statements = vec![render::create_table(schema, &temp, &shape, dialect, true)];
         let copied: Vec<(&Column, &Column)> = pairs.iter().filter_map(|(w, h)| h.map(|h| (*w, h))).collect();
+        // Renames run before the rebuild: every kept column has its new name.
         let into: Vec<String> = copied.iter().map(|(w, _)| dialect.quote(&w.name)).collect();
-        let from: Vec<String> = copied.iter().map(|(_, h)| dialect.quote(&h.name)).collect();
+        let from = into.clone();
         statements.push(format!(
             "INSERT INTO {} ({}) SELECT {} FROM {}",
             qualified(schema, &temp, dialect),

@@ -147,3 +147,25 @@ fn migration_files_are_named_as_sqlx_wants() {
     assert!(text.contains("ADD COLUMN \"notes\" TEXT;"), "{text}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_rebuild_after_a_rename_copies_from_the_new_name() {
+    let v1 = customer(r#", "notes": {"type": "string"}, "fax": {"type": "string"}"#);
+    let v2 = customer(r#", "remarks": {"type": "string", "renamedFrom": "notes"}"#);
+    let p = plan(&v1, &v2, Dialect::Sqlite);
+    let copy = p
+        .statements()
+        .into_iter()
+        .find(|s| s.starts_with("INSERT"))
+        .expect("a rebuild")
+        .to_owned();
+    assert_eq!(
+        copy,
+        r#"INSERT INTO "__juggler_rebuild_customer" ("id", "name", "remarks") SELECT "id", "name", "remarks" FROM "customer""#
+    );
+    assert!(
+        p.statements()[0].contains("RENAME COLUMN \"notes\" TO \"remarks\""),
+        "{}",
+        p.render()
+    );
+}
