@@ -421,25 +421,25 @@ async fn matches_itself(what: &str, url: Option<String>) {
 
 mod derived {
     use juggler::prelude::*;
-    pub mod v1 {
+    pub(crate) mod v1 {
         use super::*;
         #[derive(Model, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[model(table = "memo")]
-        pub struct Memo {
+        pub(crate) struct Memo {
             #[property(id, generated)]
-            pub id: Option<i64>,
-            pub notes: Option<String>,
+            pub(crate) id: Option<i64>,
+            pub(crate) notes: Option<String>,
         }
     }
-    pub mod v2 {
+    pub(crate) mod v2 {
         use super::*;
         #[derive(Model, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[model(table = "note", renamed_from = "memo")]
-        pub struct Memo {
+        pub(crate) struct Memo {
             #[property(id, generated)]
-            pub id: Option<i64>,
+            pub(crate) id: Option<i64>,
             #[property(renamed_from = "notes")]
-            pub text: Option<String>,
+            pub(crate) text: Option<String>,
         }
     }
 }

@@ -180,8 +180,7 @@ pub fn default_key(default: Option<&str>) -> Option<String> {
         return None;
     }
     // PostgreSQL's casts: `'a'::character varying`, `(-1)::integer`.
-    loop {
-        let Some(at) = last_cast(&d) else { break };
+    while let Some(at) = last_cast(&d) {
         d.truncate(at);
         d = d.trim().to_owned();
     }
