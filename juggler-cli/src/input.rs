@@ -11,15 +11,7 @@ use std::path::{Path, PathBuf};
 /// Returns the catalog and the files read (for `cargo:rerun-if-changed`).
 pub fn read_catalog(path: &Path) -> Result<(Catalog, Vec<PathBuf>), String> {
     if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(format!("{}: no *.json model files in this folder", path.display()));
-        }
+        let files = json_files(path)?;
         let mut defs = Vec::new();
         for file in &files {
             defs.extend(read_definitions(file)?);
@@ -42,6 +34,15 @@ pub fn read_models(path: &Path) -> Result<Vec<ModelDefinition>, String> {
     if !path.is_dir() {
         return read_definitions(path);
     }
+    let mut defs = Vec::new();
+    for file in json_files(path)? {
+        defs.extend(read_definitions(&file)?);
+    }
+    Ok(defs)
+}
+
+/// The `*.json` files of a folder, in name order (an error when there are none).
+fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -51,11 +52,7 @@ pub fn read_models(path: &Path) -> Result<Vec<ModelDefinition>, String> {
     if files.is_empty() {
         return Err(format!("{}: no *.json model files in this folder", path.display()));
     }
-    let mut defs = Vec::new();
-    for file in &files {
-        defs.extend(read_definitions(file)?);
-    }
-    Ok(defs)
+    Ok(files)
 }
 
 /// Reads a LoopBack model or discovery JSON file into definitions: one
