@@ -105,10 +105,13 @@ impl Catalog {
             Dialect::Postgres => "postgres",
             Dialect::MySql => "mysql",
         });
+        // Where `sql::table_ref` puts the table: the connector's schema, else
+        // the model's (not on SQLite, whose schemas are attached files).
         let schema_of = |d: &ModelDefinition| {
             d.settings
                 .connector(key)
                 .and_then(|c| c.schema.clone())
+                .or_else(|| d.settings.schema.clone().filter(|_| dialect != Dialect::Sqlite))
                 .unwrap_or_else(|| default_schema(dialect).to_owned())
         };
         for def in defs.iter().filter(|d| !d.settings.view) {
@@ -251,6 +254,13 @@ mod tests {
         // A key declared a plain number is typed like the id it references.
         assert_eq!(orders.column("customer_id").unwrap().data_type, "BIGINT");
         assert_eq!(c.dialect, "postgres");
+        // A model's own schema, as its queries use it.
+        let mut billing = defs[0].clone();
+        billing.settings.schema = Some("billing".into());
+        let b = Catalog::from_definitions(&[&billing], Dialect::Postgres);
+        assert!(b.table("billing", "Customer").is_some());
+        let b = Catalog::from_definitions(&[&billing], Dialect::Sqlite);
+        assert!(b.table("main", "Customer").is_some());
         // The same bytes every time.
         assert_eq!(
             c.to_json(),
