@@ -331,6 +331,51 @@ async fn refusals(backend: Backend) {
     assert!(err.to_string().contains("no column `nothing`"), "{err}");
 }
 
+/// A step that fails on the data: PostgreSQL and SQLite roll the whole plan
+/// back; MySQL, whose DDL commits as it runs, says which steps took effect.
+async fn failing_step(backend: Backend) {
+    let Some(ds) = common::data_source(backend, "sync_failing").await else {
+        return;
+    };
+    let v1 = def(r#"{"name": "Tag", "properties": {
+        "id": {"type": "number", "id": true, "generated": true},
+        "label": {"type": "string", "length": 20}}}"#);
+    ds.autoupdate(&[&v1]).await.unwrap();
+    let tags = ds.dynamic(v1.clone()).unwrap();
+    for _ in 0..2 {
+        tags.create(json!({"label": "same"})).await.unwrap();
+    }
+    let before = catalog(&ds).await;
+    let v2 = def(r#"{"name": "Tag", "properties": {
+        "id": {"type": "number", "id": true, "generated": true},
+        "label": {"type": "string", "length": 20, "index": {"unique": true}},
+        "color": {"type": "string"}}}"#);
+    let plan = ds.migration_plan(&[&v2]).await.unwrap();
+    assert!(
+        plan.render().contains("1 values of `label` repeat"),
+        "{}",
+        plan.render()
+    );
+    let options = AutoupdateOptions {
+        allow_review: true,
+        allow_destructive: false,
+    };
+    let err = ds.autoupdate_with(&[&v2], options).await.unwrap_err();
+    let Error::Migration { message, applied } = err else {
+        panic!("not a migration error");
+    };
+    assert!(message.contains("failed at") && message.contains("label"), "{message}");
+    if backend == Backend::MySql {
+        assert_eq!(applied.len(), 1, "{message}");
+        assert!(applied[0].contains("add column `color`"), "{message}");
+        assert!(message.contains("applied before it"), "{message}");
+    } else {
+        assert!(applied.is_empty(), "{message}");
+        assert!(message.contains("nothing was changed"), "{message}");
+        assert_eq!(catalog(&ds).await, before, "{backend:?}: the failed plan left changes");
+    }
+}
+
 async fn unrelated_tables(backend: Backend) {
     let Some(ds) = common::data_source(backend, "sync_unrelated").await else {
         return;
@@ -553,6 +598,10 @@ macro_rules! on_each {
                     #[tokio::test]
                     async fn enum_columns_are_checked() {
                         enum_checks(Backend::$backend).await;
+                    }
+                    #[tokio::test]
+                    async fn a_failing_step_is_reported() {
+                        failing_step(Backend::$backend).await;
                     }
                     #[tokio::test]
                     async fn leaves_other_tables_alone() {
