@@ -32,6 +32,7 @@
 mod compile;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod dates;
+pub(crate) mod ddl;
 mod pool;
 
 #[cfg(feature = "mysql")]
@@ -301,11 +302,6 @@ macro_rules! sql_connector {
         enum Failure {
             Sqlx(sqlx::Error),
             TimedOut,
-        }
-
-        /// One statement as it is, on a connection (schema changes).
-        async fn exec_text(conn: &mut <$db as sqlx::Database>::Connection, sql: String) -> std::result::Result<(), sqlx::Error> {
-            sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(sql)).await.map(|_| ())
         }
 
         async fn send(
@@ -937,65 +933,10 @@ macro_rules! sql_connector {
             }
 
             async fn apply_ddl(&self, statements: &[String]) -> std::result::Result<(), (usize, Error)> {
-                let empty = ModelDefinition::default();
                 let Exec::Pool(pool) = &self.exec else {
                     return Err((0, Error::Unsupported("schema changes run outside a transaction".to_owned())));
                 };
-                if DIALECT == Dialect::MySql {
-                    // MySQL commits each DDL statement by itself.
-                    let mut result = Ok(());
-                    for (i, sql) in statements.iter().enumerate() {
-                        if let Err(e) = self.raw(sql.clone()).await {
-                            result = Err((i, e));
-                            break;
-                        }
-                    }
-                    self.shared.health.mark_schema_changed();
-                    return result;
-                }
-                let mut conn = pool.acquire().await.map_err(|e| (0, map_error(&empty, e)))?;
-                let sqlite = DIALECT == Dialect::Sqlite;
-                if sqlite {
-                    exec_text(&mut *conn, "PRAGMA foreign_keys = OFF".into()).await.map_err(|e| (0, map_error(&empty, e)))?;
-                }
-                let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
-                let mut result = exec_text(&mut *conn, begin.into()).await.map_err(|e| (0, map_error(&empty, e)));
-                if result.is_ok() {
-                    for sql in statements {
-                        let started = std::time::Instant::now();
-                        if let Err(e) = exec_text(&mut *conn, sql.clone()).await {
-                            result = Err((0, map_error(&empty, e)));
-                            break;
-                        }
-                        log(sql, 0, started);
-                    }
-                }
-                if result.is_ok() && sqlite {
-                    let broken = sqlx::query::<$db>("PRAGMA foreign_key_check").fetch_all(&mut *conn).await;
-                    result = match broken {
-                        Ok(rows) if rows.is_empty() => Ok(()),
-                        Ok(rows) => Err((0, Error::invalid_data("migration", format!("{} rows break a foreign key after the change (PRAGMA foreign_key_check)", rows.len())))),
-                        Err(e) => Err((0, map_error(&empty, e))),
-                    };
-                }
-                let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-                let ended = exec_text(&mut *conn, end.into()).await;
-                if let (Ok(()), Err(e)) = (&result, ended) {
-                    result = Err((0, map_error(&empty, e)));
-                }
-                if sqlite {
-                    if let Err(e) = exec_text(&mut *conn, "PRAGMA foreign_keys = ON".into()).await {
-                        conn.close_on_drop();
-                        result = result.and(Err((statements.len(), map_error(&empty, e))));
-                    }
-                }
-                // Statements this connection prepared before may read another shape now.
-                if sqlx::Connection::clear_cached_statements(&mut *conn).await.is_err() {
-                    conn.close_on_drop();
-                }
-                drop(conn);
-                self.shared.health.mark_schema_changed();
-                result
+                $crate::connector::sql::ddl::apply(pool, DIALECT, &self.shared.health, statements).await
             }
 
             async fn begin(&self) -> Result<Arc<dyn Connector>> {

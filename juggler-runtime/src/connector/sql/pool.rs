@@ -119,8 +119,7 @@ impl Health {
     /// Whether a connection idle for `idle_for` holds statements prepared
     /// before the last schema change.
     fn stale(&self, idle_for: std::time::Duration) -> bool {
-        let changed = self.schema_changed_at.load(std::sync::atomic::Ordering::Relaxed);
-        changed != 0 && ticks().saturating_sub(idle_for.as_millis() as u64) <= changed
+        idle_since_before(&self.schema_changed_at, idle_for)
     }
 
     pub(crate) fn mark_broken(&self) {
@@ -129,9 +128,15 @@ impl Health {
 
     /// Whether a connection idle for `idle_for` may have died.
     fn suspect(&self, idle_for: std::time::Duration) -> bool {
-        let broken = self.broken_at.load(std::sync::atomic::Ordering::Relaxed);
-        broken != 0 && ticks().saturating_sub(idle_for.as_millis() as u64) <= broken
+        idle_since_before(&self.broken_at, idle_for)
     }
+}
+
+/// Whether a connection idle for `idle_for` went idle no later than the
+/// moment `at` records (0: never).
+fn idle_since_before(at: &std::sync::atomic::AtomicU64, idle_for: std::time::Duration) -> bool {
+    let at = at.load(std::sync::atomic::Ordering::Relaxed);
+    at != 0 && ticks().saturating_sub(idle_for.as_millis() as u64) <= at
 }
 
 /// Whether an error means the connection itself is gone (the server
