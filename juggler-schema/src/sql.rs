@@ -328,17 +328,21 @@ pub fn default_sql(prop: &PropertyDefinition, dialect: Dialect) -> Option<String
         return None;
     }
     match prop.default.as_ref()? {
-        serde_json::Value::String(s) => {
-            let mut s = s.replace('\'', "''");
-            if dialect == Dialect::MySql {
-                s = s.replace('\\', "\\\\");
-            }
-            Some(format!("'{s}'"))
-        }
+        serde_json::Value::String(s) => Some(string_literal(s, dialect)),
         serde_json::Value::Number(n) => Some(n.to_string()),
         serde_json::Value::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_owned()),
         _ => None,
     }
+}
+
+/// `'text'` as a SQL string literal: quotes doubled, and backslashes on
+/// MySQL (which reads them as escapes).
+fn string_literal(text: &str, dialect: Dialect) -> String {
+    let mut s = text.replace('\'', "''");
+    if dialect == Dialect::MySql {
+        s = s.replace('\\', "\\\\");
+    }
+    format!("'{s}'")
 }
 
 /// `"col" IN ('a', 'b')` for a text property limited to the values of a
@@ -359,13 +363,7 @@ pub fn enum_check(name: &str, prop: &PropertyDefinition, dialect: Dialect) -> Op
     let literals: Vec<String> = values
         .iter()
         .filter_map(|v| v.as_str())
-        .map(|v| {
-            let mut v = v.replace('\'', "''");
-            if dialect == Dialect::MySql {
-                v = v.replace('\\', "\\\\");
-            }
-            format!("'{v}'")
-        })
+        .map(|v| string_literal(v, dialect))
         .collect();
     if literals.is_empty() {
         return None;
