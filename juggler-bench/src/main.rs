@@ -1,4 +1,4 @@
-//! `cargo run --release -p juggler-bench -- --db sqlite|postgres [--rows N]`
+//! `cargo run --release -p juggler-bench -- --db sqlite|postgres|mysql [--rows N]`
 //! (`--discover ..` and `--compile-cost`: see those modules)
 //!
 //! Times, in one run and on the same database, juggler and raw sqlx doing the
@@ -57,7 +57,7 @@ fn args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--db" => out.db = it.next().ok_or("--db needs sqlite or postgres")?,
+            "--db" => out.db = it.next().ok_or("--db needs sqlite, postgres or mysql")?,
             "--rows" => out.rows = it.next().and_then(|n| n.parse().ok()).ok_or("--rows needs a number")?,
             "--compile-cost" => out.compile_cost = true,
             "--discover" => out.discover = Some(it.next().ok_or("--discover needs sqlite, postgres or mysql")?),
@@ -68,11 +68,15 @@ fn args() -> Result<Args, String> {
                     .ok_or("--tables needs a number")?
             }
             "-h" | "--help" => {
-                return Err("usage: juggler-bench --db sqlite|postgres [--rows 10000]\n       \
+                return Err(
+                    "usage: juggler-bench --db sqlite|postgres|mysql [--rows 10000]\n       \
                      juggler-bench --discover sqlite|postgres|mysql [--tables 500]\n       \
                      juggler-bench --compile-cost\n\
-                     env JUGGLER_BENCH_POSTGRES overrides postgres://postgres@127.0.0.1:5432/test"
-                    .into())
+                     env JUGGLER_BENCH_POSTGRES overrides postgres://postgres@127.0.0.1:5432/test,\n\
+                     JUGGLER_BENCH_MYSQL mysql://root@127.0.0.1:3306/test;\n\
+                     JUGGLER_BENCH_ONLY=k times operation k alone, JUGGLER_BENCH_SIDE=juggler|raw one side"
+                        .into(),
+                )
             }
             other => return Err(format!("unknown argument `{other}`; try --help")),
         }
@@ -147,7 +151,12 @@ async fn main() {
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
             raw::postgres(&url, args.rows).await
         }
-        other => Err(format!("unknown --db `{other}`; use sqlite or postgres")),
+        "mysql" => {
+            let url =
+                std::env::var("JUGGLER_BENCH_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+            raw::mysql(&url, args.rows).await
+        }
+        other => Err(format!("unknown --db `{other}`; use sqlite, postgres or mysql")),
     };
     match result {
         Ok(lines) => {
@@ -164,70 +173,146 @@ async fn main() {
     }
 }
 
-/// The operations, in print order.
-pub const OPS: [&str; 8] = [
+/// The operations, in the order they run (inserts first: they leave the
+/// `n` rows the reads use). The first five are the issue tracker's peer
+/// operations.
+pub const OPS: [&str; 9] = [
+    "batch insert, 500 per statement",
+    "find by primary key",
+    "filter, ~5,000 rows (age > 40)",
+    "eager load, 1,000 parents x 10 children",
+    "update one column by key",
     "insert one at a time, in a tx",
-    "batch insert",
-    "find by id",
-    "find where age > 40 (rows)",
-    "ordered page, limit 20 offset 100",
     "update_by_id (fetch+validate+update)",
-    "update where id = ? (one UPDATE)",
+    "ordered page, limit 20 offset 100",
     "count where age > 40",
 ];
+
+/// Rows per statement of the batch insert.
+pub const BATCH: usize = 500;
+/// Parents of the eager load; each has [`CHILDREN`] children.
+pub const PARENTS: usize = 1_000;
+/// Children per parent.
+pub const CHILDREN: usize = 10;
+/// Eager loads per timed run.
+pub const LOADS: usize = 10;
 
 /// How many operations one timed run of op `k` performs.
 pub fn ops_per_run(k: usize, n: usize, filtered_rows: usize) -> usize {
     match k {
-        3 => filtered_rows,
-        4 | 7 => 1_000,
+        2 => filtered_rows,
+        3 => LOADS,
+        7 | 8 => 1_000,
         _ => n,
     }
+}
+
+/// A parent of the eager load.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "bench_parent")]
+pub struct Parent {
+    /// Id.
+    #[property(id)]
+    pub id: i64,
+    /// Name.
+    #[property(length = 40)]
+    pub name: String,
+    /// Its children.
+    #[relation(has_many)]
+    pub children: HasMany<Child>,
+}
+
+/// A child of the eager load.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "bench_child")]
+pub struct Child {
+    /// Id.
+    #[property(id)]
+    pub id: i64,
+    /// The parent.
+    #[property(index)]
+    pub parent_id: i64,
+    /// Name.
+    #[property(length = 40)]
+    pub name: String,
+    /// Value.
+    pub value: f64,
+}
+
+/// Creates and fills the eager-load tables (not timed).
+pub async fn seed_eager(ds: &DataSource) {
+    ds.automigrate(&[Parent::definition(), Child::definition()])
+        .await
+        .expect("automigrate");
+    let parents: Vec<Parent> = (0..PARENTS)
+        .map(|p| Parent {
+            id: p as i64 + 1,
+            name: format!("parent-{p}"),
+            children: HasMany::default(),
+        })
+        .collect();
+    for chunk in parents.chunks(BATCH) {
+        ds.repo::<Parent>().create_all(chunk.to_vec()).await.expect("parents");
+    }
+    let children: Vec<Child> = (0..PARENTS * CHILDREN)
+        .map(|c| Child {
+            id: c as i64 + 1,
+            parent_id: (c % PARENTS) as i64 + 1,
+            name: format!("child-{c}"),
+            value: c as f64 * 0.25,
+        })
+        .collect();
+    for chunk in children.chunks(BATCH) {
+        ds.repo::<Child>().create_all(chunk.to_vec()).await.expect("children");
+    }
+}
+
+/// Checks one eager load's result (either side's).
+pub fn check_eager(parents: &[Parent]) {
+    assert_eq!(parents.len(), PARENTS);
+    let children: usize = parents.iter().map(|p| p.children.get().map_or(0, <[Child]>::len)).sum();
+    assert_eq!(children, PARENTS * CHILDREN);
 }
 
 /// Times one run of operation `k` through juggler. Insert operations start
 /// from an empty table; the others need the `n` rows of [`row`].
 pub async fn juggler_op(ds: &DataSource, k: usize, n: usize) -> Duration {
     let repo = ds.repo::<BenchRow>();
-    if k <= 1 {
+    if k == 0 || k == 5 {
         ds.automigrate(&[BenchRow::definition()]).await.expect("automigrate");
     }
     let t = Instant::now();
     match k {
         0 => {
-            let tx = ds.begin().await.expect("begin");
-            let r = tx.repo::<BenchRow>();
-            for i in 0..n {
-                r.create(row(i)).await.expect("create");
+            for start in (0..n).step_by(BATCH) {
+                let rows = (start..n.min(start + BATCH)).map(row).collect();
+                repo.create_all(rows).await.expect("create_all");
             }
-            tx.commit().await.expect("commit");
         }
         1 => {
-            repo.create_all((0..n).map(row).collect()).await.expect("create_all");
-        }
-        2 => {
             for i in 0..n {
                 let found = repo.find_by_id(((i * 7919) % n + 1) as i64).await.expect("find");
                 assert!(found.is_some());
             }
         }
-        3 => {
+        2 => {
             let rows = repo
                 .find(Filter::new().where_(BenchRow::AGE.gt(40)))
                 .await
                 .expect("find");
             assert!(rows.len() > n / 3);
         }
-        4 => {
-            for _ in 0..1_000 {
-                let rows = repo
-                    .find(Filter::new().order(BenchRow::AGE.asc()).limit(20).skip(100))
+        3 => {
+            let parents = ds.repo::<Parent>();
+            for _ in 0..LOADS {
+                let loaded = parents
+                    .find(Filter::new().include(Parent::CHILDREN))
                     .await
-                    .expect("page");
-                assert_eq!(rows.len(), 20);
+                    .expect("eager load");
+                check_eager(&loaded);
             }
         }
-        5 | 6 => {
+        4 | 6 => {
             let tx = ds.begin().await.expect("begin");
             let r = tx.repo::<BenchRow>();
             for i in 0..n {
@@ -235,7 +320,7 @@ pub async fn juggler_op(ds: &DataSource, k: usize, n: usize) -> Duration {
                     score: Some(i as f64),
                     ..Default::default()
                 };
-                if k == 5 {
+                if k == 6 {
                     r.update_by_id((i + 1) as i64, patch).await.expect("update");
                 } else {
                     r.update_all(BenchRow::ID.eq((i + 1) as i64), patch)
@@ -244,6 +329,23 @@ pub async fn juggler_op(ds: &DataSource, k: usize, n: usize) -> Duration {
                 }
             }
             tx.commit().await.expect("commit");
+        }
+        5 => {
+            let tx = ds.begin().await.expect("begin");
+            let r = tx.repo::<BenchRow>();
+            for i in 0..n {
+                r.create(row(i)).await.expect("create");
+            }
+            tx.commit().await.expect("commit");
+        }
+        7 => {
+            for _ in 0..1_000 {
+                let rows = repo
+                    .find(Filter::new().order(BenchRow::AGE.asc()).limit(20).skip(100))
+                    .await
+                    .expect("page");
+                assert_eq!(rows.len(), 20);
+            }
         }
         _ => {
             for _ in 0..1_000 {
@@ -271,22 +373,37 @@ where
     RF: std::future::Future<Output = Duration>,
 {
     let mut out = Vec::new();
-    // JUGGLER_BENCH_ONLY=k times one operation only (for profiling).
+    // JUGGLER_BENCH_ONLY=k times one operation only (for profiling); the
+    // batch insert runs first when k needs its rows.
     let only: Option<usize> = std::env::var("JUGGLER_BENCH_ONLY").ok().and_then(|v| v.parse().ok());
+    // JUGGLER_BENCH_SIDE=juggler|raw runs one side only (for callgrind).
+    let side = std::env::var("JUGGLER_BENCH_SIDE").unwrap_or_default();
     for (k, name) in OPS.iter().enumerate() {
-        if only.is_some_and(|o| o != k && !(o >= 2 && k == 1)) {
+        if only.is_some_and(|o| o != k && !(o != 3 && o != 5 && k == 0)) {
             continue;
         }
         let (mut j, mut r) = (Duration::MAX, Duration::MAX);
+        // A setup run of the batch insert for an operation timed alone.
+        let rounds = if only.is_some_and(|o| o != k) { 1 } else { rounds };
         for round in 0..rounds {
             // Alternate which side goes first, so neither gains from the order.
-            if round % 2 == 0 {
-                j = j.min(juggler(k).await);
-                r = r.min(raw(k).await);
-            } else {
-                r = r.min(raw(k).await);
+            let juggler_first = match side.as_str() {
+                "juggler" => true,
+                "raw" => false,
+                _ => round % 2 == 0,
+            };
+            if juggler_first {
                 j = j.min(juggler(k).await);
             }
+            if side != "juggler" {
+                r = r.min(raw(k).await);
+            }
+            if !juggler_first && side != "raw" {
+                j = j.min(juggler(k).await);
+            }
+        }
+        if only.is_some_and(|o| o != k) {
+            continue;
         }
         out.push(Line {
             name,

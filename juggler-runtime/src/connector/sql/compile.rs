@@ -341,7 +341,7 @@ impl<'a> Compiler<'a> {
                 .def
                 .properties
                 .get_index(*pos)
-                .is_some_and(|(_, p)| !p.required && p.id.is_none());
+                .is_some_and(|(_, p)| p.is_nullable());
             let part = match (self.dialect, dir) {
                 (Dialect::MySql, Direction::Asc) if nullable => format!("{col} IS NULL, {col} ASC"),
                 (Dialect::MySql, Direction::Desc) if nullable => format!("{col} IS NULL DESC, {col} DESC"),
