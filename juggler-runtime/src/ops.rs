@@ -77,6 +77,19 @@ pub(crate) fn id_positions(def: &ModelDefinition) -> Vec<usize> {
         .collect()
 }
 
+/// The value when `cond` is exactly "the model's one id = value" (a
+/// non-NULL value): what the fixed by-id statements serve.
+pub(crate) fn single_id_eq<'c>(def: &ModelDefinition, cond: Option<&'c Cond>) -> Option<&'c Value> {
+    let Some(Cond::Cmp {
+        prop,
+        op: CmpOp::Eq(value),
+    }) = cond
+    else {
+        return None;
+    };
+    (!value.is_null() && id_positions(def) == [*prop]).then_some(value)
+}
+
 /// The condition "id = values".
 pub(crate) fn id_cond(def: &ModelDefinition, values: &[Value]) -> Result<Cond> {
     let ids = id_positions(def);

@@ -361,9 +361,27 @@ impl<M: Model> Repository<M> {
         let filter = self.access(Operation::Find, filter).await?;
         let mut query = ops::query(def, M::default_scope(), &filter)?;
         whole_instances(&mut query);
-        let keyed = load::keyed_rows(self.conn.as_ref(), def, &mut query, key_pos, &keys, via).await?;
-        let (key_values, rows): (Vec<Value>, Vec<Row>) = keyed.into_iter().unzip();
-        let mut found = self.loaded(Operation::Find, rows, query.fields.as_deref()).await?;
+        let decoded = match via {
+            // Rows decode straight into `M` as the connector reads them.
+            None if def.is_strict() => {
+                load::keyed_instances::<M>(self.conn.as_ref(), def, &mut query, key_pos, &keys).await?
+            }
+            _ => None,
+        };
+        let (key_values, mut found) = match decoded {
+            Some(keyed) => {
+                let (key_values, found): (Vec<Value>, Vec<M>) = keyed.into_iter().unzip();
+                (key_values, self.run_loaded(Operation::Find, found).await?)
+            }
+            None => {
+                let keyed = load::keyed_rows(self.conn.as_ref(), def, &mut query, key_pos, &keys, via).await?;
+                let (key_values, rows): (Vec<Value>, Vec<Row>) = keyed.into_iter().unzip();
+                (
+                    key_values,
+                    self.loaded(Operation::Find, rows, query.fields.as_deref()).await?,
+                )
+            }
+        };
         self.include(&mut found, &query).await?;
         Ok(key_values.into_iter().zip(found).collect())
     }
@@ -436,6 +454,11 @@ impl<M: Model> Repository<M> {
         let cond = with_extra(cond, extra);
         let n = if set.is_empty() {
             self.conn.count(def, cond.as_ref()).await?
+        } else if let Some(id) = ops::single_id_eq(def, cond.as_ref()) {
+            // `where id = ..`: the fixed statement, built once per column set.
+            self.conn
+                .update_by_id_static(def, std::slice::from_ref(id), &set)
+                .await?
         } else {
             self.conn.update(def, cond.as_ref(), &set).await?
         };

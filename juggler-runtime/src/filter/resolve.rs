@@ -179,6 +179,12 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// [`Self::resolve_where`] without writing the path of every part: a
+    /// failure is resolved again with paths, for the message.
+    fn resolve_root(&self, w: &Where) -> Result<Cond> {
+        self.resolve_where(w, "").or_else(|_| self.resolve_where(w, "where"))
+    }
+
     fn property(&self, name: &str, path: &str) -> Result<(usize, &PropertyType)> {
         let Some((index, _, prop)) = self.def.properties.get_full(name) else {
             let names: Vec<&str> = self
@@ -212,7 +218,7 @@ impl Resolver<'_> {
                 let conds = items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| self.resolve_where(item, &format!("{path}.{key}[{i}]")))
+                    .map(|(i, item)| self.resolve_where(item, &sub_path(path, format_args!("{key}[{i}]"))))
                     .collect::<Result<Vec<_>>>()?;
                 Ok(if key == "and" {
                     Cond::And(conds)
@@ -226,12 +232,22 @@ impl Resolver<'_> {
             }
             .resolve_where(inner, path),
             Where::Cond { property, op } => {
-                let here = format!("{path}.{property}");
+                let here = sub_path(path, format_args!("{property}"));
                 let (prop, ty) = self.property(property, &here)?;
-                let op = resolve_op(ty, op, &format!("{here}.{}", op.name()))?;
+                let op = resolve_op(ty, op, &sub_path(&here, format_args!("{}", op.name())))?;
                 Ok(Cond::Cmp { prop, op })
             }
         }
+    }
+}
+
+/// `path.part`, or nothing while paths are not written (see
+/// [`Resolver::resolve_root`]).
+fn sub_path(path: &str, part: std::fmt::Arguments<'_>) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}.{part}")
     }
 }
 
@@ -439,11 +455,7 @@ pub fn resolve(def: &ModelDefinition, filter: &Filter) -> Result<Query> {
         def,
         origin: filter.origin,
     };
-    let cond = filter
-        .where_
-        .as_ref()
-        .map(|w| r.resolve_where(w, "where"))
-        .transpose()?;
+    let cond = filter.where_.as_ref().map(|w| r.resolve_root(w)).transpose()?;
     let mut order = Vec::with_capacity(filter.order.len() + 1);
     for (i, o) in filter.order.iter().enumerate() {
         let path = if filter.order.len() == 1 {
@@ -579,7 +591,7 @@ pub fn resolve_scoped(def: &ModelDefinition, scope: Option<&Filter>, filter: &Fi
 
 /// Checks a bare `where` against `def`.
 pub fn resolve_where(def: &ModelDefinition, w: &Where, origin: Origin) -> Result<Cond> {
-    Resolver { def, origin }.resolve_where(w, "where")
+    Resolver { def, origin }.resolve_root(w)
 }
 
 fn find_near(cond: &Cond) -> Option<(usize, GeoPoint)> {

@@ -220,6 +220,23 @@ fn count_binds(cond: Option<&Cond>) -> usize {
     }
 }
 
+/// How many keys fit one statement beside the binds of `base`.
+fn key_room(conn: &dyn Connector, base: Option<&Cond>) -> usize {
+    conn.max_binds().saturating_sub(count_binds(base) + 16).max(1)
+}
+
+/// `base AND key_pos IN (keys)`.
+fn within(base: Option<&Cond>, key_pos: usize, keys: &[Value]) -> Cond {
+    let within = Cond::Cmp {
+        prop: key_pos,
+        op: CmpOp::In(keys.to_vec()),
+    };
+    match base {
+        Some(b) => Cond::And(vec![b.clone(), within]),
+        None => within,
+    }
+}
+
 /// Rows of `def` matching `base` whose property `key_pos` is one of `keys`:
 /// one statement per chunk of keys that fits the connector's bind limit
 /// (one for any realistic number of parents), merged back into `query`'s
@@ -232,8 +249,7 @@ async fn find_in(
     key_pos: usize,
     keys: &[Value],
 ) -> Result<Vec<Row>> {
-    let room = conn.max_binds().saturating_sub(count_binds(base.as_ref()) + 16).max(1);
-    let chunks: Vec<&[Value]> = keys.chunks(room).collect();
+    let chunks: Vec<&[Value]> = keys.chunks(key_room(conn, base.as_ref())).collect();
     let projected = query.fields.clone();
     if chunks.len() > 1 {
         // Re-sorting the merged chunks needs the order columns.
@@ -247,14 +263,7 @@ async fn find_in(
     }
     let mut rows = Vec::new();
     for chunk in &chunks {
-        let within = Cond::Cmp {
-            prop: key_pos,
-            op: CmpOp::In(chunk.to_vec()),
-        };
-        query.cond = Some(match &base {
-            Some(b) => Cond::And(vec![b.clone(), within]),
-            None => within,
-        });
+        query.cond = Some(within(base.as_ref(), key_pos, chunk));
         rows.extend(conn.find(def, query).await?);
     }
     if chunks.len() > 1 {
@@ -283,7 +292,7 @@ async fn find_linked_in(
     link: &LinkSpec<'_>,
     keys: &[Value],
 ) -> Result<Vec<(Value, Row)>> {
-    let room = conn.max_binds().saturating_sub(count_binds(base.as_ref()) + 16).max(1);
+    let room = key_room(conn, base.as_ref());
     query.cond = base;
     let mut out = Vec::new();
     for chunk in keys.chunks(room) {
@@ -304,8 +313,57 @@ pub(crate) async fn keyed_rows(
     keys: &[Value],
     via: Option<&LinkSpec<'_>>,
 ) -> Result<Vec<(Value, Row)>> {
+    let (base, skip, limit) = keyed_query(def, query, key_pos, keys.len());
+    let keyed = match via {
+        Some(link) => find_linked_in(conn, def, query, base, link, keys).await?,
+        None => find_in(conn, def, query, base, key_pos, keys)
+            .await?
+            .into_iter()
+            .map(|row| (row.values[key_pos].clone(), row))
+            .collect(),
+    };
+    Ok(page_per_key(keyed, skip, limit))
+}
+
+/// [`keyed_rows`] without link rows, each row decoded straight into `M` as
+/// the connector reads it (no [`Row`] in between). `None` when the keys need
+/// more than one statement: the merged rows are re-sorted as rows there.
+pub(crate) async fn keyed_instances<M: Model>(
+    conn: &dyn Connector,
+    def: &ModelDefinition,
+    query: &mut Query,
+    key_pos: usize,
+    keys: &[Value],
+) -> Result<Option<Vec<(Value, M)>>> {
+    if keys.len() > key_room(conn, query.cond.as_ref()) {
+        return Ok(None);
+    }
+    let (base, skip, limit) = keyed_query(def, query, key_pos, keys.len());
+    query.cond = Some(within(base.as_ref(), key_pos, keys));
+    let mut out: Vec<(Value, M)> = Vec::new();
+    let read = conn
+        .find_each(def, query, &mut |row, columns| {
+            let instance = M::read_row(row, columns)?;
+            out.push((instance.property_value(key_pos), instance));
+            Ok(())
+        })
+        .await;
+    query.cond = base;
+    read?;
+    Ok(Some(page_per_key(out, skip, limit)))
+}
+
+/// Readies `query` for rows keyed by `key_pos`: the keys the includes and the
+/// caller need are selected, `skip` / `limit` are taken out to count per key
+/// (with one key the database pages), and the base condition is taken out.
+fn keyed_query(
+    def: &ModelDefinition,
+    query: &mut Query,
+    key_pos: usize,
+    keys: usize,
+) -> (Option<Cond>, Option<u64>, Option<u64>) {
     select_include_keys(def, query);
-    let (skip, limit) = if keys.len() == 1 {
+    let (skip, limit) = if keys == 1 {
         (None, None)
     } else {
         (query.skip.take(), query.limit.take())
@@ -316,16 +374,7 @@ pub(crate) async fn keyed_rows(
             fields.sort_unstable();
         }
     }
-    let base = query.cond.take();
-    let keyed = match via {
-        Some(link) => find_linked_in(conn, def, query, base, link, keys).await?,
-        None => find_in(conn, def, query, base, key_pos, keys)
-            .await?
-            .into_iter()
-            .map(|row| (row.values[key_pos].clone(), row))
-            .collect(),
-    };
-    Ok(page_per_key(keyed, skip, limit))
+    (query.cond.take(), skip, limit)
 }
 
 /// Keeps at most `limit` rows after `skip` for each key, in order.

@@ -101,6 +101,24 @@ pub(crate) fn key(def: &'static ModelDefinition, kind: &'static str, mask: u64) 
     (def as *const ModelDefinition as usize, kind, mask)
 }
 
+/// `n` in decimal, without the formatting machinery (placeholders).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[at..] {
+        out.push(char::from(*d));
+    }
+}
+
 pub(crate) struct Compiler<'a> {
     pub(crate) def: &'a ModelDefinition,
     pub(crate) dialect: Dialect,
@@ -127,8 +145,8 @@ impl<'a> Compiler<'a> {
         self.out.binds.push((value, kind));
         // The placeholder, written in place (a batch insert writes thousands).
         if self.dialect == Dialect::Postgres {
-            use std::fmt::Write as _;
-            let _ = write!(self.out.sql, "${}", self.out.binds.len());
+            self.out.sql.push('$');
+            push_decimal(&mut self.out.sql, self.out.binds.len());
         } else {
             self.out.sql.push('?');
         }
@@ -558,16 +576,27 @@ pub(crate) fn insert(
         });
     } else {
         c.push(&format!("INSERT INTO {table} ({}) VALUES ", names.join(", ")));
+        // Per column once, not per value: a batch writes thousands.
+        let casts: Vec<Option<&str>> = columns.iter().map(|p| c.cast(*p)).collect();
+        c.out.binds.reserve(rows.len() * columns.len());
+        c.out.sql.reserve(rows.len() * columns.len() * 6);
         for (r, row) in rows.iter().enumerate() {
-            if r > 0 {
-                c.push(", ");
-            }
-            c.push("(");
+            c.push(if r > 0 { ", (" } else { "(" });
             for (i, pos) in columns.iter().enumerate() {
                 if i > 0 {
                     c.push(", ");
                 }
-                c.bind_into(*pos, row[*pos].clone(), cols[i].1);
+                let (value, kind) = (row[*pos].clone(), cols[i].1);
+                match casts[i] {
+                    Some(t) => {
+                        c.push("CAST(");
+                        c.bind(value, kind);
+                        c.push(" AS ");
+                        c.push(t);
+                        c.push(")");
+                    }
+                    None => c.bind(value, kind),
+                }
             }
             c.push(")");
         }
@@ -655,4 +684,19 @@ pub(crate) fn upsert(def: &ModelDefinition, dialect: Dialect, row: &[Value], ids
         }
     }
     stmt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_decimal;
+
+    #[test]
+    fn placeholders_are_written_in_decimal() {
+        let mut out = String::new();
+        for n in [0, 7, 10, 99, 100, 65_535, usize::MAX] {
+            push_decimal(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, format!("0 7 10 99 100 65535 {} ", usize::MAX));
+    }
 }

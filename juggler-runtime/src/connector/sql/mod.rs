@@ -451,7 +451,10 @@ macro_rules! sql_connector {
                 binds: Vec<(Value, $crate::schema::ColumnKind)>,
                 want: Want,
             ) -> std::result::Result<Got, Failure> {
-                let mut conn = pool.acquire().await.map_err(Failure::Sqlx)?;
+                // sqlx's acquire future is kilobytes: on the heap, and made
+                // there (inside the async block), it is neither part of every
+                // future above nor copied into a box.
+                let mut conn = Box::pin(async move { pool.acquire().await }).await.map_err(Failure::Sqlx)?;
                 let result = self.timed(send(&mut conn, text, binds, want)).await;
                 let broken = match &result {
                     Err(Failure::TimedOut) => true,
@@ -640,10 +643,8 @@ macro_rules! sql_connector {
                     let returning = if DIALECT == Dialect::Postgres && *leaves_id_out { generated } else { None };
                     let stmt = match fixed {
                         Some(fixed) if chunk.len() == 1 => {
-                            let binds = columns
-                                .iter()
-                                .map(|p| (values[0][*p].clone(), $crate::schema::sql::column_kind(&def.properties[*p], DIALECT)))
-                                .collect();
+                            let layout = self.statements.layout(fixed, DIALECT);
+                            let binds = columns.iter().map(|p| (values[0][*p].clone(), layout.kinds[*p])).collect();
                             let key = compile::key(fixed, "insert", compile::mask(columns.iter().copied()));
                             compile::Statement::cached(&self.statements, key, binds, || {
                                 compile::insert(def, DIALECT, columns, &values, returning).sql

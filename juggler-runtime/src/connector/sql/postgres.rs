@@ -131,6 +131,9 @@ pub(crate) enum Plan {
     Date,
     Time,
     Json,
+    /// `text`, `varchar`, `bpchar`, `name`: read without sqlx's type check.
+    Str,
+    /// Anything else read as text (sqlx checks it can).
     Text,
 }
 
@@ -160,6 +163,7 @@ fn plan(row: &PgRow, i: usize, kind: ColumnKind) -> Plan {
         (_, "DATE") => Plan::Date,
         (_, "TIME") => Plan::Time,
         (ColumnKind::Json, _) => Plan::Json,
+        (_, "TEXT" | "VARCHAR" | "BPCHAR" | "NAME") => Plan::Str,
         _ => Plan::Text,
     }
 }
@@ -189,6 +193,7 @@ fn decode_planned(row: &PgRow, i: usize, plan: Plan) -> std::result::Result<Valu
         Plan::Date => Value::Text(dates::date(row.try_get_unchecked(i)?)),
         Plan::Time => Value::Text(dates::time(row.try_get_unchecked(i)?)),
         Plan::Json => super::json_text(&row.try_get::<String, _>(i)?),
+        Plan::Str => Value::Text(row.try_get_unchecked::<String, _>(i)?),
         Plan::Text => Value::Text(row.try_get::<String, _>(i)?),
     })
 }
@@ -219,6 +224,7 @@ fn fast_bool(row: &PgRow, i: usize, plan: Plan) -> Option<bool> {
 
 fn fast_text(row: &PgRow, i: usize, plan: Plan) -> Option<String> {
     match plan {
+        Plan::Str => row.try_get_unchecked::<Option<String>, _>(i).ok().flatten(),
         Plan::Text => row.try_get::<Option<String>, _>(i).ok().flatten(),
         _ => None,
     }
