@@ -369,6 +369,8 @@ impl<M: Model> Repository<M> {
             _ => None,
         };
         let (key_values, mut found) = match decoded {
+            // Nothing to run on the instances: handed on as read, no copies.
+            Some(keyed) if !M::HAS_HOOKS && query.include.is_empty() => return Ok(keyed),
             Some(keyed) => {
                 let (key_values, found): (Vec<Value>, Vec<M>) = keyed.into_iter().unzip();
                 (key_values, self.run_loaded(Operation::Find, found).await?)

@@ -442,7 +442,7 @@ pub async fn include_related<P: Model, T: Model>(
 /// Hands each parent (whose key is in `own`, in the same order) the rows
 /// keyed by its key.
 fn assign<P, T>(parents: &mut [P], own: Vec<Value>, children: Vec<(Value, T)>, set: impl Fn(&mut P, Vec<T>)) {
-    let mut by_key: HashMap<Key, Vec<T>> = HashMap::new();
+    let mut by_key: HashMap<Key, Vec<T>> = HashMap::with_capacity(own.len());
     for (k, child) in children {
         if let Some(k) = Key::of(&k) {
             by_key.entry(k).or_default().push(child);
