@@ -11,9 +11,12 @@ const ROUNDS: usize = 5;
 
 /// What the raw side writes differently per database.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Db {
+pub enum Db {
+    /// SQLite.
     Sqlite,
+    /// PostgreSQL.
     Postgres,
+    /// MySQL / MariaDB.
     MySql,
 }
 
@@ -276,60 +279,66 @@ macro_rules! raw_op {
     }};
 }
 
+/// One timed run of raw operation `k` (see `OPS`) on `pool`; `ds` (on the
+/// same database) resets the table before the inserts.
+macro_rules! op_fn {
+    ($name:ident, $db:ty, $d:expr, $children:ident) => {
+        /// One timed run of raw operation `k` (see `OPS`); `ds`, on the same
+        /// database, resets the table before the inserts.
+        pub async fn $name(pool: &sqlx::Pool<$db>, ds: &DataSource, k: usize, n: usize) -> std::time::Duration {
+            let reset = async { ds.automigrate(&[BenchRow::definition()]).await.expect("reset") };
+            raw_op!(pool.clone(), $db, $d, $children, k, n, reset)
+        }
+    };
+}
+
+op_fn!(sqlite_op, sqlx::Sqlite, Db::Sqlite, sqlite_children);
+op_fn!(postgres_op, sqlx::Postgres, Db::Postgres, pg_children);
+op_fn!(mysql_op, sqlx::MySql, Db::MySql, mysql_children);
+
 fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
     sqlx::pool::PoolOptions::<DB>::new()
         .max_connections(10)
         .test_before_acquire(false)
 }
 
-fn filtered_rows(n: usize) -> usize {
+/// Rows of the `n` that `age > 40` matches.
+pub fn filtered_rows(n: usize) -> usize {
     (0..n).filter(|i| i % 81 > 40).count()
 }
 
 /// Both sides on one pool (no lock contention between two sets of
 /// connections): the eager tables seeded once, then every operation.
 macro_rules! both_sides {
-    ($pool:expr, $db:ty, $d:expr, $children:ident, $connector:expr, $n:expr) => {{
+    ($pool:expr, $op:ident, $connector:expr, $n:expr) => {{
         let (pool, n) = ($pool, $n);
         let ds = DataSource::from_connector($connector(pool.clone()));
         seed_eager(&ds).await;
-        let reset = || async { ds.automigrate(&[BenchRow::definition()]).await.expect("reset") };
         Ok(measure(
             n,
             ROUNDS,
             |k| juggler_op(&ds, k, n),
-            |k| {
-                let pool = pool.clone();
-                async move { raw_op!(pool, $db, $d, $children, k, n, reset()) }
-            },
+            |k| $op(&pool, &ds, k, n),
             filtered_rows(n),
         )
         .await)
     }};
 }
 
-/// Both sides on SQLite at `url`.
-pub(crate) async fn sqlite(url: &str, n: usize) -> Result<Vec<Line>, String> {
+/// A pool on the SQLite file at `url`, set up as juggler sets up its own.
+pub async fn sqlite_pool(url: &str) -> Result<sqlx::SqlitePool, String> {
     let opts = url
         .parse::<sqlx::sqlite::SqliteConnectOptions>()
-        .map_err(|e| e.to_string())?;
-    let opts = opts.pragma("case_sensitive_like", "ON");
-    let pool = pool_options::<sqlx::Sqlite>()
+        .map_err(|e| e.to_string())?
+        .pragma("case_sensitive_like", "ON");
+    pool_options::<sqlx::Sqlite>()
         .connect_with(opts)
         .await
-        .map_err(|e| e.to_string())?;
-    both_sides!(
-        pool,
-        sqlx::Sqlite,
-        Db::Sqlite,
-        sqlite_children,
-        juggler::connector::sql::sqlite::SqliteConnector::from_pool,
-        n
-    )
+        .map_err(|e| e.to_string())
 }
 
-/// Both sides on PostgreSQL at `url` (in a schema of their own).
-pub(crate) async fn postgres(url: &str, n: usize) -> Result<Vec<Line>, String> {
+/// A pool on PostgreSQL at `url`, in the schema `juggler_bench` (made anew).
+pub async fn postgres_pool(url: &str) -> Result<sqlx::PgPool, String> {
     let schema = "juggler_bench";
     let admin = sqlx::PgPool::connect(url).await.map_err(|e| format!("{url}: {e}"))?;
     for sql in [
@@ -348,22 +357,14 @@ pub(crate) async fn postgres(url: &str, n: usize) -> Result<Vec<Line>, String> {
     let opts = scoped
         .parse::<sqlx::postgres::PgConnectOptions>()
         .map_err(|e| e.to_string())?;
-    let pool = pool_options::<sqlx::Postgres>()
+    pool_options::<sqlx::Postgres>()
         .connect_with(opts)
         .await
-        .map_err(|e| e.to_string())?;
-    both_sides!(
-        pool,
-        sqlx::Postgres,
-        Db::Postgres,
-        pg_children,
-        juggler::connector::sql::postgres::PgConnector::from_pool,
-        n
-    )
+        .map_err(|e| e.to_string())
 }
 
-/// Both sides on MySQL / MariaDB at `url` (in a database of their own).
-pub(crate) async fn mysql(url: &str, n: usize) -> Result<Vec<Line>, String> {
+/// `url` with the database `juggler_bench` (made anew) in place of its own.
+pub async fn mysql_url(url: &str) -> Result<String, String> {
     let database = "juggler_bench";
     let admin = sqlx::MySqlPool::connect(url).await.map_err(|e| format!("{url}: {e}"))?;
     for sql in [
@@ -377,19 +378,49 @@ pub(crate) async fn mysql(url: &str, n: usize) -> Result<Vec<Line>, String> {
     }
     admin.close().await;
     let root = url.rsplit_once('/').map_or(url, |(r, _)| r);
-    let scoped = format!("{root}/{database}");
-    let opts = scoped
+    Ok(format!("{root}/{database}"))
+}
+
+/// A pool on MySQL / MariaDB at `url`, in the database `juggler_bench` (made anew).
+pub async fn mysql_pool(url: &str) -> Result<sqlx::MySqlPool, String> {
+    let opts = mysql_url(url)
+        .await?
         .parse::<sqlx::mysql::MySqlConnectOptions>()
         .map_err(|e| e.to_string())?;
-    let pool = pool_options::<sqlx::MySql>()
+    pool_options::<sqlx::MySql>()
         .connect_with(opts)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+}
+
+/// Both sides on SQLite at `url`.
+pub async fn sqlite(url: &str, n: usize) -> Result<Vec<Line>, String> {
+    let pool = sqlite_pool(url).await?;
     both_sides!(
         pool,
-        sqlx::MySql,
-        Db::MySql,
-        mysql_children,
+        sqlite_op,
+        juggler::connector::sql::sqlite::SqliteConnector::from_pool,
+        n
+    )
+}
+
+/// Both sides on PostgreSQL at `url` (in a schema of their own).
+pub async fn postgres(url: &str, n: usize) -> Result<Vec<Line>, String> {
+    let pool = postgres_pool(url).await?;
+    both_sides!(
+        pool,
+        postgres_op,
+        juggler::connector::sql::postgres::PgConnector::from_pool,
+        n
+    )
+}
+
+/// Both sides on MySQL / MariaDB at `url` (in a database of their own).
+pub async fn mysql(url: &str, n: usize) -> Result<Vec<Line>, String> {
+    let pool = mysql_pool(url).await?;
+    both_sides!(
+        pool,
+        mysql_op,
         juggler::connector::sql::mysql::MySqlConnector::from_pool,
         n
     )
