@@ -3,7 +3,8 @@
 //! What deriving costs the user's crate: scratch crates of 50 and 200 models
 //! (8 columns each; with relations, a `belongs_to` / `has_many` pair per
 //! pair of neighbouring models) deriving `juggler::Model`, against the same
-//! structs deriving `sqlx::FromRow`. Dependencies are built first in a
+//! structs deriving `sqlx::FromRow` and as SeaORM 2 entities (a module per
+//! model: `DeriveEntityModel`, an empty `Relation`, `ActiveModelBehavior`). Dependencies are built first in a
 //! shared target folder; each figure is the debug build of the scratch crate
 //! alone (the fastest of two), divided by its number of models.
 
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 enum Kind {
     Juggler { relations: bool },
     FromRow,
+    SeaOrm,
 }
 
 impl Kind {
@@ -24,15 +26,30 @@ impl Kind {
             Kind::Juggler { relations: true } => "juggler Model + relations",
             Kind::Juggler { relations: false } => "juggler Model",
             Kind::FromRow => "sqlx FromRow",
+            Kind::SeaOrm => "SeaORM entity",
         }
     }
 }
 
 fn source(kind: Kind, models: usize) -> String {
     let mut s = String::from("#![allow(dead_code)]\n");
+    if kind == Kind::SeaOrm {
+        for i in 0..models {
+            s.push_str(&format!(
+                "pub mod m{i} {{\n    use sea_orm::entity::prelude::*;\n\n    \
+                 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]\n    #[sea_orm(table_name = \"m{i}\")]\n    \
+                 pub struct Model {{\n        #[sea_orm(primary_key)]\n        pub id: i64,\n        pub m_id: Option<i64>,\n        \
+                 pub name: String,\n        pub email: Option<String>,\n        pub age: i32,\n        pub score: f64,\n        \
+                 pub active: bool,\n        pub note: Option<String>,\n    }}\n\n    \
+                 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]\n    pub enum Relation {{}}\n\n    \
+                 impl ActiveModelBehavior for ActiveModel {{}}\n}}\n"
+            ));
+        }
+        return s;
+    }
     for i in 0..models {
         let (derive, attrs) = match kind {
-            Kind::FromRow => ("#[derive(sqlx::FromRow, Debug, Clone, PartialEq)]", ""),
+            Kind::FromRow | Kind::SeaOrm => ("#[derive(sqlx::FromRow, Debug, Clone, PartialEq)]", ""),
             Kind::Juggler { .. } => (
                 "#[derive(juggler::Model, Debug, Clone, PartialEq)]",
                 "#[property(id, generated)]",
@@ -69,6 +86,7 @@ fn write_crate(dir: &Path, kind: Kind, models: usize, workspace: &Path) -> Resul
                 .to_owned()
         }
         Kind::Juggler { .. } => format!("juggler = {{ path = \"{}\" }}", workspace.display()),
+        Kind::SeaOrm => "sea-orm = { version = \"2.0\", default-features = false, features = [\"macros\"] }".to_owned(),
     };
     let manifest = format!(
         "[package]\nname = \"scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\n\n\
@@ -131,6 +149,7 @@ pub(crate) fn run(rounds: usize) -> Result<(), String> {
         let base = measure(Kind::FromRow, models, &root, &workspace, rounds)?;
         for kind in [
             Kind::FromRow,
+            Kind::SeaOrm,
             Kind::Juggler { relations: false },
             Kind::Juggler { relations: true },
         ] {

@@ -159,4 +159,57 @@ pub mod __private {
     pub fn nested_schema<M: crate::Model>() -> (String, serde_json::Value) {
         (M::definition().name.clone(), M::json_schema())
     }
+
+    /// Fills property `pos` of `def` from the field's type (see
+    /// [`fill_property`]).
+    pub fn fill<T: FieldValue>(def: &mut schema::ModelDefinition, pos: usize) {
+        if let Some((_, p)) = def.properties.get_index_mut(pos) {
+            fill_property::<T>(p);
+        }
+    }
+
+    /// A patch's new value of `property`, or why it does not fit the
+    /// field's type (no `FieldValue` bound here: a field type that is none
+    /// gets the error of the trait call, shown once).
+    pub fn patch_value<T>(value: Result<T, String>, model: &str, property: &str) -> Result<T, Error> {
+        value.map_err(|m| Error::invalid_data(model, format!("`{property}`: {m}")))
+    }
+
+    /// A row of `model` has `count` values.
+    pub fn check_len(values: &[Value], count: usize, model: &str) -> Result<(), Error> {
+        if values.len() == count {
+            return Ok(());
+        }
+        Err(Error::invalid_data(
+            model,
+            format!("expected {count} values, got {}", values.len()),
+        ))
+    }
+
+    /// A derived model embedded in another: its row as a JSON object.
+    pub fn model_to_value<M: crate::Model>(model: &M) -> Value {
+        Value::Json(serde_json::Value::Object(
+            model.to_row().to_json_object(M::definition()),
+        ))
+    }
+
+    /// A derived model embedded in another, read back from its JSON object.
+    pub fn model_from_value<M: crate::Model>(value: Value) -> Result<M, String> {
+        let json = match value {
+            Value::Json(json) => json,
+            other => other.to_json(),
+        };
+        match json {
+            serde_json::Value::Object(object) => {
+                let def = M::definition();
+                M::from_row(crate::Row::from_json_object(def, object), None).map_err(|e| e.to_string())
+            }
+            other => Err(format!("expected a `{}` object, got {other}", M::definition().name)),
+        }
+    }
+
+    /// The JSON schema of an embedded model's value.
+    pub fn object_schema() -> serde_json::Value {
+        serde_json::json!({"type": "object"})
+    }
 }

@@ -85,12 +85,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
 
         fn from_row(row: ::juggler::Row, fields: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
             let ::juggler::Row { mut values, #extra_binding } = row;
-            if values.len() != #count {
-                return ::core::result::Result::Err(::juggler::Error::invalid_data(
-                    #name,
-                    ::std::format!("expected {} values, got {}", #count, values.len()),
-                ));
-            }
+            ::juggler::__private::check_len(&values, #count, #name)?;
             ::core::result::Result::Ok(Self { #(#inits),* })
         }
 
@@ -140,27 +135,13 @@ pub(crate) fn emit_field_value(model: &ModelIr<'_>, name: &str) -> TokenStream {
                 ::juggler::__private::schema::PropertyType::Model(::std::string::String::from(#name))
             }
             fn to_value(&self) -> ::juggler::Value {
-                let def = <Self as ::juggler::Model>::definition();
-                ::juggler::Value::Json(::juggler::__private::serde_json::Value::Object(
-                    <Self as ::juggler::Model>::to_row(self).to_json_object(def),
-                ))
+                ::juggler::__private::model_to_value(self)
             }
             fn from_value(value: ::juggler::Value) -> ::core::result::Result<Self, ::std::string::String> {
-                let json = match value {
-                    ::juggler::Value::Json(json) => json,
-                    other => other.to_json(),
-                };
-                match json {
-                    ::juggler::__private::serde_json::Value::Object(object) => {
-                        let def = <Self as ::juggler::Model>::definition();
-                        <Self as ::juggler::Model>::from_row(::juggler::Row::from_json_object(def, object), ::core::option::Option::None)
-                            .map_err(|e| e.to_string())
-                    }
-                    other => ::core::result::Result::Err(::std::format!("expected a `{}` object, got {}", #name, other)),
-                }
+                ::juggler::__private::model_from_value(value)
             }
             fn json_schema() -> ::juggler::__private::serde_json::Value {
-                ::juggler::__private::serde_json::json!({"type": "object"})
+                ::juggler::__private::object_schema()
             }
             fn nested_definition() -> ::core::option::Option<&'static ::juggler::__private::schema::ModelDefinition> {
                 ::core::option::Option::Some(<Self as ::juggler::Model>::definition())

@@ -253,9 +253,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
     let fill = model.properties().enumerate().map(|(i, f)| {
         let ty = &f.original.ty;
         quote_spanned! {ty.span()=>
-            if let ::core::option::Option::Some((_, p)) = def.properties.get_index_mut(#i) {
-                ::juggler::__private::fill_property::<#ty>(p);
-            }
+            ::juggler::__private::fill::<#ty>(&mut def, #i);
         }
     });
     let keys = crate::gen::relations::emit_key_fixups(model);

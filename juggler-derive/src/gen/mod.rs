@@ -37,6 +37,8 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
     let schema_fields = model.properties().map(|f| {
         let ty = &f.original.ty;
         let prop = &f.name;
+        // Trait calls, not a generic helper: a type that is no `FieldValue`
+        // then gets the same error here as everywhere else (shown once).
         quote! {
             ::juggler::__private::FieldSchema {
                 name: #prop,

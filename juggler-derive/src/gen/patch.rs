@@ -38,11 +38,8 @@ pub(crate) fn emit_impl(model: &ModelIr<'_>, model_name: &str) -> TokenStream {
         let prop = &f.name;
         quote! {
             #i => {
-                out.#field = ::core::option::Option::Some(
-                    <#ty as ::juggler::__private::FieldValue>::from_value(value).map_err(|m| {
-                        ::juggler::Error::invalid_data(#model_name, ::std::format!("`{}`: {}", #prop, m))
-                    })?,
-                );
+                let value = <#ty as ::juggler::__private::FieldValue>::from_value(value);
+                out.#field = ::core::option::Option::Some(::juggler::__private::patch_value(value, #model_name, #prop)?);
             }
         }
     });
