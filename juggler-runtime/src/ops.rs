@@ -87,7 +87,9 @@ pub(crate) fn single_id_eq<'c>(def: &ModelDefinition, cond: Option<&'c Cond>) ->
     else {
         return None;
     };
-    (!value.is_null() && id_positions(def) == [*prop]).then_some(value)
+    let is_id = def.properties.get_index(*prop).is_some_and(|(_, p)| p.id.is_some());
+    let one_id = def.properties.values().filter(|p| p.id.is_some()).count() == 1;
+    (!value.is_null() && is_id && one_id).then_some(value)
 }
 
 /// The condition "id = values".
@@ -288,6 +290,16 @@ pub(crate) fn check_set_types(def: &ModelDefinition, set: &[(usize, Value)]) -> 
 /// the property-level validators run on the set properties, and value types
 /// checked.
 pub(crate) fn checked_set(def: &ModelDefinition, mut set: Vec<(usize, Value)>) -> Result<Vec<(usize, Value)>> {
+    let transforms = |p: &usize| {
+        def.properties
+            .get_index(*p)
+            .is_some_and(|(_, d)| d.trim || d.lowercase || d.uppercase)
+    };
+    if def.validations.is_empty() && !set.iter().any(|(p, _)| transforms(p)) {
+        // Nothing to transform or check but the types.
+        check_set_types(def, &set)?;
+        return Ok(set);
+    }
     let mut row = Row::new(vec![Value::Null; def.properties.len()]);
     for (pos, value) in &set {
         row.values[*pos] = value.clone();
