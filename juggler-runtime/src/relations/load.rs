@@ -10,6 +10,10 @@ use crate::schema::{ModelDefinition, RelationKind};
 use crate::value::{Row, Value};
 use crate::{Error, Result};
 use std::collections::HashMap;
+
+/// Maps by relation key. Keys come from the data, so the hasher is seeded
+/// per process (foldhash's quality variant: much faster than SipHash).
+type KeyMap<V> = HashMap<Key, V, foldhash::quality::RandomState>;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A key value that can be hashed: what parents and children are matched by.
@@ -200,7 +204,7 @@ pub(crate) fn select_include_keys(def: &ModelDefinition, query: &mut Query) {
 
 /// Distinct non-NULL values, in first-seen order.
 pub(crate) fn distinct(values: impl IntoIterator<Item = Value>) -> Vec<Value> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<Key, foldhash::quality::RandomState> = Default::default();
     values
         .into_iter()
         .filter(|v| Key::of(v).is_some_and(|k| seen.insert(k)))
@@ -384,7 +388,7 @@ fn page_per_key<T>(items: Vec<(Value, T)>, skip: Option<u64>, limit: Option<u64>
     }
     let skip = skip.unwrap_or(0);
     let limit = limit.unwrap_or(u64::MAX);
-    let mut seen: HashMap<Key, u64> = HashMap::new();
+    let mut seen: KeyMap<u64> = KeyMap::default();
     items
         .into_iter()
         .filter(|(k, _)| {
@@ -442,7 +446,7 @@ pub async fn include_related<P: Model, T: Model>(
 /// Hands each parent (whose key is in `own`, in the same order) the rows
 /// keyed by its key.
 fn assign<P, T>(parents: &mut [P], own: Vec<Value>, children: Vec<(Value, T)>, set: impl Fn(&mut P, Vec<T>)) {
-    let mut by_key: HashMap<Key, Vec<T>> = HashMap::with_capacity(own.len());
+    let mut by_key: KeyMap<Vec<T>> = KeyMap::with_capacity_and_hasher(own.len(), Default::default());
     for (k, child) in children {
         if let Some(k) = Key::of(&k) {
             by_key.entry(k).or_default().push(child);
@@ -464,7 +468,7 @@ pub async fn include_parent<P: Model, T: Model + Clone>(
     set: impl Fn(&mut P, Vec<T>),
 ) -> Result<()> {
     let (own, targets) = level::<P, T>(parents, name, scope, conn, None).await?;
-    let mut by_key: HashMap<Key, T> = HashMap::new();
+    let mut by_key: KeyMap<T> = KeyMap::default();
     for (k, t) in targets {
         if let Some(k) = Key::of(&k) {
             by_key.entry(k).or_insert(t);

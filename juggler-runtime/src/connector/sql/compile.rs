@@ -50,14 +50,17 @@ impl Statement {
 /// `(definition address, statement kind, column mask)`: only definitions that
 /// live as long as the program (derived models) are cached, so an address
 /// never stands for two definitions.
-pub(crate) type CacheKey = (usize, &'static str, u64);
+pub(crate) type CacheKey = (usize, (usize, usize), u64);
+
+/// Keys that juggler makes itself (addresses, masks): hashed fast.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Fixed statements of derived models, built once per connector (and so per
 /// dialect) at first use.
 #[derive(Debug, Default)]
 pub(crate) struct StatementCache {
-    map: std::sync::Mutex<std::collections::HashMap<CacheKey, std::sync::Arc<str>>>,
-    layouts: std::sync::Mutex<std::collections::HashMap<usize, std::sync::Arc<Layout>>>,
+    map: std::sync::Mutex<FastMap<CacheKey, std::sync::Arc<str>>>,
+    layouts: std::sync::Mutex<FastMap<usize, std::sync::Arc<Layout>>>,
 }
 
 /// What the fixed statements of a derived model need on every call, worked
@@ -98,7 +101,13 @@ pub(crate) fn mask(positions: impl IntoIterator<Item = usize>) -> u64 {
 
 /// The key of a static definition's statement.
 pub(crate) fn key(def: &'static ModelDefinition, kind: &'static str, mask: u64) -> CacheKey {
-    (def as *const ModelDefinition as usize, kind, mask)
+    // The kind by its address and length (a literal may share its start with
+    // a longer one, never both), so no text is hashed per statement.
+    (
+        def as *const ModelDefinition as usize,
+        (kind.as_ptr() as usize, kind.len()),
+        mask,
+    )
 }
 
 /// `n` in decimal, without the formatting machinery (placeholders).
