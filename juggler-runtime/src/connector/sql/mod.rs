@@ -579,13 +579,27 @@ macro_rules! sql_connector {
             }
 
             fn id_binds(def: &ModelDefinition, layout: &compile::Layout, id: &[Value]) -> Result<Vec<(Value, $crate::schema::ColumnKind)>> {
+                Self::binds_with_id(def, layout, &[], id)
+            }
+
+            /// The binds of `set` then of the id `id` (checked to be whole),
+            /// in one allocation.
+            fn binds_with_id(
+                def: &ModelDefinition,
+                layout: &compile::Layout,
+                set: &[(usize, Value)],
+                id: &[Value],
+            ) -> Result<Vec<(Value, $crate::schema::ColumnKind)>> {
                 let ids = &layout.ids;
                 if ids.is_empty() || ids.len() != id.len() || id.iter().any(Value::is_null) {
                     // Let the general path report it.
                     $crate::ops::id_cond(def, id)?;
                     return Err(Error::Unsupported(format!("`{}` needs a full, non-null id", def.name)));
                 }
-                Ok(ids.iter().zip(id).map(|(p, v)| (v.clone(), layout.kinds[*p])).collect())
+                let mut binds = Vec::with_capacity(set.len() + id.len());
+                binds.extend(set.iter().map(|(p, v)| (v.clone(), layout.kinds[*p])));
+                binds.extend(ids.iter().zip(id).map(|(p, v)| (v.clone(), layout.kinds[*p])));
+                Ok(binds)
             }
 
             /// Inserts rows, all or none: one statement per chunk (under the
@@ -729,8 +743,7 @@ macro_rules! sql_connector {
                     $crate::connector::sql::check_no_nul(def, set.iter().map(|(p, v)| (*p, v)))?;
                 }
                 let layout = self.statements.layout(def, DIALECT);
-                let mut binds: Vec<_> = set.iter().map(|(p, v)| (v.clone(), layout.kinds[*p])).collect();
-                binds.extend(Self::id_binds(def, &layout, id)?);
+                let binds = Self::binds_with_id(def, &layout, set, id)?;
                 let m = compile::mask(set.iter().map(|(p, _)| *p));
                 let stmt = compile::Statement::cached(&self.statements, compile::key(def, "update_by_id", m), binds, || {
                     compile::update(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref(), set).sql
@@ -755,8 +768,7 @@ macro_rules! sql_connector {
                     return self.find_by_id_static(def, id).await;
                 }
                 let layout = self.statements.layout(def, DIALECT);
-                let mut binds: Vec<_> = set.iter().map(|(p, v)| (v.clone(), layout.kinds[*p])).collect();
-                binds.extend(Self::id_binds(def, &layout, id)?);
+                let binds = Self::binds_with_id(def, &layout, set, id)?;
                 let m = compile::mask(set.iter().map(|(p, _)| *p));
                 let stmt = compile::Statement::cached(&self.statements, compile::key(def, "update_by_id_returning", m), binds, || {
                     let mut sql = compile::update(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref(), set).sql;
