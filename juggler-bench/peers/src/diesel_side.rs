@@ -116,13 +116,20 @@ macro_rules! op {
             }
             3 => {
                 for _ in 0..LOADS {
-                    let parents = bench_parent::table.select(Parent::as_select()).load(conn).expect("parents");
+                    let parents = bench_parent::table
+                        .select(Parent::as_select())
+                        .load(conn)
+                        .expect("parents");
                     let children = Child::belonging_to(&parents)
                         .select(Child::as_select())
                         .load(conn)
                         .expect("children");
-                    let grouped: Vec<(Parent, Vec<Child>)> =
-                        children.grouped_by(&parents).into_iter().zip(parents).map(|(c, p)| (p, c)).collect();
+                    let grouped: Vec<(Parent, Vec<Child>)> = children
+                        .grouped_by(&parents)
+                        .into_iter()
+                        .zip(parents)
+                        .map(|(c, p)| (p, c))
+                        .collect();
                     check_loaded(grouped.len(), grouped.iter().map(|(_, c)| c.len()).sum());
                 }
             }
@@ -148,7 +155,9 @@ pub struct Sqlite(Mutex<SqliteConnection>);
 impl Sqlite {
     pub fn open(path: &str) -> Result<Self, String> {
         let mut conn = SqliteConnection::establish(path).map_err(|e| e.to_string())?;
-        diesel::sql_query("PRAGMA busy_timeout = 5000").execute(&mut conn).map_err(|e| e.to_string())?;
+        diesel::sql_query("PRAGMA busy_timeout = 5000")
+            .execute(&mut conn)
+            .map_err(|e| e.to_string())?;
         Ok(Sqlite(Mutex::new(conn)))
     }
 

@@ -32,7 +32,10 @@ pub struct Side<'a> {
 
 impl<'a> Side<'a> {
     fn new(name: &'static str, run: impl FnMut(usize) -> Run<'a> + 'a) -> Self {
-        Side { name, run: Box::new(run) }
+        Side {
+            name,
+            run: Box::new(run),
+        }
     }
 }
 
@@ -52,7 +55,10 @@ struct Args {
 }
 
 fn args() -> Result<Args, String> {
-    let mut out = Args { db: "sqlite".into(), rows: 10_000 };
+    let mut out = Args {
+        db: "sqlite".into(),
+        rows: 10_000,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -139,8 +145,13 @@ async fn sqlite(n: usize) -> Result<(), String> {
     let path = dir.join(format!("juggler-peers-{}.db", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let pool = raw::sqlite_pool(&url).await?;
-    sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await.map_err(|e| e.to_string())?;
-    let ds = DataSource::from_connector(juggler::connector::sql::sqlite::SqliteConnector::from_pool(pool.clone()));
+    sqlx::query("PRAGMA journal_mode = WAL")
+        .execute(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ds = DataSource::from_connector(juggler::connector::sql::sqlite::SqliteConnector::from_pool(
+        pool.clone(),
+    ));
     seed_eager(&ds).await;
     reset(&ds).await;
     let file = path.display().to_string();
@@ -159,12 +170,16 @@ async fn sqlite(n: usize) -> Result<(), String> {
     let times = measure(&mut sides).await;
     print("sqlite", n, &sides, &times);
     drop(sides);
-    let _ = std::fs::remove_file(&path);
+    pool.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
     Ok(())
 }
 
 async fn postgres(n: usize) -> Result<(), String> {
-    let url = std::env::var("JUGGLER_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let url =
+        std::env::var("JUGGLER_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let pool = raw::postgres_pool(&url).await?;
     let ds = DataSource::from_connector(juggler::connector::sql::postgres::PgConnector::from_pool(pool.clone()));
     seed_eager(&ds).await;

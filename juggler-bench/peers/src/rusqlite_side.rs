@@ -34,7 +34,12 @@ fn insert(conn: &Connection, start: usize, end: usize) {
 }
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BenchRow> {
-    Ok(BenchRow { id: r.get(0)?, name: r.get(1)?, age: r.get(2)?, score: r.get(3)? })
+    Ok(BenchRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        age: r.get(2)?,
+        score: r.get(3)?,
+    })
 }
 
 fn find(conn: &Connection, id: i64) -> Option<BenchRow> {
@@ -51,7 +56,9 @@ fn filter(conn: &Connection) -> Vec<BenchRow> {
 }
 
 fn parents(conn: &Connection) -> Vec<(i64, String)> {
-    let mut stmt = conn.prepare_cached(r#"SELECT "id", "name" FROM "bench_parent""#).expect("prepare");
+    let mut stmt = conn
+        .prepare_cached(r#"SELECT "id", "name" FROM "bench_parent""#)
+        .expect("prepare");
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("parents");
     rows.collect::<rusqlite::Result<_>>().expect("parents")
 }
@@ -63,7 +70,9 @@ fn children(conn: &Connection, ids: Vec<i64>) -> Vec<Child> {
     let sql = format!(r#"SELECT "id", "parent_id", "name", "value" FROM "bench_child" WHERE "parent_id" IN ({list})"#);
     let mut stmt = conn.prepare_cached(&sql).expect("prepare");
     let rows = stmt
-        .query_map(rusqlite::params_from_iter(ids), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_map(rusqlite::params_from_iter(ids), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .expect("children");
     rows.collect::<rusqlite::Result<_>>().expect("children")
 }

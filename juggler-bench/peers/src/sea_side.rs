@@ -96,7 +96,12 @@ pub async fn op(db: &DatabaseConnection, ds: &DataSource, k: usize, n: usize) ->
             for start in (0..n).step_by(BATCH) {
                 let rows = (start..n.min(start + BATCH)).map(|i| {
                     let (name, age, score) = values(i);
-                    bench_row::ActiveModel { id: NotSet, name: Set(name), age: Set(age), score: Set(score) }
+                    bench_row::ActiveModel {
+                        id: NotSet,
+                        name: Set(name),
+                        age: Set(age),
+                        score: Set(score),
+                    }
                 });
                 bench_row::Entity::insert_many(rows).exec(db).await.expect("insert");
             }
