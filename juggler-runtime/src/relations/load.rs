@@ -9,12 +9,13 @@ use crate::schema::relations::{link_definition, link_keys};
 use crate::schema::{ModelDefinition, RelationKind};
 use crate::value::{Row, Value};
 use crate::{Error, Result};
-use std::collections::HashMap;
-
-/// Maps by relation key. Keys come from the data, so the hasher is seeded
-/// per process (foldhash's quality variant: much faster than SipHash).
-type KeyMap<V> = HashMap<Key, V, foldhash::quality::RandomState>;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// Maps and sets by relation key. Keys come from the data, so the hasher is
+/// seeded per process (foldhash's quality variant: much faster than SipHash).
+type KeyMap<V> = HashMap<Key, V, foldhash::quality::RandomState>;
+type KeySet = HashSet<Key, foldhash::quality::RandomState>;
 
 /// A key value that can be hashed: what parents and children are matched by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -204,7 +205,7 @@ pub(crate) fn select_include_keys(def: &ModelDefinition, query: &mut Query) {
 
 /// Distinct non-NULL values, in first-seen order.
 pub(crate) fn distinct(values: impl IntoIterator<Item = Value>) -> Vec<Value> {
-    let mut seen: std::collections::HashSet<Key, foldhash::quality::RandomState> = Default::default();
+    let mut seen = KeySet::default();
     values
         .into_iter()
         .filter(|v| Key::of(v).is_some_and(|k| seen.insert(k)))

@@ -110,24 +110,6 @@ pub(crate) fn key(def: &'static ModelDefinition, kind: &'static str, mask: u64) 
     )
 }
 
-/// `n` in decimal, without the formatting machinery (placeholders).
-fn push_decimal(out: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for d in &digits[at..] {
-        out.push(char::from(*d));
-    }
-}
-
 pub(crate) struct Compiler<'a> {
     pub(crate) def: &'a ModelDefinition,
     pub(crate) dialect: Dialect,
@@ -155,7 +137,7 @@ impl<'a> Compiler<'a> {
         // The placeholder, written in place (a batch insert writes thousands).
         if self.dialect == Dialect::Postgres {
             self.out.sql.push('$');
-            push_decimal(&mut self.out.sql, self.out.binds.len());
+            self.out.sql.push_str(itoa::Buffer::new().format(self.out.binds.len()));
         } else {
             self.out.sql.push('?');
         }
@@ -693,19 +675,4 @@ pub(crate) fn upsert(def: &ModelDefinition, dialect: Dialect, row: &[Value], ids
         }
     }
     stmt
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_decimal;
-
-    #[test]
-    fn placeholders_are_written_in_decimal() {
-        let mut out = String::new();
-        for n in [0, 7, 10, 99, 100, 65_535, usize::MAX] {
-            push_decimal(&mut out, n);
-            out.push(' ');
-        }
-        assert_eq!(out, format!("0 7 10 99 100 65535 {} ", usize::MAX));
-    }
 }
