@@ -310,9 +310,9 @@ pub fn filtered_rows(n: usize) -> usize {
 /// Both sides on one pool (no lock contention between two sets of
 /// connections): the eager tables seeded once, then every operation.
 macro_rules! both_sides {
-    ($pool:expr, $op:ident, $connector:expr, $n:expr) => {{
+    ($pool:expr, $op:ident, $ds:expr, $n:expr) => {{
         let (pool, n) = ($pool, $n);
-        let ds = DataSource::from_connector($connector(pool.clone()));
+        let ds: DataSource = $ds;
         seed_eager(&ds).await;
         Ok(measure(
             n,
@@ -396,32 +396,22 @@ pub async fn mysql_pool(url: &str) -> Result<sqlx::MySqlPool, String> {
 /// Both sides on SQLite at `url`.
 pub async fn sqlite(url: &str, n: usize) -> Result<Vec<Line>, String> {
     let pool = sqlite_pool(url).await?;
-    both_sides!(
-        pool,
-        sqlite_op,
-        juggler::connector::sql::sqlite::SqliteConnector::from_pool,
-        n
-    )
+    // juggler's own connections to the same file (its SQLite connector is
+    // not sqlx's).
+    let ds = DataSource::connect(url).await.map_err(|e| e.to_string())?;
+    both_sides!(pool, sqlite_op, ds, n)
 }
 
 /// Both sides on PostgreSQL at `url` (in a schema of their own).
 pub async fn postgres(url: &str, n: usize) -> Result<Vec<Line>, String> {
     let pool = postgres_pool(url).await?;
-    both_sides!(
-        pool,
-        postgres_op,
-        juggler::connector::sql::postgres::PgConnector::from_pool,
-        n
-    )
+    let ds = DataSource::from_connector(juggler::connector::sql::postgres::PgConnector::from_pool(pool.clone()));
+    both_sides!(pool, postgres_op, ds, n)
 }
 
 /// Both sides on MySQL / MariaDB at `url` (in a database of their own).
 pub async fn mysql(url: &str, n: usize) -> Result<Vec<Line>, String> {
     let pool = mysql_pool(url).await?;
-    both_sides!(
-        pool,
-        mysql_op,
-        juggler::connector::sql::mysql::MySqlConnector::from_pool,
-        n
-    )
+    let ds = DataSource::from_connector(juggler::connector::sql::mysql::MySqlConnector::from_pool(pool.clone()));
+    both_sides!(pool, mysql_op, ds, n)
 }

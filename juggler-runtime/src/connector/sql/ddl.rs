@@ -1,17 +1,21 @@
-//! Schema changes on a pool, for every SQL connector: one transaction on
-//! one connection where DDL is transactional, statement by statement on
-//! MySQL (whose DDL commits by itself).
+//! Schema changes, for every SQL connector: one transaction on one
+//! connection where DDL is transactional, statement by statement on MySQL
+//! (whose DDL commits by itself). The connection is a [`Session`]: a sqlx
+//! pool connection, or a SQLite one.
 
-use super::map_error;
-use super::pool::Health;
-use crate::schema::{Dialect, ModelDefinition};
 use crate::Error;
 
-fn failed(e: sqlx::Error) -> Error {
-    map_error(&ModelDefinition::default(), e)
+/// A connection that runs schema changes.
+pub(crate) trait Session {
+    /// Runs `sql` (one statement, or several separated by `;` on SQLite).
+    async fn run(&mut self, sql: &str) -> Result<(), Error>;
+    /// How many rows `sql` returns.
+    async fn rows(&mut self, sql: &str) -> Result<usize, Error>;
+    /// This connection is in an unknown state: never hand it out again.
+    fn discard(&mut self);
 }
 
-fn logged(sql: &str, started: std::time::Instant) {
+pub(crate) fn logged(sql: &str, started: std::time::Instant) {
     tracing::debug!(
         target: "juggler::sql",
         sql = %sql,
@@ -21,52 +25,11 @@ fn logged(sql: &str, started: std::time::Instant) {
     );
 }
 
-/// Runs `statements` (see `Connector::apply_ddl`): on failure, how many took
-/// effect (only ever more than 0 on MySQL) and why. Statement caches are
-/// cleared afterwards, since prepared reads may have another shape now.
-pub(crate) async fn apply<DB>(
-    pool: &sqlx::Pool<DB>,
-    dialect: Dialect,
-    health: &Health,
-    statements: &[String],
-) -> Result<(), (usize, Error)>
-where
-    DB: sqlx::Database + sqlx::database::HasStatementCache,
-    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-{
-    let mut conn = pool.acquire().await.map_err(|e| (0, failed(e)))?;
-    let result = if dialect == Dialect::MySql {
-        each(&mut conn, statements).await
-    } else {
-        in_transaction(&mut conn, dialect == Dialect::Sqlite, statements).await
-    };
-    // Statements this connection prepared before may read another shape now.
-    if sqlx::Connection::clear_cached_statements(&mut *conn).await.is_err() {
-        conn.close_on_drop();
-    }
-    drop(conn);
-    health.mark_schema_changed();
-    result
-}
-
-async fn run<DB>(conn: &mut DB::Connection, sql: &str) -> Result<(), sqlx::Error>
-where
-    DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-{
-    let started = std::time::Instant::now();
-    sqlx::Executor::execute(&mut *conn, sqlx::AssertSqlSafe(sql.to_owned())).await?;
-    logged(sql, started);
-    Ok(())
-}
-
-async fn each<DB>(conn: &mut DB::Connection, statements: &[String]) -> Result<(), (usize, Error)>
-where
-    DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-{
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+/// Statement by statement: on failure, how many took effect and why.
+pub(crate) async fn each(conn: &mut impl Session, statements: &[String]) -> Result<(), (usize, Error)> {
     for (i, sql) in statements.iter().enumerate() {
-        run::<DB>(conn, sql).await.map_err(|e| (i, failed(e)))?;
+        conn.run(sql).await.map_err(|e| (i, e))?;
     }
     Ok(())
 }
@@ -74,52 +37,113 @@ where
 /// One transaction; on SQLite with foreign keys off while it runs (a
 /// `DROP TABLE` of a rebuilt table would run ON DELETE actions) and
 /// `PRAGMA foreign_key_check` before the commit.
-async fn in_transaction<DB>(
-    conn: &mut sqlx::pool::PoolConnection<DB>,
+pub(crate) async fn in_transaction(
+    conn: &mut impl Session,
     sqlite: bool,
     statements: &[String],
-) -> Result<(), (usize, Error)>
-where
-    DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-{
-    let c: &mut DB::Connection = &mut *conn;
+) -> Result<(), (usize, Error)> {
     if sqlite {
-        run::<DB>(c, "PRAGMA foreign_keys = OFF")
-            .await
-            .map_err(|e| (0, failed(e)))?;
+        conn.run("PRAGMA foreign_keys = OFF").await.map_err(|e| (0, e))?;
     }
-    let mut result = run::<DB>(c, if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" })
-        .await
-        .map_err(failed);
+    let mut result = conn.run(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" }).await;
     if result.is_ok() {
         for sql in statements {
-            if let Err(e) = run::<DB>(c, sql).await {
-                result = Err(failed(e));
+            if let Err(e) = conn.run(sql).await {
+                result = Err(e);
                 break;
             }
         }
     }
     if result.is_ok() && sqlite {
-        result = match sqlx::Executor::fetch_all(&mut *c, "PRAGMA foreign_key_check").await {
-            Ok(rows) if rows.is_empty() => Ok(()),
-            Ok(rows) => Err(Error::invalid_data(
+        result = match conn.rows("PRAGMA foreign_key_check").await {
+            Ok(0) => Ok(()),
+            Ok(n) => Err(Error::invalid_data(
                 "migration",
-                format!(
-                    "{} rows break a foreign key after the change (PRAGMA foreign_key_check)",
-                    rows.len()
-                ),
+                format!("{n} rows break a foreign key after the change (PRAGMA foreign_key_check)"),
             )),
-            Err(e) => Err(failed(e)),
+            Err(e) => Err(e),
         };
     }
-    let ended = run::<DB>(c, if result.is_ok() { "COMMIT" } else { "ROLLBACK" }).await;
+    let ended = conn.run(if result.is_ok() { "COMMIT" } else { "ROLLBACK" }).await;
     if let (Ok(()), Err(e)) = (&result, ended) {
-        result = Err(failed(e));
+        result = Err(e);
     }
-    if sqlite && run::<DB>(c, "PRAGMA foreign_keys = ON").await.is_err() {
+    if sqlite && conn.run("PRAGMA foreign_keys = ON").await.is_err() {
         // Never hand out a connection without its foreign keys.
-        conn.close_on_drop();
+        conn.discard();
     }
     result.map_err(|e| (0, e))
 }
+
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod over_sqlx {
+    use super::Session;
+    use crate::connector::sql::map_error;
+    use crate::connector::sql::pool::Health;
+    use crate::schema::{Dialect, ModelDefinition};
+    use crate::Error;
+
+    fn failed(e: sqlx::Error) -> Error {
+        map_error(&ModelDefinition::default(), e)
+    }
+
+    impl<DB> Session for sqlx::pool::PoolConnection<DB>
+    where
+        DB: sqlx::Database,
+        for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    {
+        async fn run(&mut self, sql: &str) -> Result<(), Error> {
+            let started = std::time::Instant::now();
+            let conn: &mut DB::Connection = &mut *self;
+            sqlx::Executor::execute(conn, sqlx::AssertSqlSafe(sql.to_owned()))
+                .await
+                .map_err(failed)?;
+            super::logged(sql, started);
+            Ok(())
+        }
+
+        async fn rows(&mut self, sql: &str) -> Result<usize, Error> {
+            let conn: &mut DB::Connection = &mut *self;
+            let rows = sqlx::Executor::fetch_all(conn, sqlx::AssertSqlSafe(sql.to_owned()))
+                .await
+                .map_err(failed)?;
+            Ok(rows.len())
+        }
+
+        fn discard(&mut self) {
+            self.close_on_drop();
+        }
+    }
+
+    /// Runs `statements` (see `Connector::apply_ddl`): on failure, how many
+    /// took effect (only ever more than 0 on MySQL) and why. Statement
+    /// caches are cleared afterwards, since prepared reads may have another
+    /// shape now.
+    pub(crate) async fn apply<DB>(
+        pool: &sqlx::Pool<DB>,
+        dialect: Dialect,
+        health: &Health,
+        statements: &[String],
+    ) -> Result<(), (usize, Error)>
+    where
+        DB: sqlx::Database + sqlx::database::HasStatementCache,
+        for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    {
+        let mut conn = pool.acquire().await.map_err(|e| (0, failed(e)))?;
+        let result = if dialect == Dialect::MySql {
+            super::each(&mut conn, statements).await
+        } else {
+            super::in_transaction(&mut conn, false, statements).await
+        };
+        // Statements this connection prepared before may read another shape now.
+        if sqlx::Connection::clear_cached_statements(&mut *conn).await.is_err() {
+            conn.close_on_drop();
+        }
+        drop(conn);
+        health.mark_schema_changed();
+        result
+    }
+}
+
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use over_sqlx::apply;

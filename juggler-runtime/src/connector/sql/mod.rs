@@ -34,7 +34,11 @@ mod compile;
 mod dates;
 pub(crate) mod ddl;
 mod pool;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod sqlx_driver;
 mod trait_impl;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use sqlx_driver::sqlx_driver;
 
 pub(crate) use trait_impl::sql_connector_trait;
 
@@ -42,8 +46,12 @@ pub(crate) use trait_impl::sql_connector_trait;
 pub(crate) use pool::connect_cause;
 #[cfg(feature = "mysql")]
 pub(crate) use pool::server_name;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use pool::Health;
 pub use pool::PoolSettings;
-pub(crate) use pool::{connect_error, is_connection_error, is_server_timeout, Health, Shared};
+pub(crate) use pool::{connect_error, Shared};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use pool::{is_connection_error, is_server_timeout};
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "postgres")]
@@ -54,26 +62,15 @@ pub mod sqlite;
 use crate::schema::ModelDefinition;
 use crate::Error;
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 /// Turns a sqlx error into juggler's: a unique violation on a property with a
 /// `uniqueness` rule or a unique index becomes a `ValidationError`.
 pub(crate) fn map_error(def: &ModelDefinition, err: sqlx::Error) -> Error {
     if let sqlx::Error::Database(db) = &err {
         if db.is_unique_violation() {
             let text = format!("{} {}", db.message(), db.constraint().unwrap_or(""));
-            let found = def.properties.iter().find(|(name, p)| {
-                let col = p.column(name, None);
-                p.index.as_ref().is_some_and(|i| i.is_unique()) && text.contains(col)
-            });
-            if let Some((name, _)) = found {
-                let mut v = crate::ValidationError::new(&def.name);
-                v.add(
-                    name,
-                    "uniqueness",
-                    "is not unique",
-                    &crate::Value::Null,
-                    def.is_hidden(name),
-                );
-                return Error::Validation(v);
+            if let Some(e) = not_unique(def, &text) {
+                return e;
             }
         }
         if db.code().as_deref() == Some("22021") && db.message().contains("0x00") {
@@ -91,6 +88,24 @@ pub(crate) fn map_error(def: &ModelDefinition, err: sqlx::Error) -> Error {
         message: crate::redact::text(&err.to_string()),
         code: None,
     }
+}
+
+/// A unique violation whose message `text` names a property with a
+/// `uniqueness` rule or a unique index, as a `ValidationError`.
+pub(crate) fn not_unique(def: &ModelDefinition, text: &str) -> Option<Error> {
+    let (name, _) = def.properties.iter().find(|(name, p)| {
+        let col = p.column(name, None);
+        p.index.as_ref().is_some_and(|i| i.is_unique()) && text.contains(col)
+    })?;
+    let mut v = crate::ValidationError::new(&def.name);
+    v.add(
+        name,
+        "uniqueness",
+        "is not unique",
+        &crate::Value::Null,
+        def.is_hidden(name),
+    );
+    Some(Error::Validation(v))
 }
 
 /// PostgreSQL text cannot hold NUL: refuse it naming the property, before
@@ -121,7 +136,7 @@ pub(crate) fn json_text(text: &str) -> crate::Value {
 /// `bind` and `decode` for the databases whose drivers convert freely between
 /// integer widths and read booleans from integers (SQLite, MySQL). The module
 /// provides `bind_decimal` and `decode_decimal`.
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
+#[cfg(feature = "mysql")]
 macro_rules! loose_codec {
     ($db:ty, $args:ty, $row:ty) => {
         type Q = sqlx::query::Query<'static, $db, $args>;
@@ -211,34 +226,25 @@ macro_rules! loose_codec {
     };
 }
 
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
+#[cfg(feature = "mysql")]
 pub(crate) use loose_codec;
 
-/// Stamps out a connector over one sqlx database. The module that invokes it
-/// provides `bind`, `decode`, `insert_ids` and `upsert_row`.
+/// Stamps out a connector. The module that invokes it provides the driver
+/// half (`sqlx_driver!` for sqlx's databases, `sqlite/driver.rs` for SQLite):
+/// `Exec`, `TxState` (with `savepoints`), `DbRow`, `is_null`,
+/// `pool_status`, `fetch_all`, `fetch_optional`, `execute`,
+/// `begin_on_pool`, `end_tx`, `apply_ddl_here`; and the codec (`plan`,
+/// `decode`, `decode_planned`, `fast_*`), `insert_ids`, `upsert_row`,
+/// `discover_catalog`.
 macro_rules! sql_connector {
-    ($name:ident, $db:ty, $dialect:expr) => {
+    ($name:ident, $dialect:expr) => {
         use $crate::connector::sql::compile;
-        use $crate::connector::sql::map_error;
         use $crate::connector::Connector;
         use $crate::filter::resolve::{Cond, Query};
         use $crate::schema::{Dialect, ModelDefinition};
         use $crate::value::{Row, Value};
         use $crate::{Error, Result};
         use std::sync::Arc;
-
-        type Tx = sqlx::Transaction<'static, $db>;
-
-        struct TxState {
-            tx: tokio::sync::Mutex<Option<Tx>>,
-            savepoints: std::sync::atomic::AtomicUsize,
-        }
-
-        enum Exec {
-            Pool(sqlx::Pool<$db>),
-            Tx(Arc<TxState>),
-            Savepoint(Arc<TxState>, String),
-        }
 
         /// The connector; see the module docs.
         pub struct $name {
@@ -274,56 +280,9 @@ macro_rules! sql_connector {
             );
         }
 
-        /// The sqlx query, the values moved into it (not copied).
-        fn build(
-            text: &std::sync::Arc<str>,
-            binds: Vec<(Value, $crate::schema::ColumnKind)>,
-        ) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
-            let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(text.clone()));
-            for (value, kind) in binds {
-                q = bind(q, value, kind);
-            }
-            q
-        }
-
-        /// What a statement is run for.
-        #[derive(Clone, Copy)]
-        enum Want {
-            All,
-            One,
-            Exec,
-        }
-
-        /// What it gave.
-        enum Got {
-            All(Vec<<$db as sqlx::Database>::Row>),
-            One(Option<<$db as sqlx::Database>::Row>),
-            Exec(<$db as sqlx::Database>::QueryResult),
-        }
-
-        /// Why a statement failed before juggler's error is made.
-        enum Failure {
-            Sqlx(sqlx::Error),
-            TimedOut,
-        }
-
-        async fn send(
-            conn: &mut <$db as sqlx::Database>::Connection,
-            text: &std::sync::Arc<str>,
-            binds: Vec<(Value, $crate::schema::ColumnKind)>,
-            want: Want,
-        ) -> std::result::Result<Got, sqlx::Error> {
-            let q = build(text, binds);
-            Ok(match want {
-                Want::All => Got::All(q.fetch_all(&mut *conn).await?),
-                Want::One => Got::One(q.fetch_optional(&mut *conn).await?),
-                Want::Exec => Got::Exec(q.execute(&mut *conn).await?),
-            })
-        }
-
-        /// One sqlx row read column by column for the derive's decoder.
+        /// One row read column by column for the derive's decoder.
         struct SqlRow<'a> {
-            row: &'a <$db as sqlx::Database>::Row,
+            row: &'a DbRow,
             plans: &'a [Plan],
             def: &'a ModelDefinition,
             positions: &'a [usize],
@@ -331,7 +290,7 @@ macro_rules! sql_connector {
 
         impl $crate::value::ReadRow for SqlRow<'_> {
             fn is_null(&self, i: usize) -> bool {
-                self.row.try_get_raw(i).map_or(true, |v| v.is_null())
+                is_null(self.row, i)
             }
 
             fn value(&self, i: usize) -> std::result::Result<Value, String> {
@@ -362,171 +321,34 @@ macro_rules! sql_connector {
         }
 
         impl $name {
-            /// A connector over a pool you already have (sharing it with your
-            /// own sqlx code).
-            pub fn from_pool(pool: sqlx::Pool<$db>) -> Self {
-                $name::with_shared(pool, Default::default())
-            }
-
-            fn with_shared(pool: sqlx::Pool<$db>, shared: $crate::connector::sql::Shared) -> Self {
-                $name { exec: Exec::Pool(pool), statements: Default::default(), shared: Arc::new(shared) }
-            }
-
-            async fn fetch_all(&self, def: &ModelDefinition, stmt: compile::Statement) -> Result<Vec<<$db as sqlx::Database>::Row>> {
-                match self.run(def, stmt, Want::All).await? {
-                    Got::All(rows) => Ok(rows),
-                    _ => Ok(Vec::new()),
-                }
-            }
-
-            async fn fetch_optional(
-                &self,
-                def: &ModelDefinition,
-                stmt: compile::Statement,
-            ) -> Result<Option<<$db as sqlx::Database>::Row>> {
-                match self.run(def, stmt, Want::One).await? {
-                    Got::One(row) => Ok(row),
-                    _ => Ok(None),
-                }
-            }
-
-            async fn execute(&self, def: &ModelDefinition, stmt: compile::Statement) -> Result<<$db as sqlx::Database>::QueryResult> {
-                match self.run(def, stmt, Want::Exec).await? {
-                    Got::Exec(done) => Ok(done),
-                    _ => Err(Error::Unsupported("the statement gave no result".to_owned())),
-                }
-            }
-
-            /// Runs one statement with the statement time-out. On the pool, a
-            /// read whose connection turns out dead is run once more on
-            /// another (nothing was written); the dead connection is closed
-            /// and the pool pings the ones idle since before it.
-            async fn run(&self, def: &ModelDefinition, stmt: compile::Statement, want: Want) -> Result<Got> {
-                let started = std::time::Instant::now();
-                let text: std::sync::Arc<str> = match stmt.shared {
-                    Some(shared) => shared,
-                    None => stmt.sql.into(),
-                };
-                let binds = stmt.binds;
-                let params = binds.len();
-                let got = match &self.exec {
-                    Exec::Pool(pool) => {
-                        let again = (!matches!(want, Want::Exec)).then(|| binds.clone());
-                        match self.on_pool(pool, &text, binds, want).await {
-                            Err(Failure::Sqlx(e)) if $crate::connector::sql::is_connection_error(&e) => {
-                                self.shared.health.mark_broken();
-                                match again {
-                                    Some(binds) => self.on_pool(pool, &text, binds, want).await,
-                                    None => Err(Failure::Sqlx(e)),
-                                }
-                            }
-                            other => other,
-                        }
-                    }
-                    Exec::Tx(state) | Exec::Savepoint(state, _) => {
-                        let mut guard = state.tx.lock().await;
-                        let tx = guard.as_mut().ok_or_else(closed)?;
-                        let result = self.timed(send(&mut **tx, &text, binds, want)).await;
-                        match &result {
-                            Err(Failure::TimedOut) => {
-                                // The connection is in an unknown state: the
-                                // transaction ends here (the server rolls it back).
-                                guard.take();
-                            }
-                            Err(Failure::Sqlx(e)) if $crate::connector::sql::is_connection_error(e) => {
-                                self.shared.health.mark_broken();
-                                guard.take();
-                            }
-                            _ => {}
-                        }
-                        result
-                    }
-                };
-                let got = got.map_err(|f| self.failure(def, f))?;
-                log(&text, params, started);
-                Ok(got)
-            }
-
-            async fn on_pool(
-                &self,
-                pool: &sqlx::Pool<$db>,
-                text: &std::sync::Arc<str>,
-                binds: Vec<(Value, $crate::schema::ColumnKind)>,
-                want: Want,
-            ) -> std::result::Result<Got, Failure> {
-                // sqlx's acquire future is kilobytes: on the heap, and made
-                // there (inside the async block), it is neither part of every
-                // future above nor copied into a box.
-                let mut conn = Box::pin(async move { pool.acquire().await }).await.map_err(Failure::Sqlx)?;
-                let result = self.timed(send(&mut conn, text, binds, want)).await;
-                let broken = match &result {
-                    Err(Failure::TimedOut) => true,
-                    Err(Failure::Sqlx(e)) => $crate::connector::sql::is_connection_error(e),
-                    Ok(_) => false,
-                };
-                if broken {
-                    conn.close_on_drop();
-                }
-                result
-            }
-
-            /// `fut` within the statement time-out (plus a margin, so the
-            /// server's own limit, when it has one, fires first).
-            async fn timed<T>(
-                &self,
-                fut: impl std::future::Future<Output = std::result::Result<T, sqlx::Error>>,
-            ) -> std::result::Result<T, Failure> {
-                match self.shared.client_timeout() {
-                    None => fut.await.map_err(Failure::Sqlx),
-                    Some(limit) => match tokio::time::timeout(limit, fut).await {
-                        Ok(result) => result.map_err(Failure::Sqlx),
-                        Err(_) => Err(Failure::TimedOut),
-                    },
-                }
-            }
-
-            fn failure(&self, def: &ModelDefinition, failure: Failure) -> Error {
-                let statement = || Error::Timeout {
-                    waiting: "the statement",
-                    setting: "statement_timeout",
-                    after: self.shared.statement_timeout.unwrap_or_default(),
-                };
-                match failure {
-                    Failure::TimedOut => statement(),
-                    Failure::Sqlx(e) if $crate::connector::sql::is_server_timeout(&e) => statement(),
-                    Failure::Sqlx(sqlx::Error::PoolTimedOut) => Error::Timeout {
-                        waiting: "waiting for a connection",
-                        setting: "acquire_timeout",
-                        after: self.shared.acquire_timeout,
-                    },
-                    Failure::Sqlx(e) => map_error(def, e),
-                }
-            }
-
-            /// A transaction on a connection of the pool (SQLite: `BEGIN
-            /// IMMEDIATE`, so concurrent writers wait for each other instead
-            /// of failing with "database is locked" half-way); a savepoint
-            /// inside a transaction.
+            /// A transaction on a connection of the pool; a savepoint inside
+            /// a transaction.
             async fn begin_here(&self) -> Result<$name> {
-                let Exec::Pool(pool) = &self.exec else {
-                    let (Exec::Tx(state) | Exec::Savepoint(state, _)) = &self.exec else {
-                        return Err(closed());
-                    };
-                    let n = state.savepoints.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                    let name = format!("juggler_sp_{n}");
-                    let nested =
-                        $name { exec: Exec::Savepoint(state.clone(), name.clone()), statements: self.statements.clone(), shared: self.shared.clone() };
-                    nested.raw(format!("SAVEPOINT {name}")).await?;
-                    return Ok(nested);
+                let state = match &self.exec {
+                    Exec::Pool(pool) => return self.begin_on_pool(pool).await,
+                    Exec::Tx(state) | Exec::Savepoint(state, _) => state,
                 };
-                let begun = if DIALECT == Dialect::Sqlite {
-                    self.timed(pool.begin_with("BEGIN IMMEDIATE")).await
-                } else {
-                    self.timed(pool.begin()).await
-                };
-                let tx = begun.map_err(|f| self.failure(&ModelDefinition::default(), f))?;
-                let state = TxState { tx: tokio::sync::Mutex::new(Some(tx)), savepoints: Default::default() };
-                Ok($name { exec: Exec::Tx(Arc::new(state)), statements: self.statements.clone(), shared: self.shared.clone() })
+                let n = state.savepoints.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                let name = format!("juggler_sp_{n}");
+                let nested =
+                    $name { exec: Exec::Savepoint(state.clone(), name.clone()), statements: self.statements.clone(), shared: self.shared.clone() };
+                nested.raw(format!("SAVEPOINT {name}")).await?;
+                Ok(nested)
+            }
+
+            /// Commits (`true`) or rolls back a transaction or savepoint.
+            async fn finish(&self, commit: bool) -> Result<()> {
+                match &self.exec {
+                    Exec::Pool(_) => {
+                        let what = if commit { "commit" } else { "rollback" };
+                        Err(Error::Unsupported(format!("{what} outside a transaction")))
+                    }
+                    Exec::Tx(state) => self.end_tx(state, commit).await,
+                    Exec::Savepoint(_, name) => {
+                        let verb = if commit { "RELEASE" } else { "ROLLBACK TO" };
+                        self.raw(format!("{verb} SAVEPOINT {name}")).await
+                    }
+                }
             }
 
             async fn raw(&self, sql: String) -> Result<()> {
@@ -535,12 +357,12 @@ macro_rules! sql_connector {
                 self.execute(&empty, stmt).await.map(|_| ())
             }
 
-            fn decode_rows(def: &ModelDefinition, rows: Vec<<$db as sqlx::Database>::Row>, positions: &[usize]) -> Result<Vec<Row>> {
+            fn decode_rows(def: &ModelDefinition, rows: Vec<DbRow>, positions: &[usize]) -> Result<Vec<Row>> {
                 Self::decode_rows_from(def, &rows, positions, 0)
             }
 
             /// Decodes columns `offset..` of each row into `def`'s properties at `positions`.
-            fn decode_rows_from(def: &ModelDefinition, rows: &[<$db as sqlx::Database>::Row], positions: &[usize], offset: usize) -> Result<Vec<Row>> {
+            fn decode_rows_from(def: &ModelDefinition, rows: &[DbRow], positions: &[usize], offset: usize) -> Result<Vec<Row>> {
                 let kinds: Vec<_> = positions
                     .iter()
                     .map(|p| $crate::schema::sql::column_kind(&def.properties[*p], DIALECT))
@@ -551,7 +373,7 @@ macro_rules! sql_connector {
             /// [`Self::decode_rows_from`] with the kinds of `positions` at hand.
             fn decode_with(
                 def: &ModelDefinition,
-                rows: &[<$db as sqlx::Database>::Row],
+                rows: &[DbRow],
                 positions: &[usize],
                 kinds: &[$crate::schema::ColumnKind],
                 offset: usize,

@@ -6,7 +6,9 @@ use sqlx::mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlRow};
 use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
 use std::str::FromStr;
 
-super::sql_connector!(MySqlConnector, MySql, Dialect::MySql);
+super::sql_connector!(MySqlConnector, Dialect::MySql);
+
+super::sqlx_driver!(MySqlConnector, MySql);
 
 super::loose_codec!(MySql, MySqlArguments, MySqlRow);
 

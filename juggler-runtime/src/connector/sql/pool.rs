@@ -67,6 +67,7 @@ pub(crate) fn connect_error(url: &str, err: impl std::fmt::Display) -> crate::Er
 }
 
 /// "PostgreSQL at 127.0.0.1:5433", for messages.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) fn server_name(database: &str, url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
@@ -78,6 +79,7 @@ pub(crate) fn server_name(database: &str, url: &str) -> String {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 /// Why a first connection failed, said plainly: "connection refused", "timed
 /// out", or the server's own message.
 pub(crate) fn connect_cause(err: &sqlx::Error) -> String {
@@ -93,6 +95,7 @@ pub(crate) fn connect_cause(err: &sqlx::Error) -> String {
     }
 }
 
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 /// Milliseconds since an arbitrary fixed instant, plus one (for [`Health`]).
 fn ticks() -> u64 {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
@@ -101,12 +104,14 @@ fn ticks() -> u64 {
 
 /// When a pooled connection was last found broken: connections that went
 /// idle before then are pinged once before they are handed out again.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 #[derive(Debug, Default)]
 pub(crate) struct Health {
     broken_at: std::sync::atomic::AtomicU64,
     schema_changed_at: std::sync::atomic::AtomicU64,
 }
 
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 impl Health {
     /// A schema change ran: statements prepared before it may have another
     /// result type now (PostgreSQL's "cached plan must not change result
@@ -132,6 +137,7 @@ impl Health {
     }
 }
 
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 /// Whether a connection idle for `idle_for` went idle no later than the
 /// moment `at` records (0: never).
 fn idle_since_before(at: &std::sync::atomic::AtomicU64, idle_for: std::time::Duration) -> bool {
@@ -139,6 +145,7 @@ fn idle_since_before(at: &std::sync::atomic::AtomicU64, idle_for: std::time::Dur
     at != 0 && ticks().saturating_sub(idle_for.as_millis() as u64) <= at
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 /// Whether an error means the connection itself is gone (the server
 /// restarted, killed it, or the network dropped it), as opposed to a
 /// statement the server refused.
@@ -159,6 +166,7 @@ pub(crate) fn is_connection_error(err: &sqlx::Error) -> bool {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 /// Whether the server stopped a statement for running too long.
 pub(crate) fn is_server_timeout(err: &sqlx::Error) -> bool {
     match err {
@@ -170,6 +178,7 @@ pub(crate) fn is_server_timeout(err: &sqlx::Error) -> bool {
 }
 
 /// What a connector and the transactions started from it share.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) health: std::sync::Arc<Health>,
@@ -196,6 +205,7 @@ impl Shared {
         }
     }
 
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     /// How long the client waits: the statement time-out plus a margin
     /// (a tenth, at least 200 ms), so the server's own limit fires first.
     pub(crate) fn client_timeout(&self) -> Option<std::time::Duration> {
@@ -204,6 +214,7 @@ impl Shared {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 impl PoolSettings {
     /// Opens a pool with these settings. One connection is opened first, so
     /// a wrong address fails now with its cause ("could not connect to

@@ -6,7 +6,9 @@ use sqlx::postgres::{PgArguments, PgConnectOptions, PgRow, Postgres};
 use sqlx::{Row as _, TypeInfo as _, ValueRef as _};
 use std::str::FromStr;
 
-super::sql_connector!(PgConnector, Postgres, Dialect::Postgres);
+super::sql_connector!(PgConnector, Dialect::Postgres);
+
+super::sqlx_driver!(PgConnector, Postgres);
 
 type Q = sqlx::query::Query<'static, Postgres, PgArguments>;
 

@@ -10,10 +10,7 @@ macro_rules! sql_connector_trait {
         #[async_trait::async_trait]
         impl Connector for $name {
             fn pool_status(&self) -> Option<$crate::connector::PoolStatus> {
-                match &self.exec {
-                    Exec::Pool(pool) => Some($crate::connector::PoolStatus { size: pool.size(), idle: pool.num_idle() }),
-                    _ => None,
-                }
+                pool_status(&self.exec)
             }
 
             fn max_binds(&self) -> usize {
@@ -179,12 +176,11 @@ macro_rules! sql_connector_trait {
             async fn count(&self, def: &ModelDefinition, cond: Option<&Cond>) -> Result<u64> {
                 let stmt = compile::count(def, DIALECT, cond);
                 let row = self.fetch_optional(def, stmt).await?;
-                let n: i64 = row
-                    .as_ref()
-                    .map(|r| sqlx::Row::try_get::<i64, _>(r, 0))
-                    .transpose()
-                    .map_err(|e| map_error(def, e))?
-                    .unwrap_or(0);
+                let n = match row.map(|r| decode(&r, 0, $crate::schema::ColumnKind::BigInt)).transpose() {
+                    Ok(Some(Value::Int(n))) => n,
+                    Ok(_) => 0,
+                    Err(e) => return Err(Error::invalid_data(&def.name, format!("cannot read the count: {e}"))),
+                };
                 Ok(u64::try_from(n).unwrap_or(0))
             }
 
@@ -266,10 +262,7 @@ macro_rules! sql_connector_trait {
             }
 
             async fn apply_ddl(&self, statements: &[String]) -> std::result::Result<(), (usize, Error)> {
-                let Exec::Pool(pool) = &self.exec else {
-                    return Err((0, Error::Unsupported("schema changes run outside a transaction".to_owned())));
-                };
-                $crate::connector::sql::ddl::apply(pool, DIALECT, &self.shared.health, statements).await
+                self.apply_ddl_here(statements).await
             }
 
             async fn begin(&self) -> Result<Arc<dyn Connector>> {
@@ -277,25 +270,11 @@ macro_rules! sql_connector_trait {
             }
 
             async fn commit(&self) -> Result<()> {
-                match &self.exec {
-                    Exec::Pool(_) => Err(Error::Unsupported("commit outside a transaction".to_owned())),
-                    Exec::Tx(state) => {
-                        let tx = state.tx.lock().await.take().ok_or_else(closed)?;
-                        tx.commit().await.map_err(|e| map_error(&ModelDefinition::default(), e))
-                    }
-                    Exec::Savepoint(_, name) => self.raw(format!("RELEASE SAVEPOINT {name}")).await,
-                }
+                self.finish(true).await
             }
 
             async fn rollback(&self) -> Result<()> {
-                match &self.exec {
-                    Exec::Pool(_) => Err(Error::Unsupported("rollback outside a transaction".to_owned())),
-                    Exec::Tx(state) => {
-                        let tx = state.tx.lock().await.take().ok_or_else(closed)?;
-                        tx.rollback().await.map_err(|e| map_error(&ModelDefinition::default(), e))
-                    }
-                    Exec::Savepoint(_, name) => self.raw(format!("ROLLBACK TO SAVEPOINT {name}")).await,
-                }
+                self.finish(false).await
             }
         }
     };

@@ -1,109 +1,24 @@
-//! SQLite (bundled), over sqlx.
+//! Discovery on SQLite: a schema's tables, views, columns, keys and indexes
+//! into a catalog.
 
-use crate::schema::ColumnKind;
-use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnectOptions, SqliteRow};
-use sqlx::{Row as _, ValueRef as _};
-use std::str::FromStr;
-
-super::sql_connector!(SqliteConnector, Sqlite, Dialect::Sqlite);
-
-super::loose_codec!(Sqlite, SqliteArguments, SqliteRow);
-
-/// SQLite has no exact decimal: the text is kept (comparisons cast it to REAL).
-fn bind_decimal(q: Q, d: rust_decimal::Decimal) -> Q {
-    q.bind(d.to_string())
-}
-
-fn decode_int(row: &SqliteRow, i: usize) -> std::result::Result<Option<i64>, sqlx::Error> {
-    row.try_get::<Option<i64>, _>(i)
-}
-
-/// SQLite has no date type: dates are text.
-fn bind_datetime(q: Q, t: String) -> Q {
-    q.bind(t)
-}
-
-fn column_plan(_: &SqliteRow, _: usize, kind: ColumnKind) -> ColumnKind {
-    kind
-}
-
-fn decode_datetime(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
-    Ok(Value::Text(row.try_get::<String, _>(i)?))
-}
-
-fn decode_decimal(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
-    let value = match row.try_get::<String, _>(i) {
-        Ok(text) => Value::Text(text),
-        // A number written by something else than juggler.
-        Err(_) => Value::Float(row.try_get::<f64, _>(i)?),
-    };
-    value
-        .to_decimal()
-        .map(Value::Decimal)
-        .ok_or_else(|| sqlx::Error::Decode(format!("not a decimal: {}", value.to_json()).into()))
-}
-
-impl SqliteConnector {
-    /// Opens a pool: `sqlite://path.db?mode=rwc`, `sqlite::memory:`.
-    pub async fn connect(url: &str, settings: &super::PoolSettings) -> Result<Self> {
-        let mut options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| super::connect_error(url, e))?
-            .pragma("case_sensitive_like", "ON")
-            .foreign_keys(true)
-            .busy_timeout(settings.busy_timeout)
-            .with_regexp();
-        let mut settings = settings.clone();
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        if in_memory {
-            // Each connection to an in-memory database is its own database.
-            settings.max_connections = 1;
-            settings.min_connections = 1;
-        } else {
-            // Readers do not block the writer, nor the writer readers.
-            options = options.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
-        }
-        let health = Arc::new(super::Health::default());
-        let pool = settings
-            .open::<Sqlite>("SQLite", url, options, health.clone(), None)
-            .await?;
-        Ok(SqliteConnector::with_shared(
-            pool,
-            super::Shared::new(&settings, health),
-        ))
-    }
-
-    /// Runs an insert; SQLite hands back the last rowid, and one multi-row
-    /// insert takes consecutive ids.
-    async fn insert_ids(
-        &self,
-        def: &ModelDefinition,
-        stmt: compile::Statement,
-        rows: usize,
-        _returning: bool,
-    ) -> Result<Vec<i64>> {
-        let done = self.execute(def, stmt).await?;
-        let last = done.last_insert_rowid();
-        let first = last - rows as i64 + 1;
-        Ok((first..=last).collect())
-    }
-
-    /// Inserts or updates on the id; returns whether a row was inserted.
-    async fn upsert_row(&self, def: &ModelDefinition, row: &Row, ids: &[usize]) -> Result<bool> {
-        let cond = crate::ops::id_cond(def, &ids.iter().map(|i| row.values[*i].clone()).collect::<Vec<_>>())?;
-        let existed = self.count(def, Some(&cond)).await? > 0;
-        let stmt = compile::upsert(def, DIALECT, &row.values, ids);
-        self.execute(def, stmt).await?;
-        Ok(!existed)
-    }
-}
+use super::{compile, DbRow, SqliteConnector, DIALECT};
+use crate::schema::ModelDefinition;
+use crate::value::Value;
+use crate::Result;
 
 /// Text of column `i`, or `None` for NULL (or a value that is not text).
-fn text(row: &SqliteRow, i: usize) -> Option<String> {
-    row.try_get::<Option<String>, _>(i).ok().flatten()
+fn text(row: &DbRow, i: usize) -> Option<String> {
+    match row.peek(i) {
+        Value::Text(t) => Some(t),
+        _ => None,
+    }
 }
 
-fn int(row: &SqliteRow, i: usize) -> i64 {
-    row.try_get::<Option<i64>, _>(i).ok().flatten().unwrap_or(0)
+fn int(row: &DbRow, i: usize) -> i64 {
+    match row.peek(i) {
+        Value::Int(n) => n,
+        _ => 0,
+    }
 }
 
 /// SQLite's type affinity rules (section 3.1 of its datatype page) for a
