@@ -149,9 +149,7 @@ async fn sqlite(n: usize) -> Result<(), String> {
         .execute(&pool)
         .await
         .map_err(|e| e.to_string())?;
-    let ds = DataSource::from_connector(juggler::connector::sql::sqlite::SqliteConnector::from_pool(
-        pool.clone(),
-    ));
+    let ds = DataSource::connect(&url).await.map_err(|e| e.to_string())?;
     seed_eager(&ds).await;
     reset(&ds).await;
     let file = path.display().to_string();

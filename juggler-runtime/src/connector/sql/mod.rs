@@ -1,8 +1,11 @@
-//! The SQL connectors (SQLite, PostgreSQL, MySQL/MariaDB) over sqlx.
+//! The SQL connectors: SQLite over rusqlite (in the calling task, see
+//! `sqlite/conn.rs`), PostgreSQL and MySQL/MariaDB over sqlx.
 //!
 //! They share the compiler in `compile.rs` and the body of the connector in
-//! `sql_connector!` (its `Connector` impl in `trait_impl.rs`); each driver module supplies binding, decoding, insert
-//! ids and the atomic upsert, in the same item order so two can be diffed.
+//! `sql_connector!` (its `Connector` impl in `trait_impl.rs`); the driver
+//! half (pool, transactions, running a statement) is `sqlx_driver!` for
+//! sqlx's databases and `sqlite/mod.rs` for SQLite; each driver module
+//! supplies binding, decoding, insert ids and the atomic upsert.
 //!
 //! Behaviour that differs by database, and what juggler does about it:
 //!
@@ -11,8 +14,8 @@
 //! | `like` case | `PRAGMA case_sensitive_like = ON` | `LIKE` | text columns are `utf8mb4_bin` |
 //! | `ilike` | the pattern as an anchored case-insensitive `REGEXP` (Unicode case folding) | `ILIKE` | `LOWER(col) LIKE LOWER(?)` |
 //! | `regexp` | Rust `regex` syntax (linear time: no backreferences, no look-around) | POSIX ARE (`~`, `~*`) | PCRE2 (MariaDB) / ICU (MySQL 8); backtracking, so stopped by the statement time-out |
-//! | statement time-out | client side only (the statement finishes on SQLite's worker thread) | `SET statement_timeout` + client side | `max_statement_time` (MariaDB) / `max_execution_time` (MySQL, reads) + client side |
-//! | concurrent writers | WAL, `busy_timeout`, `BEGIN IMMEDIATE` | row locks | row locks |
+//! | statement time-out | SQLite's progress handler stops the statement (`SQLITE_INTERRUPT`) | `SET statement_timeout` + client side | `max_statement_time` (MariaDB) / `max_execution_time` (MySQL, reads) + client side |
+//! | concurrent writers | WAL, the pool's async write lock, `BEGIN IMMEDIATE`, `busy_timeout` | row locks | row locks |
 //! | NULLs last ascending | `NULLS LAST` | `NULLS LAST` | `col IS NULL, col` |
 //! | `near` | in Rust after reading | in Rust after reading | in Rust after reading |
 //! | text order | byte order | the database collation | byte order (`utf8mb4_bin`) |

@@ -36,11 +36,13 @@ pub struct PoolSettings {
     /// MariaDB `max_statement_time`), so a runaway query (a client's
     /// catastrophic `regexp`) stops on the server; a server that stops
     /// answering is given up on by the client after the same time, and that
-    /// connection is closed. Either way the call fails with
-    /// [`Error::Timeout`](crate::Error::Timeout).
+    /// connection is closed. SQLite stops the statement itself. Either way
+    /// the call fails with [`Error::Timeout`](crate::Error::Timeout).
     pub statement_timeout: Option<std::time::Duration>,
-    /// How long a SQLite statement waits for another connection's write lock
-    /// before failing with "database is locked" (default 5 s).
+    /// How long a SQLite write waits for another writer before failing
+    /// (default 5 s): for a writer of the same pool as a task (then the
+    /// error is [`Error::Timeout`](crate::Error::Timeout)), for another
+    /// process in SQLite's busy handler ("database is locked").
     pub busy_timeout: std::time::Duration,
 }
 

@@ -444,9 +444,7 @@ impl SqliteConnector {
         let tx = state.conn.lock().await.take().ok_or_else(closed)?;
         let conn = tx.lease.conn().ok_or_else(closed)?;
         let sql = if commit { "COMMIT" } else { "ROLLBACK" };
-        let started = std::time::Instant::now();
         send(conn, sql, Vec::new(), Want::Exec, None).map_err(|f| self.failure(&ModelDefinition::default(), f))?;
-        log(sql, 0, started);
         Ok(())
     }
 
