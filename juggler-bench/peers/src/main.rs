@@ -2,9 +2,9 @@
 //!
 //! juggler beside its peers on the same data in one run: raw sqlx (the
 //! baseline), juggler, Diesel (SQLite, PostgreSQL) and SeaORM, and on SQLite
-//! two ways juggler's own connector could call SQLite (rusqlite in the
-//! calling task; rusqlite on a thread of its own, one hand-off per
-//! statement). Each side's fastest of 3 runs, sides in a rotating order.
+//! plain rusqlite two ways: in the calling task (what juggler's connector
+//! does: its floor) and on a thread of its own, one hand-off per statement
+//! (the option measured and not taken). Each side's fastest of 3 runs, sides in a rotating order.
 //! Prints raw sqlx's ops/s and every side's time as a ratio to it (lower is
 //! faster, 1.00 is raw sqlx).
 
