@@ -384,6 +384,49 @@ async fn default_order_is_by_id(ds: DataSource) {
     assert_eq!(ids(&repo.find(f).await.expect("find")), vec![2, 4, 6, 1, 3, 5]);
 }
 
+/// Nothing to check or rewrite on save: its batch insert moves the values
+/// into the statement and sets only the ids back on the instances.
+#[derive(Model, Debug, Clone, PartialEq)]
+struct Tally {
+    #[property(id, generated)]
+    id: i64,
+    #[property(length = 20)]
+    label: String,
+    count: Option<i32>,
+}
+
+async fn batch_insert_sets_ids_on_the_instances(ds: DataSource) {
+    ds.automigrate(&[Tally::definition()]).await.unwrap();
+    let tally = |id, label: &str, count| Tally {
+        id,
+        label: label.into(),
+        count,
+    };
+    let repo = ds.repo::<Tally>();
+    let created = repo
+        .create_all(vec![
+            tally(0, "a", Some(1)),
+            tally(0, "b", None),
+            tally(0, "c", Some(3)),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        created,
+        vec![tally(1, "a", Some(1)), tally(2, "b", None), tally(3, "c", Some(3))]
+    );
+    let given = vec![tally(10, "j", None), tally(11, "k", Some(-4))];
+    assert_eq!(repo.create_all(given.clone()).await.unwrap(), given);
+    let stored = repo.find(Filter::new()).await.unwrap();
+    assert_eq!(stored.iter().map(|t| t.id).collect::<Vec<_>>(), vec![1, 2, 3, 10, 11]);
+    assert_eq!(stored[1], tally(2, "b", None));
+    assert_eq!(stored[4], tally(11, "k", Some(-4)));
+    // All or none: a duplicate id fails the batch and stores nothing of it.
+    let clash = repo.create_all(vec![tally(12, "x", None), tally(10, "y", None)]).await;
+    assert!(clash.is_err(), "{clash:?}");
+    assert_eq!(repo.count(None).await.unwrap(), 5);
+}
+
 per_backend!(crate::common::seeded;
     equality,
     null_equality,
@@ -407,4 +450,5 @@ per_backend!(crate::common::seeded;
     upsert_and_find_or_create,
     save_and_reload,
     default_order_is_by_id,
+    batch_insert_sets_ids_on_the_instances,
 );

@@ -77,6 +77,12 @@ pub trait Model: Sized + Send + Sync + 'static {
             .unwrap_or_default()
     }
 
+    /// Appends [`Model::to_row`]'s values to `out` (a batch insert puts
+    /// every instance's values in one list).
+    fn push_values(&self, out: &mut Vec<Value>) {
+        out.extend(self.to_row().values);
+    }
+
     /// [`Model::to_row`], moving the values out instead of copying them.
     fn into_row(self) -> Row {
         self.to_row()
@@ -107,6 +113,17 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// The id values, in key order.
     fn id_values(&self) -> Vec<Value>;
+
+    /// Sets the id of a model with one id property (after an insert gave
+    /// it one). The derive sets the field; this default goes through
+    /// [`Model::to_row`] and [`Model::from_row`].
+    fn set_id(&mut self, id: Value) -> Result<()> {
+        let pos = crate::connector::single_id(Self::definition())?;
+        let mut row = self.to_row();
+        row.values[pos] = id;
+        *self = Self::from_row(row, None)?;
+        Ok(())
+    }
 
     /// Runs the `custom` validators.
     fn validate_custom(&self, errors: &mut ValidationError) {

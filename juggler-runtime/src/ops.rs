@@ -151,6 +151,11 @@ pub(crate) fn id_unset(def: &ModelDefinition, row: &Row) -> bool {
 
 /// `forceId`: a generated id may not be given on create.
 pub(crate) fn check_force_id(def: &ModelDefinition, row: &Row) -> Result<()> {
+    check_force_id_values(def, &row.values)
+}
+
+/// [`check_force_id`] on a row's values.
+pub(crate) fn check_force_id_values(def: &ModelDefinition, values: &[Value]) -> Result<()> {
     let force = def.settings.force_id.unwrap_or(false);
     if !force {
         return Ok(());
@@ -160,9 +165,9 @@ pub(crate) fn check_force_id(def: &ModelDefinition, row: &Row) -> Result<()> {
             .properties
             .get_index(i)
             .expect("id position from the same definition");
-        if prop.generated && !is_unset_id(&row.values[i]) {
+        if prop.generated && !is_unset_id(&values[i]) {
             let mut errors = ValidationError::new(&def.name);
-            errors.add(name, "absence", "can't be set", &row.values[i], false);
+            errors.add(name, "absence", "can't be set", &values[i], false);
             return Err(errors.into());
         }
     }

@@ -192,8 +192,24 @@ impl<M: Model> Repository<M> {
         let def = Self::def();
         ops::writable(def)?;
         let mut ready = Vec::with_capacity(instances.len());
-        // Nothing reads the instance before the insert: move its values.
-        let moves = !M::HAS_HOOKS && !ops::rewrites_on_save(def) && nothing_to_validate(def);
+        // Nothing reads or changes the instance around the insert: the
+        // instances are what is stored, but for the ids the insert gives.
+        let as_given = !M::HAS_HOOKS && !ops::rewrites_on_save(def) && nothing_to_validate(def);
+        if as_given && def.is_strict() && ops::id_positions(def).len() == 1 {
+            let mut values = Vec::with_capacity(instances.len() * def.properties.len());
+            for instance in &instances {
+                let start = values.len();
+                instance.push_values(&mut values);
+                ops::check_force_id_values(def, &values[start..])?;
+            }
+            let ids = self.conn.insert_values(def, values).await?;
+            let mut out = instances;
+            for (instance, id) in out.iter_mut().zip(ids) {
+                instance.set_id(id)?;
+            }
+            return Ok(out);
+        }
+        let moves = as_given;
         for instance in instances {
             if moves {
                 let row = instance.into_row();

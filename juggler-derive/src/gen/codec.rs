@@ -67,9 +67,30 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
         let ty = &f.original.ty;
         quote!(<#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident))
     });
+    // One id property: set straight into its field after an insert.
+    let set_id = match ids.as_slice() {
+        [f] => {
+            let (ident, prop) = (f.ident, &f.name);
+            quote! {
+                fn set_id(&mut self, id: ::juggler::Value) -> ::juggler::Result<()> {
+                    self.#ident = ::juggler::__private::decode(&mut [id], 0, #name, #prop, ::core::option::Option::None)?;
+                    ::core::result::Result::Ok(())
+                }
+            }
+        }
+        _ => quote!(),
+    };
     quote! {
+        #set_id
+
         fn to_row(&self) -> ::juggler::Row {
-            ::juggler::Row { values: ::std::vec![#(#to_values),*], extra: #extra_out }
+            let mut values = ::std::vec::Vec::with_capacity(#count);
+            ::juggler::Model::push_values(self, &mut values);
+            ::juggler::Row { values, extra: #extra_out }
+        }
+
+        fn push_values(&self, out: &mut ::std::vec::Vec<::juggler::Value>) {
+            out.extend([#(#to_values),*]);
         }
 
         fn property_value(&self, pos: usize) -> ::juggler::Value {

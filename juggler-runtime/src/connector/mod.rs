@@ -17,7 +17,7 @@ pub mod sql;
 use crate::filter::resolve::{Cond, Query};
 use crate::schema::ModelDefinition;
 use crate::value::{Row, Value};
-use crate::Result;
+use crate::{Error, Result};
 use std::sync::Arc;
 
 /// How a join table (or a through model) links parents to the rows of
@@ -111,6 +111,25 @@ pub trait Connector: Send + Sync + 'static {
     /// long as the program: SQL connectors build its statement once.
     async fn insert_static(&self, def: &'static ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
         self.insert(def, rows).await
+    }
+
+    /// [`Connector::insert_static`] for a batch of a derived model with one
+    /// id property, whose caller keeps its instances: `values` holds the
+    /// rows one after the other (`def.properties.len()` values each), and the
+    /// answer is each row's id, generated ones filled in. SQL connectors move
+    /// the values into the statement instead of copying them.
+    async fn insert_values(&self, def: &'static ModelDefinition, values: Vec<Value>) -> Result<Vec<Value>> {
+        let id = single_id(def)?;
+        let width = def.properties.len();
+        let mut values = values.into_iter();
+        let rows: Vec<Row> = (0..values.len() / width)
+            .map(|_| Row::new(values.by_ref().take(width).collect()))
+            .collect();
+        let rows = self.insert_static(def, rows).await?;
+        Ok(rows
+            .into_iter()
+            .map(|mut row| row.values.get_mut(id).map(std::mem::take).unwrap_or_default())
+            .collect())
     }
 
     /// The row with this id, for a derived model (statement built once).
@@ -306,4 +325,15 @@ pub(crate) fn feed_rows(def: &ModelDefinition, query: &Query, rows: Vec<Row>, si
         sink(&crate::value::ValuesRow(std::cell::RefCell::new(row.values)), &columns)?;
     }
     Ok(())
+}
+
+/// The position of a model's one id property.
+pub(crate) fn single_id(def: &ModelDefinition) -> Result<usize> {
+    match crate::ops::id_positions(def)[..] {
+        [id] => Ok(id),
+        _ => Err(Error::Unsupported(format!(
+            "`{}` has no single id property to give back",
+            def.name
+        ))),
+    }
 }

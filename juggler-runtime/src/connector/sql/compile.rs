@@ -6,7 +6,7 @@ use crate::filter::resolve::{CmpOp, Cond, Query};
 use crate::filter::Direction;
 use crate::schema::sql::{column_kind, column_ref, table_ref, text_cast};
 use crate::schema::{ColumnKind, Dialect, ModelDefinition};
-use crate::value::{Row, Value};
+use crate::value::Value;
 
 /// Whether `values` can go to PostgreSQL as one `BIGINT[]` / `TEXT[]` bind
 /// for a column of `kind` (the PostgreSQL connector binds a `Value::Json`
@@ -547,13 +547,15 @@ pub(crate) fn delete(def: &ModelDefinition, dialect: Dialect, cond: Option<&Cond
     c.out
 }
 
-/// `INSERT INTO t (cols) VALUES (..), (..)` for `rows` (each a full row);
-/// `columns` are the positions written. `returning` adds `RETURNING col`.
+/// `INSERT INTO t (cols) VALUES (..), (..)` for `rows` rows; `columns` are
+/// the positions written. `returning` adds `RETURNING col`. `value(r, p)` gives row `r`'s value at property position `p`, called once
+/// per bound value in order (a caller that owns the rows moves them out).
 pub(crate) fn insert(
     def: &ModelDefinition,
     dialect: Dialect,
     columns: &[usize],
-    rows: &[&[Value]],
+    rows: usize,
+    mut value: impl FnMut(usize, usize) -> Value,
     returning: Option<usize>,
 ) -> Statement {
     let mut c = Compiler::new(def, dialect);
@@ -569,15 +571,15 @@ pub(crate) fn insert(
         c.push(&format!("INSERT INTO {table} ({}) VALUES ", names.join(", ")));
         // Per column once, not per value: a batch writes thousands.
         let casts: Vec<Option<&str>> = columns.iter().map(|p| c.cast(*p)).collect();
-        c.out.binds.reserve(rows.len() * columns.len());
-        c.out.sql.reserve(rows.len() * columns.len() * 6);
-        for (r, row) in rows.iter().enumerate() {
+        c.out.binds.reserve(rows * columns.len());
+        c.out.sql.reserve(rows * columns.len() * 6);
+        for r in 0..rows {
             c.push(if r > 0 { ", (" } else { "(" });
             for (i, pos) in columns.iter().enumerate() {
                 if i > 0 {
                     c.push(", ");
                 }
-                let (value, kind) = (row[*pos].clone(), cols[i].1);
+                let (value, kind) = (value(r, *pos), cols[i].1);
                 match casts[i] {
                     Some(t) => {
                         c.push("CAST(");
@@ -616,13 +618,18 @@ fn value_bytes(value: &Value) -> usize {
 
 /// `rows` (positions into `all`) cut into statements of `width` columns
 /// each: under the dialect's bind limit and [`MAX_STATEMENT_BYTES`].
-pub(crate) fn insert_chunks(all: &[Row], rows: &[usize], width: usize, dialect: Dialect) -> Vec<Vec<usize>> {
+pub(crate) fn insert_chunks(
+    all: &impl super::InsertRows,
+    rows: &[usize],
+    width: usize,
+    dialect: Dialect,
+) -> Vec<Vec<usize>> {
     let per_statement = (dialect.max_binds() / width.max(1)).max(1);
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let mut bytes = 0;
     for &i in rows {
-        let size: usize = all[i].values.iter().map(value_bytes).sum();
+        let size: usize = all.row(i).iter().map(value_bytes).sum();
         if !current.is_empty() && (current.len() == per_statement || bytes + size > MAX_STATEMENT_BYTES) {
             out.push(std::mem::take(&mut current));
             bytes = 0;
@@ -639,7 +646,7 @@ pub(crate) fn insert_chunks(all: &[Row], rows: &[usize], width: usize, dialect: 
 /// An atomic insert-or-update of one full row on its id columns.
 pub(crate) fn upsert(def: &ModelDefinition, dialect: Dialect, row: &[Value], ids: &[usize]) -> Statement {
     let columns: Vec<usize> = (0..def.properties.len()).collect();
-    let mut stmt = insert(def, dialect, &columns, &[row], None);
+    let mut stmt = insert(def, dialect, &columns, 1, |_, p| row[p].clone(), None);
     let c = Compiler::new(def, dialect);
     let id_cols: Vec<String> = ids.iter().map(|p| c.column(*p).0).collect();
     let others: Vec<String> = columns

@@ -93,6 +93,67 @@ pub(crate) fn map_error(def: &ModelDefinition, err: sqlx::Error) -> Error {
     }
 }
 
+/// What an insert leaves in the rows it was given (see `insert_rows`).
+#[derive(Clone, Copy)]
+pub(crate) enum Keep {
+    /// The whole rows (their values are copied into the statements).
+    Rows,
+    /// Only this column (the id); the other values are moved into the
+    /// statements.
+    Column(usize),
+}
+
+impl Keep {
+    /// The value to bind for `slot`, at position `pos`.
+    fn value(self, slot: &mut crate::Value, pos: usize) -> crate::Value {
+        match self {
+            Keep::Column(kept) if kept != pos => std::mem::take(slot),
+            _ => slot.clone(),
+        }
+    }
+}
+
+/// The rows an insert reads and fills in: whole rows, or one flat list of
+/// values (a batch of a derived model, one allocation for all).
+pub(crate) trait InsertRows: Send {
+    /// How many rows.
+    fn count(&self) -> usize;
+    /// Row `i`'s values.
+    fn row(&self, i: usize) -> &[crate::Value];
+    /// Row `i`'s values, to change.
+    fn row_mut(&mut self, i: usize) -> &mut [crate::Value];
+}
+
+impl InsertRows for Vec<crate::Row> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn row(&self, i: usize) -> &[crate::Value] {
+        &self[i].values
+    }
+    fn row_mut(&mut self, i: usize) -> &mut [crate::Value] {
+        &mut self[i].values
+    }
+}
+
+/// Rows of `width` values each, one after the other.
+pub(crate) struct Flat {
+    pub(crate) values: Vec<crate::Value>,
+    pub(crate) width: usize,
+}
+
+impl InsertRows for Flat {
+    fn count(&self) -> usize {
+        self.values.len() / self.width
+    }
+    fn row(&self, i: usize) -> &[crate::Value] {
+        &self.values[i * self.width..(i + 1) * self.width]
+    }
+    fn row_mut(&mut self, i: usize) -> &mut [crate::Value] {
+        &mut self.values[i * self.width..(i + 1) * self.width]
+    }
+}
+
 /// A unique violation whose message `text` names a property with a
 /// `uniqueness` rule or a unique index, as a `ValidationError`.
 pub(crate) fn not_unique(def: &ModelDefinition, text: &str) -> Option<Error> {
@@ -433,16 +494,26 @@ macro_rules! sql_connector {
             /// Inserts rows, all or none: one statement per chunk (under the
             /// bind limit and the statement size limit), in one transaction
             /// (a savepoint inside the caller's) when there are several.
-            async fn insert_rows(&self, def: &ModelDefinition, fixed: Option<&'static ModelDefinition>, rows: Vec<Row>) -> Result<Vec<Row>> {
+            ///
+            /// With `Keep::Rows` the rows come back whole, generated ids filled
+            /// in; with `Keep::Column(p)` the values are moved into the
+            /// statements and only column `p` (the id) is left in each row.
+            async fn insert_rows<R: $crate::connector::sql::InsertRows>(
+                &self,
+                def: &ModelDefinition,
+                fixed: Option<&'static ModelDefinition>,
+                rows: R,
+                keep: $crate::connector::sql::Keep,
+            ) -> Result<R> {
                 if DIALECT == Dialect::Postgres {
-                    for row in &rows {
-                        $crate::connector::sql::check_no_nul(def, row.values.iter().enumerate())?;
+                    for i in 0..rows.count() {
+                        $crate::connector::sql::check_no_nul(def, rows.row(i).iter().enumerate())?;
                     }
                 }
                 let generated = $crate::schema::sql::generated_id(def).and_then(|(n, _)| def.properties.get_index_of(n));
                 // Rows whose generated id is unset leave the column out and get it back.
-                let (auto, given): (Vec<usize>, Vec<usize>) = (0..rows.len())
-                    .partition(|i| generated.is_some_and(|g| $crate::model::is_unset_id(&rows[*i].values[g])));
+                let (auto, given): (Vec<usize>, Vec<usize>) = (0..rows.count())
+                    .partition(|i| generated.is_some_and(|g| $crate::model::is_unset_id(&rows.row(*i)[g])));
                 let all: Vec<usize> = (0..def.properties.len()).collect();
                 let without_id: Vec<usize> = all.iter().copied().filter(|p| Some(*p) != generated).collect();
                 let mut plan: Vec<(bool, Vec<usize>)> = Vec::new();
@@ -454,7 +525,7 @@ macro_rules! sql_connector {
                 }
                 if plan.len() > 1 {
                     let tx = self.begin_here().await?;
-                    return match tx.insert_planned(def, fixed, rows, &plan, generated).await {
+                    return match tx.insert_planned(def, fixed, rows, &plan, generated, keep).await {
                         Ok(out) => {
                             tx.commit().await?;
                             Ok(out)
@@ -465,40 +536,41 @@ macro_rules! sql_connector {
                         }
                     };
                 }
-                self.insert_planned(def, fixed, rows, &plan, generated).await
+                self.insert_planned(def, fixed, rows, &plan, generated, keep).await
             }
 
-            async fn insert_planned(
+            async fn insert_planned<R: $crate::connector::sql::InsertRows>(
                 &self,
                 def: &ModelDefinition,
                 fixed: Option<&'static ModelDefinition>,
-                rows: Vec<Row>,
+                rows: R,
                 plan: &[(bool, Vec<usize>)],
                 generated: Option<usize>,
-            ) -> Result<Vec<Row>> {
+                keep: $crate::connector::sql::Keep,
+            ) -> Result<R> {
                 let mut out = rows;
                 let all: Vec<usize> = (0..def.properties.len()).collect();
                 let without_id: Vec<usize> = all.iter().copied().filter(|p| Some(*p) != generated).collect();
                 for (leaves_id_out, chunk) in plan {
                     let columns = if *leaves_id_out { &without_id } else { &all };
-                    let values: Vec<&[Value]> = chunk.iter().map(|i| out[*i].values.as_slice()).collect();
                     let returning = if DIALECT == Dialect::Postgres && *leaves_id_out { generated } else { None };
+                    let mut value = |r: usize, p: usize| keep.value(&mut out.row_mut(chunk[r])[p], p);
                     let stmt = match fixed {
                         Some(fixed) if chunk.len() == 1 => {
                             let layout = self.statements.layout(fixed, DIALECT);
-                            let binds = columns.iter().map(|p| (values[0][*p].clone(), layout.kinds[*p])).collect();
+                            let binds = columns.iter().map(|p| (value(0, *p), layout.kinds[*p])).collect();
                             let key = compile::key(fixed, "insert", compile::mask(columns.iter().copied()));
                             compile::Statement::cached(&self.statements, key, binds, || {
-                                compile::insert(def, DIALECT, columns, &values, returning).sql
+                                compile::insert(def, DIALECT, columns, 1, |_, _| Value::Null, returning).sql
                             })
                         }
-                        _ => compile::insert(def, DIALECT, columns, &values, returning),
+                        _ => compile::insert(def, DIALECT, columns, chunk.len(), value, returning),
                     };
                     let ids = self.insert_ids(def, stmt, chunk.len(), returning.is_some()).await?;
                     if *leaves_id_out {
                         if let Some(g) = generated {
                             for (i, id) in chunk.iter().zip(ids) {
-                                out[*i].values[g] = Value::Int(id);
+                                out.row_mut(*i)[g] = Value::Int(id);
                             }
                         }
                     }

@@ -26,11 +26,19 @@ macro_rules! sql_connector_trait {
             }
 
             async fn insert(&self, def: &ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
-                self.insert_rows(def, None, rows).await
+                self.insert_rows(def, None, rows, $crate::connector::sql::Keep::Rows).await
             }
 
             async fn insert_static(&self, def: &'static ModelDefinition, rows: Vec<Row>) -> Result<Vec<Row>> {
-                self.insert_rows(def, Some(def), rows).await
+                self.insert_rows(def, Some(def), rows, $crate::connector::sql::Keep::Rows).await
+            }
+
+            async fn insert_values(&self, def: &'static ModelDefinition, values: Vec<Value>) -> Result<Vec<Value>> {
+                let id = $crate::connector::single_id(def)?;
+                let width = def.properties.len();
+                let flat = $crate::connector::sql::Flat { values, width };
+                let mut flat = self.insert_rows(def, Some(def), flat, $crate::connector::sql::Keep::Column(id)).await?;
+                Ok(flat.values.chunks_mut(width).map(|row| std::mem::take(&mut row[id])).collect())
             }
 
             async fn find_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<Option<Row>> {
