@@ -146,6 +146,21 @@ impl<M: Model> Repository<M> {
         Ok(ctx.query.unwrap_or_default())
     }
 
+    /// [`Self::access`] for an operation that takes only a `where`: the
+    /// condition and its origin after the `access` hooks (none are run, and
+    /// no filter is built, for a model without hooks).
+    async fn access_where(&self, op: Operation, where_: Option<Where>) -> Result<(Option<Where>, Origin)> {
+        if !M::HAS_HOOKS {
+            return Ok((where_, Origin::Code));
+        }
+        let filter = Filter {
+            where_,
+            ..Filter::default()
+        };
+        let filter = self.access(op, filter).await?;
+        Ok((filter.where_, filter.origin))
+    }
+
     /// Runs the `loaded` hook on each instance (only with hooks).
     async fn run_loaded(&self, op: Operation, instances: Vec<M>) -> Result<Vec<M>> {
         if !M::HAS_HOOKS {
@@ -418,12 +433,8 @@ impl<M: Model> Repository<M> {
 
     pub(crate) async fn count_with(&self, where_: Option<Where>, extra: Option<Cond>) -> Result<u64> {
         let def = Self::def();
-        let filter = Filter {
-            where_,
-            ..Filter::default()
-        };
-        let filter = self.access(Operation::Count, filter).await?;
-        let cond = ops::where_cond(def, M::default_scope(), filter.where_.as_ref(), filter.origin)?;
+        let (where_, origin) = self.access_where(Operation::Count, where_).await?;
+        let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), origin)?;
         let cond = with_extra(cond, extra);
         self.conn.count(def, cond.as_ref()).await
     }
@@ -444,12 +455,7 @@ impl<M: Model> Repository<M> {
     ) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
-        let filter = Filter {
-            where_,
-            ..Filter::default()
-        };
-        let filter = self.access(Operation::UpdateAll, filter).await?;
-        let mut where_ = filter.where_;
+        let (mut where_, origin) = self.access_where(Operation::UpdateAll, where_).await?;
         let mut patch = patch;
         if M::HAS_HOOKS {
             let mut ctx = Context::<M>::new(Operation::UpdateAll);
@@ -468,7 +474,7 @@ impl<M: Model> Repository<M> {
             patch = ctx.data.unwrap_or_default();
         }
         let set = if M::HAS_HOOKS { self.checked_set(&patch)? } else { set };
-        let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), filter.origin)?;
+        let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), origin)?;
         let cond = with_extra(cond, extra);
         let n = if set.is_empty() {
             self.conn.count(def, cond.as_ref()).await?
@@ -692,23 +698,14 @@ impl<M: Model> Repository<M> {
     pub(crate) async fn delete_where(&self, op: Operation, where_: Option<Where>, extra: Option<Cond>) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
-        let filter = self
-            .access(
-                op,
-                Filter {
-                    where_,
-                    ..Filter::default()
-                },
-            )
-            .await?;
-        let mut where_ = filter.where_;
+        let (mut where_, origin) = self.access_where(op, where_).await?;
         if M::HAS_HOOKS {
             let mut ctx = Context::<M>::new(op);
             ctx.where_ = where_;
             hooks::run(HookKind::BeforeDelete, &mut ctx).await?;
             where_ = ctx.where_;
         }
-        let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), filter.origin)?;
+        let cond = ops::where_cond(def, M::default_scope(), where_.as_ref(), origin)?;
         let cond = with_extra(cond, extra);
         let n = self.conn.delete(def, cond.as_ref()).await?;
         if M::HAS_HOOKS {

@@ -186,7 +186,18 @@ impl Resolver<'_> {
     }
 
     fn property(&self, name: &str, path: &str) -> Result<(usize, &PropertyType)> {
-        let Some((index, _, prop)) = self.def.properties.get_full(name) else {
+        // A few names compare faster than one hash of the name.
+        let found = if self.def.properties.len() <= 16 {
+            self.def
+                .properties
+                .iter()
+                .enumerate()
+                .find(|(_, (key, _))| key.as_str() == name)
+                .map(|(i, (_, prop))| (i, prop))
+        } else {
+            self.def.properties.get_full(name).map(|(i, _, prop)| (i, prop))
+        };
+        let Some((index, prop)) = found else {
             let names: Vec<&str> = self
                 .def
                 .properties

@@ -36,6 +36,8 @@ mod compile;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod dates;
 pub(crate) mod ddl;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) mod deadline;
 mod pool;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod sqlx_driver;

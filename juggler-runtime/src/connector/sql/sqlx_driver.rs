@@ -217,7 +217,7 @@ macro_rules! sqlx_driver {
             ) -> std::result::Result<T, Failure> {
                 match self.shared.client_timeout() {
                     None => fut.await.map_err(Failure::Sqlx),
-                    Some(limit) => match tokio::time::timeout(limit, fut).await {
+                    Some(limit) => match $crate::connector::sql::deadline::within(limit, fut).await {
                         Ok(result) => result.map_err(Failure::Sqlx),
                         Err(_) => Err(Failure::TimedOut),
                     },
