@@ -24,6 +24,10 @@ type Key = (Instant, u64);
 struct Waiting {
     next: u64,
     wakers: BTreeMap<Key, Waker>,
+    /// When the watchdog looks next (`None`: not before it is unparked). A
+    /// statement wakes it only with an earlier deadline, so statements one
+    /// after the other (each deadline later than the last) never do.
+    looks_at: Option<Instant>,
 }
 
 struct Watchdog {
@@ -62,7 +66,9 @@ fn watch() {
             let now = Instant::now();
             let later = waiting.wakers.split_off(&(now, u64::MAX));
             let due = std::mem::replace(&mut waiting.wakers, later);
-            (due, waiting.wakers.keys().next().map(|(at, _)| *at))
+            let next = waiting.wakers.keys().next().map(|(at, _)| *at);
+            waiting.looks_at = next;
+            (due, next)
         };
         for waker in due.into_values() {
             waker.wake();
@@ -125,10 +131,13 @@ impl<F: Future> Future for Within<F> {
                 let key = (at, waiting.next);
                 waiting.next += 1;
                 waiting.wakers.insert(key, cx.waker().clone());
-                let first = waiting.wakers.keys().next() == Some(&key);
+                let sooner = waiting.looks_at.is_none_or(|next| at < next);
+                if sooner {
+                    waiting.looks_at = Some(at);
+                }
                 drop(waiting);
                 *this.key = Some(key);
-                if first {
+                if sooner {
                     watchdog().thread.unpark();
                 }
                 Poll::Pending
