@@ -4,19 +4,20 @@ use crate::schema::{ModelDefinition, ValidationKind, EMAIL_REGEX};
 use serde_json::{json, Map, Value as Json};
 
 /// What the derive knows per property that the definition does not: the Rust
-/// type's schema and, for embedded models, theirs.
-#[derive(Debug)]
+/// type's schema and, for embedded models, theirs (functions, so that a
+/// model's list is a constant and each type's code exists once).
+#[derive(Debug, Clone, Copy)]
 pub struct FieldSchema {
     /// The property name.
     pub name: &'static str,
     /// The type's schema (`{"type": "integer"}`).
-    pub schema: Json,
+    pub schema: fn() -> Json,
     /// `Some((name, schema))` for an embedded model.
-    pub nested: Option<(String, Json)>,
+    pub nested: fn() -> Option<(String, Json)>,
 }
 
 /// Builds the schema of `def`; hidden properties are left out.
-pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
+pub fn build(def: &ModelDefinition, fields: &[FieldSchema]) -> Json {
     let mut properties = Map::new();
     let mut required = Vec::new();
     let mut defs = Map::new();
@@ -27,7 +28,7 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
         if def.is_hidden(field.name) {
             continue;
         }
-        let mut schema = match field.nested {
+        let mut schema = match (field.nested)() {
             Some((name, mut nested)) => {
                 // Hoist the nested model's own $defs.
                 if let Some(Json::Object(inner)) = nested.as_object_mut().and_then(|o| o.remove("$defs")) {
@@ -36,13 +37,13 @@ pub fn build(def: &ModelDefinition, fields: Vec<FieldSchema>) -> Json {
                 nested.as_object_mut().map(|o| o.remove("$schema"));
                 let reference = json!({"$ref": format!("#/$defs/{name}")});
                 defs.insert(name, nested);
-                if field.schema.get("type") == Some(&json!("array")) {
+                if (field.schema)().get("type") == Some(&json!("array")) {
                     json!({"type": "array", "items": reference})
                 } else {
                     reference
                 }
             }
-            None => field.schema,
+            None => (field.schema)(),
         };
         let Some(object) = schema.as_object_mut() else {
             continue;

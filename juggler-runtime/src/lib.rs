@@ -175,6 +175,17 @@ pub mod __private {
         value.map_err(|m| Error::invalid_data(model, format!("`{property}`: {m}")))
     }
 
+    /// Puts a patch field's decoded value in its slot.
+    pub fn patch_field<T>(
+        value: Result<T, String>,
+        slot: &mut Option<T>,
+        model: &str,
+        property: &str,
+    ) -> Result<(), Error> {
+        *slot = Some(patch_value(value, model, property)?);
+        Ok(())
+    }
+
     /// A row of `model` has `count` values.
     pub fn check_len(values: &[Value], count: usize, model: &str) -> Result<(), Error> {
         if values.len() == count {
@@ -195,17 +206,29 @@ pub mod __private {
 
     /// A derived model embedded in another, read back from its JSON object.
     pub fn model_from_value<M: crate::Model>(value: Value) -> Result<M, String> {
+        let row = embedded_row(value, M::definition())?;
+        M::from_row(row, None).map_err(|e| e.to_string())
+    }
+
+    /// The row of an embedded model's JSON object (not generic: one copy).
+    fn embedded_row(value: Value, def: &schema::ModelDefinition) -> Result<crate::Row, String> {
         let json = match value {
             Value::Json(json) => json,
             other => other.to_json(),
         };
         match json {
-            serde_json::Value::Object(object) => {
-                let def = M::definition();
-                M::from_row(crate::Row::from_json_object(def, object), None).map_err(|e| e.to_string())
-            }
-            other => Err(format!("expected a `{}` object, got {other}", M::definition().name)),
+            serde_json::Value::Object(object) => Ok(crate::Row::from_json_object(def, object)),
+            other => Err(format!("expected a `{}` object, got {other}", def.name)),
         }
+    }
+
+    /// The columns [`crate::Model::read_row`] reads for a stored row of
+    /// `count` values of which `fields` were selected (not generic: one
+    /// copy for every model).
+    pub fn row_columns(count: usize, fields: Option<&[usize]>) -> Vec<Option<usize>> {
+        (0..count)
+            .map(|p| fields.is_none_or(|f| f.contains(&p)).then_some(p))
+            .collect()
     }
 
     /// The JSON schema of an embedded model's value.

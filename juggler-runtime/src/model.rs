@@ -90,7 +90,14 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// Builds an instance from stored values. `fields` lists the properties a
     /// `fields` filter selected; the others hold their type's empty value.
-    fn from_row(row: Row, fields: Option<&[usize]>) -> Result<Self>;
+    /// By default through [`Model::read_row`] (the derive writes its own
+    /// only for a model with an extra-properties field).
+    fn from_row(row: Row, fields: Option<&[usize]>) -> Result<Self> {
+        let def = Self::definition();
+        crate::__private::check_len(&row.values, def.properties.len(), &def.name)?;
+        let columns = crate::__private::row_columns(row.values.len(), fields);
+        Self::read_row(&crate::value::ValuesRow(std::cell::RefCell::new(row.values)), &columns)
+    }
 
     /// Builds an instance straight from a result row: property `p` is in
     /// column `columns[p]` (`None`: left out by `fields`, so it holds its

@@ -67,6 +67,19 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
         let ty = &f.original.ty;
         quote!(<#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident))
     });
+    // The extra properties come only from the row itself; other models
+    // read a row through `read_row` (the trait's `from_row`).
+    let from_row = if model.extra_field().is_some() {
+        quote! {
+            fn from_row(row: ::juggler::Row, fields: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
+                let ::juggler::Row { mut values, #extra_binding } = row;
+                ::juggler::__private::check_len(&values, #count, #name)?;
+                ::core::result::Result::Ok(Self { #(#inits),* })
+            }
+        }
+    } else {
+        quote!()
+    };
     // One id property: set straight into its field after an insert.
     let set_id = match ids.as_slice() {
         [f] => {
@@ -104,11 +117,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
             ::juggler::Row { values: ::std::vec![#(#into_values),*], extra: #extra_moved }
         }
 
-        fn from_row(row: ::juggler::Row, fields: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
-            let ::juggler::Row { mut values, #extra_binding } = row;
-            ::juggler::__private::check_len(&values, #count, #name)?;
-            ::core::result::Result::Ok(Self { #(#inits),* })
-        }
+        #from_row
 
         fn read_row(row: &dyn ::juggler::ReadRow, columns: &[::core::option::Option<usize>]) -> ::juggler::Result<Self> {
             ::core::result::Result::Ok(Self { #(#reads),* })

@@ -42,8 +42,8 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
         quote! {
             ::juggler::__private::FieldSchema {
                 name: #prop,
-                schema: <#ty as ::juggler::__private::FieldValue>::json_schema(),
-                nested: <#ty as ::juggler::__private::FieldValue>::nested_schema(),
+                schema: <#ty as ::juggler::__private::FieldValue>::json_schema,
+                nested: <#ty as ::juggler::__private::FieldValue>::nested_schema,
             }
         }
     });
@@ -77,7 +77,7 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
                 fn json_schema() -> ::juggler::__private::serde_json::Value {
                     ::juggler::__private::json_schema(
                         <Self as ::juggler::Model>::definition(),
-                        ::std::vec![#(#schema_fields),*],
+                        &[#(#schema_fields),*],
                     )
                 }
             }

@@ -37,10 +37,12 @@ pub(crate) fn emit_impl(model: &ModelIr<'_>, model_name: &str) -> TokenStream {
         let ty = &f.original.ty;
         let prop = &f.name;
         quote! {
-            #i => {
-                let value = <#ty as ::juggler::__private::FieldValue>::from_value(value);
-                out.#field = ::core::option::Option::Some(::juggler::__private::patch_value(value, #model_name, #prop)?);
-            }
+            #i => ::juggler::__private::patch_field(
+                <#ty as ::juggler::__private::FieldValue>::from_value(value),
+                &mut out.#field,
+                #model_name,
+                #prop,
+            ),
         }
     });
     let sets = model.properties().enumerate().map(|(i, f)| {
@@ -64,10 +66,11 @@ pub(crate) fn emit_impl(model: &ModelIr<'_>, model_name: &str) -> TokenStream {
             fn from_set(set: ::std::vec::Vec<(usize, ::juggler::Value)>) -> ::juggler::Result<Self> {
                 let mut out = <Self as ::core::default::Default>::default();
                 for (pos, value) in set {
+                    // One `?` for every arm: each arm is a call.
                     match pos {
                         #(#arms)*
-                        _ => {}
-                    }
+                        _ => ::core::result::Result::Ok(()),
+                    }?;
                 }
                 ::core::result::Result::Ok(out)
             }
