@@ -71,10 +71,16 @@ pub(crate) fn apply_transforms(def: &ModelDefinition, row: &mut Row, present: &d
 
 /// Positions of the id properties.
 pub(crate) fn id_positions(def: &ModelDefinition) -> Vec<usize> {
-    def.id_properties()
-        .into_iter()
-        .filter_map(|n| def.properties.get_index_of(n))
-        .collect()
+    // The positions straight from the properties (no lookup by name), in
+    // id order as `id_properties` lists them.
+    let mut ids: Vec<(u32, usize)> = def
+        .properties
+        .values()
+        .enumerate()
+        .filter_map(|(pos, p)| p.id.map(|n| (n, pos)))
+        .collect();
+    ids.sort_unstable();
+    ids.into_iter().map(|(_, pos)| pos).collect()
 }
 
 /// The value when `cond` is exactly "the model's one id = value" (a
@@ -325,6 +331,10 @@ pub(crate) fn checked_set(def: &ModelDefinition, mut set: Vec<(usize, Value)>) -
 /// from URLs as text) is read as the number it spells, on every connector
 /// alike; text that spells no number is an `InvalidFilter` at `id`.
 pub(crate) fn typed_id(def: &ModelDefinition, values: Vec<Value>) -> Result<Vec<Value>> {
+    // Only text is turned into numbers.
+    if !values.iter().any(|v| matches!(v, Value::Text(_))) {
+        return Ok(values);
+    }
     let ids = id_positions(def);
     values
         .into_iter()

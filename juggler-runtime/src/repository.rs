@@ -314,12 +314,24 @@ impl<M: Model> Repository<M> {
         if Self::plain() && !values.iter().any(Value::is_null) {
             // No hooks, no scope: the fixed statement, built once (it checks
             // the id's shape too).
-            return self
-                .conn
-                .find_by_id_static(def, &values)
-                .await?
-                .map(|row| M::from_row(row, None))
-                .transpose();
+            if !def.is_strict() {
+                // The extra properties come with the row.
+                return self
+                    .conn
+                    .find_by_id_static(def, &values)
+                    .await?
+                    .map(|row| M::from_row(row, None))
+                    .transpose();
+            }
+            // The row decodes straight into `M` as the connector reads it.
+            let mut found = None;
+            self.conn
+                .find_by_id_each_static(def, &values, &mut |row, columns| {
+                    found = Some(M::read_row(row, columns)?);
+                    Ok(())
+                })
+                .await?;
+            return Ok(found);
         }
         self.find_one(Filter::new().where_(ops::id_where(def, &values))).await
     }

@@ -113,6 +113,24 @@ pub trait Connector: Send + Sync + 'static {
         self.insert(def, rows).await
     }
 
+    /// [`Connector::find_by_id_static`] handing the row, if there is one, to
+    /// `sink` as it is read (every property selected, property `p` in column
+    /// `p`): typed results decode straight into the struct. `false` when
+    /// there is no such row.
+    async fn find_by_id_each_static(
+        &self,
+        def: &'static ModelDefinition,
+        id: &[Value],
+        sink: &mut RowSink<'_>,
+    ) -> Result<bool> {
+        let Some(row) = self.find_by_id_static(def, id).await? else {
+            return Ok(false);
+        };
+        let columns: Vec<Option<usize>> = (0..row.values.len()).map(Some).collect();
+        sink(&crate::value::ValuesRow(std::cell::RefCell::new(row.values)), &columns)?;
+        Ok(true)
+    }
+
     /// [`Connector::insert_static`] for a batch of a derived model with one
     /// id property, whose caller keeps its instances: `values` holds the
     /// rows one after the other (`def.properties.len()` values each), and the

@@ -69,6 +69,8 @@ pub(crate) struct StatementCache {
 pub(crate) struct Layout {
     pub(crate) ids: Vec<usize>,
     pub(crate) all: Vec<usize>,
+    /// Property `p` in column `p` (a row of every property).
+    pub(crate) columns: Vec<Option<usize>>,
     pub(crate) kinds: Vec<ColumnKind>,
 }
 
@@ -81,6 +83,7 @@ impl StatementCache {
                 std::sync::Arc::new(Layout {
                     ids: crate::ops::id_positions(def),
                     all: (0..def.properties.len()).collect(),
+                    columns: (0..def.properties.len()).map(Some).collect(),
                     kinds: def.properties.values().map(|p| column_kind(p, dialect)).collect(),
                 })
             })

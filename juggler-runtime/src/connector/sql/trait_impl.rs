@@ -54,6 +54,26 @@ macro_rules! sql_connector_trait {
                 Ok(Self::decode_with(def, std::slice::from_ref(&row), &layout.all, &layout.kinds, 0)?.pop())
             }
 
+            async fn find_by_id_each_static(
+                &self,
+                def: &'static ModelDefinition,
+                id: &[Value],
+                sink: &mut $crate::connector::RowSink<'_>,
+            ) -> Result<bool> {
+                let layout = self.statements.layout(def, DIALECT);
+                let binds = Self::id_binds(def, &layout, id)?;
+                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", 0), binds, || {
+                    let cond = $crate::ops::id_cond(def, id).unwrap_or(Cond::And(Vec::new()));
+                    compile::select(def, DIALECT, &Query::one(cond)).0.sql
+                });
+                let Some(row) = self.fetch_optional(def, stmt).await? else {
+                    return Ok(false);
+                };
+                let plans: Vec<Plan> = layout.kinds.iter().enumerate().map(|(c, k)| plan(&row, c, *k)).collect();
+                sink(&SqlRow { row: &row, plans: &plans, def, positions: &layout.all }, &layout.columns)?;
+                Ok(true)
+            }
+
             async fn delete_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<u64> {
                 let layout = self.statements.layout(def, DIALECT);
                 let binds = Self::id_binds(def, &layout, id)?;
