@@ -467,6 +467,21 @@ impl<M: Model> Repository<M> {
     ) -> Result<u64> {
         let def = Self::def();
         ops::writable(def)?;
+        if Self::plain() && extra.is_none() {
+            // `where id = ..` from code: the fixed statement, no condition built.
+            if let Some(id) = where_
+                .as_ref()
+                .and_then(|w| crate::filter::resolve::id_equality(def, w))
+            {
+                let set = self.checked_set(&patch)?;
+                if !set.is_empty() {
+                    return self
+                        .conn
+                        .update_by_id_static(def, std::slice::from_ref(&id), &set)
+                        .await;
+                }
+            }
+        }
         let (mut where_, origin) = self.access_where(Operation::UpdateAll, where_).await?;
         let mut patch = patch;
         if M::HAS_HOOKS {

@@ -605,6 +605,30 @@ pub fn resolve_where(def: &ModelDefinition, w: &Where, origin: Origin) -> Result
     Resolver { def, origin }.resolve_root(w)
 }
 
+/// The value when `w` (from code) is exactly "the model's one id equals a
+/// value", checked as [`resolve_where`] checks it: what the by-id fast paths
+/// take without building a condition. `None` for any other `where`, and for
+/// a value [`resolve_where`] would refuse (it then says why).
+pub(crate) fn id_equality(def: &ModelDefinition, w: &Where) -> Option<Value> {
+    let Where::Cond {
+        property,
+        op: Op::Eq(value),
+    } = w
+    else {
+        return None;
+    };
+    if value.is_null() || def.properties.values().filter(|p| p.id.is_some()).count() != 1 {
+        return None;
+    }
+    let resolver = Resolver {
+        def,
+        origin: Origin::Code,
+    };
+    let (pos, ty) = resolver.property(property, "").ok()?;
+    def.properties[pos].id?;
+    check_value(ty, value, "").ok()
+}
+
 fn find_near(cond: &Cond) -> Option<(usize, GeoPoint)> {
     match cond {
         Cond::Cmp {
@@ -759,6 +783,29 @@ mod tests {
         let re = Regex::new(&like_to_regex("a.c_")).expect("compiles");
         assert!(re.is_match("a.cd"));
         assert!(!re.is_match("abcd"));
+    }
+
+    #[test]
+    fn id_equality_is_only_the_one_id_equal_to_a_value_of_its_type() {
+        let def = ModelDefinition::from_json(
+            r#"{"name": "Tag", "properties": {"id": {"type": "number", "id": true}, "label": {"type": "string"}}}"#,
+        )
+        .expect("loads");
+        let eq = |p: &str, v: Value| Where::Cond {
+            property: p.to_owned(),
+            op: Op::Eq(v),
+        };
+        assert_eq!(id_equality(&def, &eq("id", Value::Int(7))), Some(Value::Int(7)));
+        assert_eq!(id_equality(&def, &eq("label", Value::Int(7))), None);
+        assert_eq!(id_equality(&def, &eq("id", Value::Null)), None);
+        assert_eq!(
+            id_equality(&def, &eq("id", Value::Text("7".into()))),
+            None,
+            "refused by resolve_where"
+        );
+        assert_eq!(id_equality(&def, &eq("nope", Value::Int(7))), None);
+        let untrusted = Where::Untrusted(Box::new(eq("id", Value::Int(7))));
+        assert_eq!(id_equality(&def, &untrusted), None);
     }
 
     #[test]

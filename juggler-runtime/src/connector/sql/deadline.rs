@@ -3,13 +3,13 @@
 //! A tokio timer costs about a thousand instructions per statement (made,
 //! put in the timer wheel, taken out again), as much as a third of what juggler
 //! adds to a point query. Here a statement that is still waiting after its
-//! first poll puts its deadline and waker in one ordered map, and one
+//! first poll puts its deadline and waker in a slot of one table, and one
 //! watchdog thread per process (started on first use, parked in between)
-//! wakes the statements whose deadline has passed. The statement's next poll
-//! finds its entry gone and gives up. The thread belongs to no runtime, so a
-//! connector keeps its time-out when it is used from another runtime.
+//! wakes the statements whose deadline has passed, emptying their slots. The
+//! statement's next poll finds its slot taken back and gives up. The thread
+//! belongs to no runtime, so a connector keeps its time-out when it is used
+//! from another runtime.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -17,17 +17,64 @@ use std::task::{Context, Poll, Waker};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
-/// When, and which (deadlines may tie).
-type Key = (Instant, u64);
+/// A statement's slot, and the slot's use count when it took it (a slot
+/// emptied by the watchdog may serve another statement since).
+type Key = (usize, u64);
+
+struct Entry {
+    turn: u64,
+    at: Instant,
+    waker: Waker,
+}
 
 #[derive(Default)]
 struct Waiting {
-    next: u64,
-    wakers: BTreeMap<Key, Waker>,
+    slots: Vec<Option<Entry>>,
+    free: Vec<usize>,
+    turns: u64,
     /// When the watchdog looks next (`None`: not before it is unparked). A
     /// statement wakes it only with an earlier deadline, so statements one
     /// after the other (each deadline later than the last) never do.
     looks_at: Option<Instant>,
+}
+
+impl Waiting {
+    fn insert(&mut self, at: Instant, waker: Waker) -> Key {
+        self.turns += 1;
+        let entry = Some(Entry {
+            turn: self.turns,
+            at,
+            waker,
+        });
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot] = entry;
+                slot
+            }
+            None => {
+                self.slots.push(entry);
+                self.slots.len() - 1
+            }
+        };
+        (slot, self.turns)
+    }
+
+    /// The statement's entry, unless the watchdog took it.
+    fn get_mut(&mut self, (slot, turn): Key) -> Option<&mut Entry> {
+        self.slots.get_mut(slot)?.as_mut().filter(|e| e.turn == turn)
+    }
+
+    fn remove(&mut self, key: Key) {
+        if self.get_mut(key).is_some() {
+            self.slots[key.0] = None;
+            self.free.push(key.0);
+        }
+    }
+
+    #[cfg(test)]
+    fn contains(&mut self, key: Key) -> bool {
+        self.get_mut(key).is_some()
+    }
 }
 
 struct Watchdog {
@@ -58,19 +105,30 @@ fn lock() -> MutexGuard<'static, Waiting> {
 }
 
 /// The watchdog thread: wakes what is due, then sleeps until the next
-/// deadline (or until a statement with an earlier one arrives).
+/// deadline (or until a statement with an earlier one arrives). It looks at
+/// every slot, but only when a deadline comes (or an earlier one arrives).
 fn watch() {
     loop {
-        let (due, next) = {
+        let mut due = Vec::new();
+        let next = {
             let mut waiting = lock();
             let now = Instant::now();
-            let later = waiting.wakers.split_off(&(now, u64::MAX));
-            let due = std::mem::replace(&mut waiting.wakers, later);
-            let next = waiting.wakers.keys().next().map(|(at, _)| *at);
+            let mut next: Option<Instant> = None;
+            let Waiting { slots, free, .. } = &mut *waiting;
+            for (slot, entry) in slots.iter_mut().enumerate() {
+                match entry {
+                    Some(e) if e.at <= now => {
+                        due.extend(entry.take().map(|e| e.waker));
+                        free.push(slot);
+                    }
+                    Some(e) => next = Some(next.map_or(e.at, |n| n.min(e.at))),
+                    None => {}
+                }
+            }
             waiting.looks_at = next;
-            (due, next)
+            next
         };
-        for waker in due.into_values() {
+        for waker in due {
             waker.wake();
         }
         match next {
@@ -80,11 +138,12 @@ fn watch() {
     }
 }
 
-/// `inner`, or `Err(TimedOut)` once `limit` has passed since its first poll.
-pub(crate) fn within<F: Future>(limit: Duration, inner: F) -> Within<F> {
+/// `inner`, or `Err(TimedOut)` once `limit` (if any) has passed since its
+/// first poll.
+pub(crate) fn within<F: Future>(limit: impl Into<Option<Duration>>, inner: F) -> Within<F> {
     Within {
         inner,
-        limit,
+        limit: limit.into(),
         key: None,
     }
 }
@@ -98,14 +157,14 @@ pin_project_lite::pin_project! {
     pub(crate) struct Within<F> {
         #[pin]
         inner: F,
-        limit: Duration,
+        limit: Option<Duration>,
         key: Option<Key>,
     }
 
     impl<F> PinnedDrop for Within<F> {
         fn drop(this: Pin<&mut Self>) {
             if let Some(key) = this.project().key.take() {
-                lock().wakers.remove(&key);
+                lock().remove(key);
             }
         }
     }
@@ -116,21 +175,22 @@ impl<F: Future> Future for Within<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        let Some(limit) = *this.limit else {
+            return this.inner.poll(cx).map(Ok);
+        };
         let started = this.key.is_none().then(Instant::now);
         if let Poll::Ready(out) = this.inner.poll(cx) {
             if let Some(key) = this.key.take() {
-                lock().wakers.remove(&key);
+                lock().remove(key);
             }
             return Poll::Ready(Ok(out));
         }
         match started {
             // First wait: from now on the watchdog keeps the time.
             Some(now) => {
-                let at = now + *this.limit;
+                let at = now + limit;
                 let mut waiting = lock();
-                let key = (at, waiting.next);
-                waiting.next += 1;
-                waiting.wakers.insert(key, cx.waker().clone());
+                let key = waiting.insert(at, cx.waker().clone());
                 let sooner = waiting.looks_at.is_none_or(|next| at < next);
                 if sooner {
                     waiting.looks_at = Some(at);
@@ -145,14 +205,14 @@ impl<F: Future> Future for Within<F> {
             None => {
                 let key = this.key.as_ref().copied();
                 let mut waiting = lock();
-                match key.and_then(|k| waiting.wakers.get_mut(&k)) {
-                    Some(waker) => {
-                        if !waker.will_wake(cx.waker()) {
-                            waker.clone_from(cx.waker());
+                match key.and_then(|k| waiting.get_mut(k)) {
+                    Some(entry) => {
+                        if !entry.waker.will_wake(cx.waker()) {
+                            entry.waker.clone_from(cx.waker());
                         }
                         Poll::Pending
                     }
-                    // The watchdog took the entry: the deadline passed.
+                    // The watchdog emptied the slot: the deadline passed.
                     None => {
                         drop(waiting);
                         *this.key = None;
@@ -182,7 +242,7 @@ mod tests {
     }
 
     fn waiting(key: Option<Key>) -> bool {
-        key.is_some_and(|k| lock().wakers.contains_key(&k))
+        key.is_some_and(|k| lock().contains(k))
     }
 
     #[tokio::test]
@@ -223,6 +283,17 @@ mod tests {
         let short = within(Duration::from_millis(30), std::future::pending::<()>());
         assert!(short.await.is_err());
         assert!(long.await.unwrap().is_ok(), "the later deadline is not cut short");
+    }
+
+    #[test]
+    fn a_reused_slot_is_not_taken_for_the_statement_that_left_it() {
+        let mut waiting = Waiting::default();
+        let a = waiting.insert(Instant::now(), Waker::noop().clone());
+        waiting.remove(a);
+        let b = waiting.insert(Instant::now(), Waker::noop().clone());
+        assert_eq!(a.0, b.0, "the slot is used again");
+        assert!(!waiting.contains(a));
+        assert!(waiting.contains(b));
     }
 
     #[tokio::test]

@@ -72,6 +72,19 @@ macro_rules! sqlx_driver {
             TimedOut,
         }
 
+        /// A statement's outcome within its time-out.
+        fn settle<T>(
+            outcome: std::result::Result<
+                std::result::Result<T, sqlx::Error>,
+                $crate::connector::sql::deadline::TimedOut,
+            >,
+        ) -> std::result::Result<T, Failure> {
+            match outcome {
+                Ok(result) => result.map_err(Failure::Sqlx),
+                Err(_) => Err(Failure::TimedOut),
+            }
+        }
+
         async fn send(
             conn: &mut <$db as sqlx::Database>::Connection,
             text: &std::sync::Arc<str>,
@@ -163,7 +176,7 @@ macro_rules! sqlx_driver {
                     Exec::Tx(state) | Exec::Savepoint(state, _) => {
                         let mut guard = state.tx.lock().await;
                         let tx = guard.as_mut().ok_or_else(closed)?;
-                        let result = self.timed(send(&mut **tx, &text, binds, want)).await;
+                        let result = settle(self.timed(send(&mut **tx, &text, binds, want)).await);
                         match &result {
                             Err(Failure::TimedOut) => {
                                 // The connection is in an unknown state: the
@@ -197,7 +210,7 @@ macro_rules! sqlx_driver {
                 let mut conn = Box::pin(async move { pool.acquire().await })
                     .await
                     .map_err(Failure::Sqlx)?;
-                let result = self.timed(send(&mut conn, text, binds, want)).await;
+                let result = settle(self.timed(send(&mut conn, text, binds, want)).await);
                 let broken = match &result {
                     Err(Failure::TimedOut) => true,
                     Err(Failure::Sqlx(e)) => $crate::connector::sql::is_connection_error(e),
@@ -210,18 +223,10 @@ macro_rules! sqlx_driver {
             }
 
             /// `fut` within the statement time-out (plus a margin, so the
-            /// server's own limit, when it has one, fires first).
-            async fn timed<T>(
-                &self,
-                fut: impl std::future::Future<Output = std::result::Result<T, sqlx::Error>>,
-            ) -> std::result::Result<T, Failure> {
-                match self.shared.client_timeout() {
-                    None => fut.await.map_err(Failure::Sqlx),
-                    Some(limit) => match $crate::connector::sql::deadline::within(limit, fut).await {
-                        Ok(result) => result.map_err(Failure::Sqlx),
-                        Err(_) => Err(Failure::TimedOut),
-                    },
-                }
+            /// server's own limit, when it has one, fires first): a plain
+            /// future, no async layer of its own.
+            fn timed<F: std::future::Future>(&self, fut: F) -> $crate::connector::sql::deadline::Within<F> {
+                $crate::connector::sql::deadline::within(self.shared.client_timeout(), fut)
             }
 
             fn failure(&self, def: &ModelDefinition, failure: Failure) -> Error {
@@ -244,10 +249,8 @@ macro_rules! sqlx_driver {
 
             /// A transaction on a connection of the pool.
             async fn begin_on_pool(&self, pool: &sqlx::Pool<$db>) -> Result<$name> {
-                let tx = self
-                    .timed(pool.begin())
-                    .await
-                    .map_err(|f| self.failure(&ModelDefinition::default(), f))?;
+                let tx =
+                    settle(self.timed(pool.begin()).await).map_err(|f| self.failure(&ModelDefinition::default(), f))?;
                 let state = TxState {
                     tx: tokio::sync::Mutex::new(Some(tx)),
                     savepoints: Default::default(),
