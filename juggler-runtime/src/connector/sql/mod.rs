@@ -227,41 +227,57 @@ macro_rules! loose_codec {
             }
         }
 
-        /// These drivers read by kind (dates by the column's type, see
-        /// `column_plan`): the plan is a kind.
-        type Plan = ColumnKind;
+        /// How a column is read, decided once from the first row: by kind
+        /// (dates by the column's type, see `column_plan`), integers by how
+        /// the server sends them.
+        #[derive(Clone, Copy)]
+        struct Plan {
+            kind: ColumnKind,
+            int: IntShape,
+        }
 
         fn plan(row: &$row, i: usize, kind: ColumnKind) -> Plan {
-            column_plan(row, i, kind)
+            Plan {
+                kind: column_plan(row, i, kind),
+                int: int_shape(row, i),
+            }
         }
 
-        fn decode_planned(row: &$row, i: usize, kind: Plan) -> std::result::Result<Value, sqlx::Error> {
-            decode(row, i, kind)
+        fn decode_planned(row: &$row, i: usize, plan: Plan) -> std::result::Result<Value, sqlx::Error> {
+            match plan.kind {
+                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => {
+                    Ok(decode_int_as(row, i, plan.int)?.map_or(Value::Null, Value::Int))
+                }
+                kind => decode(row, i, kind),
+            }
         }
 
-        fn fast_int(row: &$row, i: usize, kind: Plan) -> Option<i64> {
-            match kind {
-                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => decode_int(row, i).ok().flatten(),
+        fn fast_int(row: &$row, i: usize, plan: Plan) -> Option<i64> {
+            match plan.kind {
+                ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => {
+                    decode_int_as(row, i, plan.int).ok().flatten()
+                }
                 _ => None,
             }
         }
 
-        fn fast_float(row: &$row, i: usize, kind: Plan) -> Option<f64> {
+        fn fast_float(row: &$row, i: usize, plan: Plan) -> Option<f64> {
+            let kind = plan.kind;
             match kind {
                 ColumnKind::Float => row.try_get::<Option<f64>, _>(i).ok().flatten(),
                 _ => None,
             }
         }
 
-        fn fast_bool(row: &$row, i: usize, kind: Plan) -> Option<bool> {
-            match kind {
+        fn fast_bool(row: &$row, i: usize, plan: Plan) -> Option<bool> {
+            match plan.kind {
                 ColumnKind::Bool => row.try_get::<Option<bool>, _>(i).ok().flatten(),
                 _ => None,
             }
         }
 
-        fn fast_text(row: &$row, i: usize, kind: Plan) -> Option<String> {
-            match kind {
+        fn fast_text(row: &$row, i: usize, plan: Plan) -> Option<String> {
+            match plan.kind {
                 ColumnKind::Text => row.try_get::<Option<String>, _>(i).ok().flatten(),
                 _ => None,
             }

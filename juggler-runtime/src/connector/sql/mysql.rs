@@ -16,26 +16,47 @@ fn bind_decimal(q: Q, d: rust_decimal::Decimal) -> Q {
     q.bind(d)
 }
 
+/// How the server sends an integer column (read once per column, from the
+/// first row's column types).
+#[derive(Clone, Copy)]
+enum IntShape {
+    Signed,
+    Unsigned,
+    /// `YEAR` is a two-byte integer on the wire, which sqlx does not call one.
+    Year,
+}
+
+fn int_shape(row: &MySqlRow, i: usize) -> IntShape {
+    use sqlx::Column as _;
+    let name = row.columns().get(i).map_or("", |c| c.type_info().name());
+    if name == "YEAR" {
+        IntShape::Year
+    } else if name.ends_with("UNSIGNED") {
+        IntShape::Unsigned
+    } else {
+        IntShape::Signed
+    }
+}
+
 /// Integers of every width and sign (`MEDIUMINT UNSIGNED` and `YEAR` are
 /// not `i64`s to sqlx); a `BIGINT UNSIGNED` above `i64::MAX` is an error,
 /// not a wrap.
+fn decode_int_as(row: &MySqlRow, i: usize, shape: IntShape) -> std::result::Result<Option<i64>, sqlx::Error> {
+    match shape {
+        IntShape::Year => row.try_get_unchecked::<Option<i64>, _>(i),
+        IntShape::Signed => row.try_get::<Option<i64>, _>(i),
+        IntShape::Unsigned => match row.try_get::<Option<u64>, _>(i)? {
+            None => Ok(None),
+            Some(v) => i64::try_from(v).map(Some).map_err(|e| sqlx::Error::ColumnDecode {
+                index: i.to_string(),
+                source: Box::new(e),
+            }),
+        },
+    }
+}
+
 fn decode_int(row: &MySqlRow, i: usize) -> std::result::Result<Option<i64>, sqlx::Error> {
-    use sqlx::Column as _;
-    let name = row.columns().get(i).map_or("", |c| c.type_info().name());
-    // `YEAR` is a two-byte integer on the wire, which sqlx does not call one.
-    if name == "YEAR" {
-        return row.try_get_unchecked::<Option<i64>, _>(i);
-    }
-    if !name.ends_with("UNSIGNED") {
-        return row.try_get::<Option<i64>, _>(i);
-    }
-    match row.try_get::<Option<u64>, _>(i)? {
-        None => Ok(None),
-        Some(v) => i64::try_from(v).map(Some).map_err(|e| sqlx::Error::ColumnDecode {
-            index: i.to_string(),
-            source: Box::new(e),
-        }),
-    }
+    decode_int_as(row, i, int_shape(row, i))
 }
 
 /// A date, time or timestamp as its text's shape says (in UTC: the session's
