@@ -485,6 +485,22 @@ macro_rules! sql_connector {
                     .collect()
             }
 
+            /// The cached `SELECT .. WHERE id = ..` of a derived model, with
+            /// the model's layout.
+            fn find_by_id_statement(
+                &self,
+                def: &'static ModelDefinition,
+                id: &[Value],
+            ) -> Result<(std::sync::Arc<compile::Layout>, compile::Statement)> {
+                let layout = self.statements.layout(def, DIALECT);
+                let binds = Self::id_binds(def, &layout, id)?;
+                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", 0), binds, || {
+                    let cond = $crate::ops::id_cond(def, id).unwrap_or(Cond::And(Vec::new()));
+                    compile::select(def, DIALECT, &Query::one(cond)).0.sql
+                });
+                Ok((layout, stmt))
+            }
+
             fn id_binds(def: &ModelDefinition, layout: &compile::Layout, id: &[Value]) -> Result<Vec<(Value, $crate::schema::ColumnKind)>> {
                 Self::binds_with_id(def, layout, &[], id)
             }

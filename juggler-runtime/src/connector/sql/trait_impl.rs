@@ -42,12 +42,7 @@ macro_rules! sql_connector_trait {
             }
 
             async fn find_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<Option<Row>> {
-                let layout = self.statements.layout(def, DIALECT);
-                let binds = Self::id_binds(def, &layout, id)?;
-                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", 0), binds, || {
-                    let cond = $crate::ops::id_cond(def, id).unwrap_or(Cond::And(Vec::new()));
-                    compile::select(def, DIALECT, &Query::one(cond)).0.sql
-                });
+                let (layout, stmt) = self.find_by_id_statement(def, id)?;
                 let Some(row) = self.fetch_optional(def, stmt).await? else {
                     return Ok(None);
                 };
@@ -60,12 +55,7 @@ macro_rules! sql_connector_trait {
                 id: &[Value],
                 sink: &mut $crate::connector::RowSink<'_>,
             ) -> Result<bool> {
-                let layout = self.statements.layout(def, DIALECT);
-                let binds = Self::id_binds(def, &layout, id)?;
-                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", 0), binds, || {
-                    let cond = $crate::ops::id_cond(def, id).unwrap_or(Cond::And(Vec::new()));
-                    compile::select(def, DIALECT, &Query::one(cond)).0.sql
-                });
+                let (layout, stmt) = self.find_by_id_statement(def, id)?;
                 let Some(row) = self.fetch_optional(def, stmt).await? else {
                     return Ok(false);
                 };
