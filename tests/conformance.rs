@@ -427,6 +427,127 @@ async fn batch_insert_sets_ids_on_the_instances(ds: DataSource) {
     assert_eq!(repo.count(None).await.unwrap(), 5);
 }
 
+/// More properties than the fixed statements' column mask has bits.
+#[derive(Model, Debug, Clone, PartialEq, Default)]
+struct Wide {
+    #[property(id)]
+    id: i64,
+    f0: i64,
+    f1: i64,
+    f2: i64,
+    f3: i64,
+    f4: i64,
+    f5: i64,
+    f6: i64,
+    f7: i64,
+    f8: i64,
+    f9: i64,
+    f10: i64,
+    f11: i64,
+    f12: i64,
+    f13: i64,
+    f14: i64,
+    f15: i64,
+    f16: i64,
+    f17: i64,
+    f18: i64,
+    f19: i64,
+    f20: i64,
+    f21: i64,
+    f22: i64,
+    f23: i64,
+    f24: i64,
+    f25: i64,
+    f26: i64,
+    f27: i64,
+    f28: i64,
+    f29: i64,
+    f30: i64,
+    f31: i64,
+    f32: i64,
+    f33: i64,
+    f34: i64,
+    f35: i64,
+    f36: i64,
+    f37: i64,
+    f38: i64,
+    f39: i64,
+    f40: i64,
+    f41: i64,
+    f42: i64,
+    f43: i64,
+    f44: i64,
+    f45: i64,
+    f46: i64,
+    f47: i64,
+    f48: i64,
+    f49: i64,
+    f50: i64,
+    f51: i64,
+    f52: i64,
+    f53: i64,
+    f54: i64,
+    f55: i64,
+    f56: i64,
+    f57: i64,
+    f58: i64,
+    f59: i64,
+    f60: i64,
+    f61: i64,
+    f62: i64,
+    f63: i64,
+    f64: i64,
+    f65: i64,
+}
+
+async fn updates_of_columns_past_the_64th_each_write_their_own(ds: DataSource) {
+    ds.automigrate(&[Wide::definition()]).await.unwrap();
+    let repo = ds.repo::<Wide>();
+    repo.create(Wide {
+        id: 1,
+        ..Wide::default()
+    })
+    .await
+    .unwrap();
+    let one = |patch: WidePatch| async { repo.update_by_id(1, patch).await.unwrap() };
+    one(WidePatch {
+        f63: Some(63),
+        ..Default::default()
+    })
+    .await;
+    one(WidePatch {
+        f64: Some(64),
+        ..Default::default()
+    })
+    .await;
+    let after = one(WidePatch {
+        f65: Some(65),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!((after.f63, after.f64, after.f65), (63, 64, 65));
+    repo.update_all(
+        Wide::ID.eq(1),
+        WidePatch {
+            f62: Some(62),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    repo.update_all(
+        Wide::ID.eq(1),
+        WidePatch {
+            f64: Some(-64),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let stored = repo.find_by_id(1).await.unwrap().unwrap();
+    assert_eq!((stored.f62, stored.f63, stored.f64, stored.f65), (62, 63, -64, 65));
+}
+
 per_backend!(crate::common::seeded;
     equality,
     null_equality,
@@ -451,4 +572,5 @@ per_backend!(crate::common::seeded;
     save_and_reload,
     default_order_is_by_id,
     batch_insert_sets_ids_on_the_instances,
+    updates_of_columns_past_the_64th_each_write_their_own,
 );

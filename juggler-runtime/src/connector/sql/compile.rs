@@ -33,16 +33,25 @@ pub(crate) struct Statement {
 impl Statement {
     /// This statement's text from the cache (built by `make` on first use),
     /// with its own binds.
+    /// Without a key (a column set the mask cannot tell apart) the text is
+    /// built for this call alone.
     pub(crate) fn cached(
         cache: &StatementCache,
-        key: CacheKey,
+        key: Option<CacheKey>,
         binds: Vec<(Value, ColumnKind)>,
         make: impl FnOnce() -> String,
     ) -> Self {
-        Statement {
-            sql: String::new(),
-            shared: Some(cache.get(key, make)),
-            binds,
+        match key {
+            Some(key) => Statement {
+                sql: String::new(),
+                shared: Some(cache.get(key, make)),
+                binds,
+            },
+            None => Statement {
+                sql: make(),
+                shared: None,
+                binds,
+            },
         }
     }
 }
@@ -96,21 +105,24 @@ impl StatementCache {
     }
 }
 
-/// The bit mask of a set of property positions (positions past 63 share the
-/// last bit, which only makes the cache miss).
-pub(crate) fn mask(positions: impl IntoIterator<Item = usize>) -> u64 {
-    positions.into_iter().fold(0, |m, p| m | (1u64 << p.min(63)))
+/// The bit mask of a set of property positions; `None` when one is past 63
+/// (two such sets would share a mask, and so one cached statement).
+pub(crate) fn mask(positions: impl IntoIterator<Item = usize>) -> Option<u64> {
+    positions
+        .into_iter()
+        .try_fold(0u64, |m, p| (p < 64).then(|| m | (1u64 << p)))
 }
 
-/// The key of a static definition's statement.
-pub(crate) fn key(def: &'static ModelDefinition, kind: &'static str, mask: u64) -> CacheKey {
+/// The key of a static definition's statement (`None` without a mask: the
+/// statement is then not cached).
+pub(crate) fn key(def: &'static ModelDefinition, kind: &'static str, mask: Option<u64>) -> Option<CacheKey> {
     // The kind by its address and length (a literal may share its start with
     // a longer one, never both), so no text is hashed per statement.
-    (
+    Some((
         def as *const ModelDefinition as usize,
         (kind.as_ptr() as usize, kind.len()),
-        mask,
-    )
+        mask?,
+    ))
 }
 
 pub(crate) struct Compiler<'a> {

@@ -494,7 +494,7 @@ macro_rules! sql_connector {
             ) -> Result<(std::sync::Arc<compile::Layout>, compile::Statement)> {
                 let layout = self.statements.layout(def, DIALECT);
                 let binds = Self::id_binds(def, &layout, id)?;
-                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", 0), binds, || {
+                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "find_by_id", Some(0)), binds, || {
                     let cond = $crate::ops::id_cond(def, id).unwrap_or(Cond::And(Vec::new()));
                     compile::select(def, DIALECT, &Query::one(cond)).0.sql
                 });

@@ -67,7 +67,7 @@ macro_rules! sql_connector_trait {
             async fn delete_by_id_static(&self, def: &'static ModelDefinition, id: &[Value]) -> Result<u64> {
                 let layout = self.statements.layout(def, DIALECT);
                 let binds = Self::id_binds(def, &layout, id)?;
-                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "delete_by_id", 0), binds, || {
+                let stmt = compile::Statement::cached(&self.statements, compile::key(def, "delete_by_id", Some(0)), binds, || {
                     compile::delete(def, DIALECT, $crate::ops::id_cond(def, id).ok().as_ref()).sql
                 });
                 Ok(self.execute(def, stmt).await?.rows_affected())
