@@ -598,7 +598,22 @@ macro_rules! sql_connector {
                                 compile::insert(def, DIALECT, columns, 1, |_, _| Value::Null, returning).sql
                             })
                         }
-                        _ => compile::insert(def, DIALECT, columns, chunk.len(), value, returning),
+                        Some(fixed) => {
+                            let rows = chunk.len();
+                            let key = self.statements.batch_key(fixed, compile::mask(columns.iter().copied()), rows);
+                            match key {
+                                // The same batch shape as before: only the binds are new.
+                                Some(key) => {
+                                    let layout = self.statements.layout(fixed, DIALECT);
+                                    let binds = compile::insert_binds(columns, &layout.kinds, rows, value);
+                                    compile::Statement::cached(&self.statements, Some(key), binds, || {
+                                        compile::insert(def, DIALECT, columns, rows, |_, _| Value::Null, returning).sql
+                                    })
+                                }
+                                None => compile::insert(def, DIALECT, columns, rows, value, returning),
+                            }
+                        }
+                        None => compile::insert(def, DIALECT, columns, chunk.len(), value, returning),
                     };
                     let ids = self.insert_ids(def, stmt, chunk.len(), returning.is_some()).await?;
                     if *leaves_id_out {
