@@ -434,7 +434,7 @@ macro_rules! sql_connector {
             }
 
             async fn raw(&self, sql: String) -> Result<()> {
-                let stmt = compile::Statement { sql, shared: None, binds: Vec::new() };
+                let stmt = compile::Statement { sql, shared: None, binds: Default::default() };
                 let empty = ModelDefinition::default();
                 self.execute(&empty, stmt).await.map(|_| ())
             }
@@ -592,7 +592,7 @@ macro_rules! sql_connector {
                     let stmt = match fixed {
                         Some(fixed) if chunk.len() == 1 => {
                             let layout = self.statements.layout(fixed, DIALECT);
-                            let binds = columns.iter().map(|p| (value(0, *p), layout.kinds[*p])).collect();
+                            let binds: Vec<_> = columns.iter().map(|p| (value(0, *p), layout.kinds[*p])).collect();
                             let key = compile::key(fixed, "insert", compile::mask(columns.iter().copied()));
                             compile::Statement::cached(&self.statements, key, binds, || {
                                 compile::insert(def, DIALECT, columns, 1, |_, _| Value::Null, returning).sql
@@ -625,6 +625,52 @@ macro_rules! sql_connector {
                     }
                 }
                 Ok(out)
+            }
+
+            /// A batch that is one statement (every generated id unset, or
+            /// every one given; under the bind and size limits): the values
+            /// move into it whole, no list of binds made. The ids of the rows,
+            /// or the batch back (`Err`) for [`Self::insert_rows`].
+            async fn insert_one_statement(
+                &self,
+                def: &'static ModelDefinition,
+                flat: $crate::connector::sql::Flat,
+                id: usize,
+            ) -> Result<std::result::Result<Vec<Value>, $crate::connector::sql::Flat>> {
+                use $crate::connector::sql::InsertRows as _;
+                let rows = flat.count();
+                if rows == 0 {
+                    return Ok(Ok(Vec::new()));
+                }
+                if DIALECT == Dialect::Postgres {
+                    $crate::connector::sql::check_no_nul(def, flat.values.iter().enumerate().map(|(i, v)| (i % flat.width, v)))?;
+                }
+                let layout = self.statements.layout(def, DIALECT);
+                let generated = layout.generated;
+                let unset = |r: usize| generated.is_some_and(|g| $crate::model::is_unset_id(&flat.row(r)[g]));
+                let leaves_id_out = unset(0);
+                if (1..rows).any(|r| unset(r) != leaves_id_out) {
+                    return Ok(Err(flat));
+                }
+                let columns: Vec<usize> = (0..flat.width).filter(|p| !leaves_id_out || Some(*p) != generated).collect();
+                let all: Vec<usize> = (0..rows).collect();
+                if compile::insert_chunks(&flat, &all, columns.len(), DIALECT).len() != 1 {
+                    return Ok(Err(flat));
+                }
+                let given: Vec<Value> = if leaves_id_out {
+                    Vec::new()
+                } else {
+                    (0..rows).map(|r| flat.row(r)[id].clone()).collect()
+                };
+                let kinds = (0..flat.width).map(|p| columns.contains(&p).then(|| layout.kinds[p])).collect();
+                let returning = if DIALECT == Dialect::Postgres && leaves_id_out { generated } else { None };
+                let key = self.statements.batch_key(def, compile::mask(columns.iter().copied()), rows);
+                let binds = compile::Binds::Rows { values: flat.values, kinds };
+                let stmt = compile::Statement::cached(&self.statements, key, binds, || {
+                    compile::insert(def, DIALECT, &columns, rows, |_, _| Value::Null, returning).sql
+                });
+                let ids = self.insert_ids(def, stmt, rows, returning.is_some()).await?;
+                Ok(Ok(if leaves_id_out { ids.into_iter().map(Value::Int).collect() } else { given }))
             }
 
             /// Runs DDL statements as they are (they come from definitions).

@@ -357,7 +357,7 @@ impl MySqlConnector {
             let stmt = compile::Statement {
                 sql: "SELECT DATABASE()".to_owned(),
                 shared: None,
-                binds: Vec::new(),
+                binds: Default::default(),
             };
             let row = self.fetch_optional(&empty, stmt).await?;
             match row.and_then(|r| my_text(&r, 0)) {

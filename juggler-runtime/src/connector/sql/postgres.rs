@@ -383,7 +383,7 @@ impl PgConnector {
         let plain = |sql: &str| compile::Statement {
             sql: sql.to_owned(),
             shared: None,
-            binds: Vec::new(),
+            binds: Default::default(),
         };
         let schemas = if options.schemas.is_empty() {
             let row = self
@@ -399,7 +399,7 @@ impl PgConnector {
         let with_schemas = |sql: &str| compile::Statement {
             sql: sql.to_owned(),
             shared: None,
-            binds: vec![(names.clone(), ColumnKind::Text)],
+            binds: vec![(names.clone(), ColumnKind::Text)].into(),
         };
         let relations = self.fetch_all(&empty, with_schemas(PG_RELATIONS)).await?;
         let columns = self.fetch_all(&empty, with_schemas(PG_COLUMNS)).await?;

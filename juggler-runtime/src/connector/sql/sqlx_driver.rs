@@ -42,7 +42,7 @@ macro_rules! sqlx_driver {
         /// The sqlx query, the values moved into it (not copied).
         fn build(
             text: &std::sync::Arc<str>,
-            binds: Vec<(Value, $crate::schema::ColumnKind)>,
+            binds: compile::Binds,
         ) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
             let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(text.clone()));
             for (value, kind) in binds {
@@ -88,7 +88,7 @@ macro_rules! sqlx_driver {
         async fn send(
             conn: &mut <$db as sqlx::Database>::Connection,
             text: &std::sync::Arc<str>,
-            binds: Vec<(Value, $crate::schema::ColumnKind)>,
+            binds: compile::Binds,
             want: Want,
         ) -> std::result::Result<Got, sqlx::Error> {
             let q = build(text, binds);
@@ -201,7 +201,7 @@ macro_rules! sqlx_driver {
                 &self,
                 pool: &sqlx::Pool<$db>,
                 text: &std::sync::Arc<str>,
-                binds: Vec<(Value, $crate::schema::ColumnKind)>,
+                binds: compile::Binds,
                 want: Want,
             ) -> std::result::Result<Got, Failure> {
                 // sqlx's acquire future is kilobytes: on the heap, and made

@@ -37,6 +37,10 @@ macro_rules! sql_connector_trait {
                 let id = $crate::connector::single_id(def)?;
                 let width = def.properties.len();
                 let flat = $crate::connector::sql::Flat { values, width };
+                let flat = match self.insert_one_statement(def, flat, id).await? {
+                    Ok(ids) => return Ok(ids),
+                    Err(flat) => flat,
+                };
                 let mut flat = self.insert_rows(def, Some(def), flat, $crate::connector::sql::Keep::Column(id)).await?;
                 Ok(flat.values.chunks_mut(width).map(|row| std::mem::take(&mut row[id])).collect())
             }
@@ -257,7 +261,7 @@ macro_rules! sql_connector_trait {
                     Dialect::Postgres => "SELECT nspname::text FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1",
                     Dialect::MySql => "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY 1",
                 };
-                let stmt = compile::Statement { sql: sql.to_owned(), shared: None, binds: Vec::new() };
+                let stmt = compile::Statement { sql: sql.to_owned(), shared: None, binds: Default::default() };
                 let rows = self.fetch_all(&ModelDefinition::default(), stmt).await?;
                 Ok(rows.iter().filter_map(|r| decode(r, 0, $crate::schema::ColumnKind::Text).ok()).filter_map(|v| v.as_str().map(str::to_owned)).collect())
             }

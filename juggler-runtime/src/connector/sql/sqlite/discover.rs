@@ -93,7 +93,7 @@ impl SqliteConnector {
             let run = |sql: String| compile::Statement {
                 sql,
                 shared: None,
-                binds: Vec::new(),
+                binds: Default::default(),
             };
             let object_rows = self.fetch_all(&empty, run(objects)).await?;
             let column_rows = self.fetch_all(&empty, run(columns)).await?;

@@ -106,7 +106,7 @@ fn writes(sql: &str, want: Want) -> bool {
 fn send(
     conn: &Connection,
     sql: &str,
-    binds: Vec<(Value, ColumnKind)>,
+    binds: compile::Binds,
     want: Want,
     timeout: Option<std::time::Duration>,
 ) -> std::result::Result<Got, Failure> {
@@ -139,7 +139,7 @@ fn done(conn: &Connection) -> Done {
     }
 }
 
-fn step(conn: &Connection, sql: &str, binds: Vec<(Value, ColumnKind)>, want: Want) -> rusqlite::Result<Got> {
+fn step(conn: &Connection, sql: &str, binds: compile::Binds, want: Want) -> rusqlite::Result<Got> {
     let mut stmt = conn.prepare_cached(sql)?;
     for (i, (value, kind)) in binds.into_iter().enumerate() {
         stmt.raw_bind_parameter(i + 1, bind(value, kind))?;
@@ -421,7 +421,7 @@ impl SqliteConnector {
         send(
             conn,
             "BEGIN IMMEDIATE",
-            Vec::new(),
+            Default::default(),
             Want::Exec,
             self.shared.statement_timeout,
         )
@@ -444,7 +444,8 @@ impl SqliteConnector {
         let tx = state.conn.lock().await.take().ok_or_else(closed)?;
         let conn = tx.lease.conn().ok_or_else(closed)?;
         let sql = if commit { "COMMIT" } else { "ROLLBACK" };
-        send(conn, sql, Vec::new(), Want::Exec, None).map_err(|f| self.failure(&ModelDefinition::default(), f))?;
+        send(conn, sql, Default::default(), Want::Exec, None)
+            .map_err(|f| self.failure(&ModelDefinition::default(), f))?;
         Ok(())
     }
 
@@ -501,7 +502,7 @@ impl ddl::Session for Lease {
 
     async fn rows(&mut self, sql: &str) -> std::result::Result<usize, Error> {
         let conn = self.conn().ok_or_else(closed)?;
-        match send(conn, sql, Vec::new(), Want::All, None) {
+        match send(conn, sql, Default::default(), Want::All, None) {
             Ok(Got::All(rows)) => Ok(rows.len()),
             Ok(_) => Ok(0),
             Err(Failure::Sqlite(e)) => Err(map_error(&ModelDefinition::default(), e)),
