@@ -16,6 +16,7 @@
 //! # Ok::<(), juggler_runtime::Error>(())
 //! ```
 
+mod eval;
 mod json;
 pub mod resolve;
 mod typed;
