@@ -30,108 +30,7 @@ pub(crate) struct Statement {
     pub(crate) binds: Binds,
 }
 
-/// A statement's bound values in order: a list, or whole rows of which the
-/// columns with a kind are bound (a batch insert's values, moved in as they
-/// are: no list of binds is made).
-#[derive(Debug, Clone)]
-pub(crate) enum Binds {
-    List(Vec<(Value, ColumnKind)>),
-    Rows {
-        /// The rows one after the other, `kinds.len()` values each.
-        values: Vec<Value>,
-        /// Per position: bound with this kind, or left out.
-        kinds: Vec<Option<ColumnKind>>,
-    },
-}
-
-impl Default for Binds {
-    fn default() -> Self {
-        Binds::List(Vec::new())
-    }
-}
-
-impl FromIterator<(Value, ColumnKind)> for Binds {
-    fn from_iter<I: IntoIterator<Item = (Value, ColumnKind)>>(iter: I) -> Self {
-        Binds::List(iter.into_iter().collect())
-    }
-}
-
-impl From<Vec<(Value, ColumnKind)>> for Binds {
-    fn from(list: Vec<(Value, ColumnKind)>) -> Self {
-        Binds::List(list)
-    }
-}
-
-impl Binds {
-    /// How many values are bound.
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Binds::List(list) => list.len(),
-            Binds::Rows { values, kinds } => {
-                let rows = values.len().checked_div(kinds.len()).unwrap_or(0);
-                rows * kinds.iter().filter(|k| k.is_some()).count()
-            }
-        }
-    }
-
-    /// The list, made from the rows if need be.
-    fn list(&mut self) -> &mut Vec<(Value, ColumnKind)> {
-        if let Binds::Rows { .. } = self {
-            let list = std::mem::take(self).into_iter().collect();
-            *self = Binds::List(list);
-        }
-        match self {
-            Binds::List(list) => list,
-            Binds::Rows { .. } => unreachable!("made a list above"),
-        }
-    }
-
-    pub(crate) fn push(&mut self, bind: (Value, ColumnKind)) {
-        self.list().push(bind);
-    }
-
-    pub(crate) fn reserve(&mut self, more: usize) {
-        self.list().reserve(more);
-    }
-}
-
-impl IntoIterator for Binds {
-    type Item = (Value, ColumnKind);
-    type IntoIter = BindsIter;
-
-    fn into_iter(self) -> BindsIter {
-        match self {
-            Binds::List(list) => BindsIter::List(list.into_iter()),
-            Binds::Rows { values, kinds } => BindsIter::Rows {
-                values: values.into_iter().enumerate(),
-                kinds,
-            },
-        }
-    }
-}
-
-/// See [`Binds`].
-pub(crate) enum BindsIter {
-    List(std::vec::IntoIter<(Value, ColumnKind)>),
-    Rows {
-        values: std::iter::Enumerate<std::vec::IntoIter<Value>>,
-        kinds: Vec<Option<ColumnKind>>,
-    },
-}
-
-impl Iterator for BindsIter {
-    type Item = (Value, ColumnKind);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self {
-            BindsIter::List(list) => list.next(),
-            BindsIter::Rows { values, kinds } => values.find_map(|(i, value)| {
-                let kind = kinds.get(i.checked_rem(kinds.len())?).copied().flatten()?;
-                Some((value, kind))
-            }),
-        }
-    }
-}
+pub(crate) use super::binds::Binds;
 
 impl Statement {
     /// This statement's text from the cache (built by `make` on first use),
@@ -160,109 +59,7 @@ impl Statement {
     }
 }
 
-/// `(definition address, statement kind, column mask, rows)`: only
-/// definitions that live as long as the program (derived models) are cached,
-/// so an address never stands for two definitions. `rows` tells batch
-/// inserts of different sizes apart (0 for the other statements).
-pub(crate) type CacheKey = (usize, (usize, usize), u64, usize);
-
-/// The batch-insert texts one connector keeps (one per model, column set and
-/// batch size; programs use a few sizes, but nothing bounds them).
-const BATCH_TEXTS: usize = 64;
-
-/// Batches up to this many rows have their text cached.
-pub(crate) const BATCH_TEXT_ROWS: usize = 1_000;
-
-/// Keys that juggler makes itself (addresses, masks): hashed fast.
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-
-/// Fixed statements of derived models, built once per connector (and so per
-/// dialect) at first use.
-#[derive(Debug, Default)]
-pub(crate) struct StatementCache {
-    map: std::sync::Mutex<FastMap<CacheKey, std::sync::Arc<str>>>,
-    layouts: std::sync::Mutex<FastMap<usize, std::sync::Arc<Layout>>>,
-    /// How many batch-insert texts `map` holds.
-    batch_texts: std::sync::atomic::AtomicUsize,
-}
-
-/// What the fixed statements of a derived model need on every call, worked
-/// out once: id positions, and every column's kind.
-#[derive(Debug)]
-pub(crate) struct Layout {
-    pub(crate) ids: Vec<usize>,
-    pub(crate) all: Vec<usize>,
-    /// Property `p` in column `p` (a row of every property).
-    pub(crate) columns: Vec<Option<usize>>,
-    /// The generated id's position, if the model has one.
-    pub(crate) generated: Option<usize>,
-    pub(crate) kinds: Vec<ColumnKind>,
-}
-
-impl StatementCache {
-    /// The layout of a derived model's definition on `dialect`.
-    pub(crate) fn layout(&self, def: &'static ModelDefinition, dialect: Dialect) -> std::sync::Arc<Layout> {
-        let mut map = self.layouts.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(std::ptr::from_ref(def) as usize)
-            .or_insert_with(|| {
-                std::sync::Arc::new(Layout {
-                    ids: crate::ops::id_positions(def),
-                    all: (0..def.properties.len()).collect(),
-                    columns: (0..def.properties.len()).map(Some).collect(),
-                    generated: crate::schema::sql::generated_id(def).and_then(|(n, _)| def.properties.get_index_of(n)),
-                    kinds: def.properties.values().map(|p| column_kind(p, dialect)).collect(),
-                })
-            })
-            .clone()
-    }
-
-    fn get(&self, key: CacheKey, make: impl FnOnce() -> String) -> std::sync::Arc<str> {
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(key).or_insert_with(|| make().into()).clone()
-    }
-
-    /// The key of a batch insert of `rows` rows, while the cache has room
-    /// for one more such text (or already holds this one).
-    pub(crate) fn batch_key(&self, def: &'static ModelDefinition, mask: Option<u64>, rows: usize) -> Option<CacheKey> {
-        use std::sync::atomic::Ordering;
-        let mut key = key(def, "insert_rows", mask)?;
-        key.3 = rows;
-        if rows > BATCH_TEXT_ROWS {
-            return None;
-        }
-        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        if map.contains_key(&key) {
-            return Some(key);
-        }
-        // Counted under the lock, so no more than the bound get in.
-        if self.batch_texts.load(Ordering::Relaxed) >= BATCH_TEXTS {
-            return None;
-        }
-        self.batch_texts.fetch_add(1, Ordering::Relaxed);
-        Some(key)
-    }
-}
-
-/// The bit mask of a set of property positions; `None` when one is past 63
-/// (two such sets would share a mask, and so one cached statement).
-pub(crate) fn mask(positions: impl IntoIterator<Item = usize>) -> Option<u64> {
-    positions
-        .into_iter()
-        .try_fold(0u64, |m, p| (p < 64).then(|| m | (1u64 << p)))
-}
-
-/// The key of a static definition's statement (`None` without a mask: the
-/// statement is then not cached).
-pub(crate) fn key(def: &'static ModelDefinition, kind: &'static str, mask: Option<u64>) -> Option<CacheKey> {
-    // The kind by its address and length (a literal may share its start with
-    // a longer one, never both), so no text is hashed per statement.
-    Some((
-        def as *const ModelDefinition as usize,
-        (kind.as_ptr() as usize, kind.len()),
-        mask?,
-        0,
-    ))
-}
+pub(crate) use super::cache::{key, mask, CacheKey, Layout, StatementCache};
 
 /// The binds of an insert of `rows` rows into `columns` (what [`insert`]
 /// binds, for a text taken from the cache).
@@ -287,6 +84,10 @@ pub(crate) struct Compiler<'a> {
     pub(crate) out: Statement,
     /// The table alias columns are qualified with (in a join).
     alias: Option<&'static str>,
+    /// Placeholders written so far.
+    placeholders: usize,
+    /// Only the text is wanted: values are not kept.
+    text_only: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -296,6 +97,8 @@ impl<'a> Compiler<'a> {
             dialect,
             out: Statement::default(),
             alias: None,
+            placeholders: 0,
+            text_only: false,
         }
     }
 
@@ -304,11 +107,14 @@ impl<'a> Compiler<'a> {
     }
 
     fn bind(&mut self, value: Value, kind: ColumnKind) {
-        self.out.binds.push((value, kind));
+        self.placeholders += 1;
+        if !self.text_only {
+            self.out.binds.push((value, kind));
+        }
         // The placeholder, written in place (a batch insert writes thousands).
         if self.dialect == Dialect::Postgres {
             self.out.sql.push('$');
-            self.out.sql.push_str(itoa::Buffer::new().format(self.out.binds.len()));
+            self.out.sql.push_str(itoa::Buffer::new().format(self.placeholders));
         } else {
             self.out.sql.push('?');
         }
@@ -726,10 +532,33 @@ pub(crate) fn insert(
     dialect: Dialect,
     columns: &[usize],
     rows: usize,
+    value: impl FnMut(usize, usize) -> Value,
+    returning: Option<usize>,
+) -> Statement {
+    insert_with(Compiler::new(def, dialect), columns, rows, value, returning)
+}
+
+/// The text of [`insert`] alone (its binds made elsewhere).
+pub(crate) fn insert_text(
+    def: &ModelDefinition,
+    dialect: Dialect,
+    columns: &[usize],
+    rows: usize,
+    returning: Option<usize>,
+) -> String {
+    let mut c = Compiler::new(def, dialect);
+    c.text_only = true;
+    insert_with(c, columns, rows, |_, _| Value::Null, returning).sql
+}
+
+fn insert_with(
+    mut c: Compiler<'_>,
+    columns: &[usize],
+    rows: usize,
     mut value: impl FnMut(usize, usize) -> Value,
     returning: Option<usize>,
 ) -> Statement {
-    let mut c = Compiler::new(def, dialect);
+    let dialect = c.dialect;
     let table = c.table();
     let cols: Vec<(String, ColumnKind)> = columns.iter().map(|p| c.column(*p)).collect();
     let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
@@ -742,7 +571,9 @@ pub(crate) fn insert(
         c.push(&format!("INSERT INTO {table} ({}) VALUES ", names.join(", ")));
         // Per column once, not per value: a batch writes thousands.
         let casts: Vec<Option<&str>> = columns.iter().map(|p| c.cast(*p)).collect();
-        c.out.binds.reserve(rows * columns.len());
+        if !c.text_only {
+            c.out.binds.reserve(rows * columns.len());
+        }
         c.out.sql.reserve(rows * columns.len() * 6);
         for r in 0..rows {
             c.push(if r > 0 { ", (" } else { "(" });
@@ -853,64 +684,4 @@ pub(crate) fn upsert(def: &ModelDefinition, dialect: Dialect, row: &[Value], ids
         }
     }
     stmt
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn model() -> &'static ModelDefinition {
-        let def = ModelDefinition::from_json(
-            r#"{"name": "Tag", "properties": {"id": {"type": "number", "id": true}, "label": {"type": "string"}}}"#,
-        )
-        .expect("loads");
-        Box::leak(Box::new(def))
-    }
-
-    #[test]
-    fn masks_tell_every_column_set_apart_or_give_up() {
-        assert_eq!(mask([0, 2]), Some(0b101));
-        assert_eq!(mask([63]), Some(1 << 63));
-        assert_eq!(mask([62, 64]), None);
-        assert_eq!(key(model(), "update_by_id", None), None);
-    }
-
-    #[test]
-    fn rows_bind_their_kept_columns_in_order() {
-        let values = (0..6).map(Value::Int).collect();
-        let kinds = vec![None, Some(ColumnKind::BigInt), Some(ColumnKind::Text)];
-        let mut binds = Binds::Rows { values, kinds };
-        assert_eq!(binds.len(), 4);
-        let bound: Vec<_> = binds.clone().into_iter().collect();
-        assert_eq!(
-            bound,
-            vec![
-                (Value::Int(1), ColumnKind::BigInt),
-                (Value::Int(2), ColumnKind::Text),
-                (Value::Int(4), ColumnKind::BigInt),
-                (Value::Int(5), ColumnKind::Text),
-            ]
-        );
-        binds.push((Value::Null, ColumnKind::Text));
-        assert_eq!(binds.len(), 5, "pushing turns the rows into a list");
-    }
-
-    #[test]
-    fn batch_texts_are_kept_up_to_a_bound() {
-        let (cache, def) = (StatementCache::default(), model());
-        let keys: Vec<_> = (2..2 + BATCH_TEXTS)
-            .map(|rows| cache.batch_key(def, Some(0b11), rows))
-            .collect();
-        assert!(keys.iter().all(Option::is_some));
-        for key in keys.iter().flatten() {
-            cache.get(*key, String::new);
-        }
-        assert_eq!(cache.batch_key(def, Some(0b11), 500), None, "the bound is reached");
-        assert_eq!(
-            cache.batch_key(def, Some(0b11), 2),
-            keys[0],
-            "a kept shape is still found"
-        );
-        assert_eq!(cache.batch_key(def, Some(0b11), BATCH_TEXT_ROWS + 1), None);
-    }
 }

@@ -32,6 +32,8 @@
 //! once more on another, and the pool pings connections idle since then
 //! before handing them out.
 
+mod binds;
+mod cache;
 mod compile;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod dates;
@@ -262,8 +264,7 @@ macro_rules! loose_codec {
         }
 
         fn fast_float(row: &$row, i: usize, plan: Plan) -> Option<f64> {
-            let kind = plan.kind;
-            match kind {
+            match plan.kind {
                 ColumnKind::Float => row.try_get::<Option<f64>, _>(i).ok().flatten(),
                 _ => None,
             }
@@ -588,32 +589,15 @@ macro_rules! sql_connector {
                 for (leaves_id_out, chunk) in plan {
                     let columns = if *leaves_id_out { &without_id } else { &all };
                     let returning = if DIALECT == Dialect::Postgres && *leaves_id_out { generated } else { None };
-                    let mut value = |r: usize, p: usize| keep.value(&mut out.row_mut(chunk[r])[p], p);
+                    let value = |r: usize, p: usize| keep.value(&mut out.row_mut(chunk[r])[p], p);
+                    let rows = chunk.len();
                     let stmt = match fixed {
-                        Some(fixed) if chunk.len() == 1 => {
-                            let layout = self.statements.layout(fixed, DIALECT);
-                            let binds: Vec<_> = columns.iter().map(|p| (value(0, *p), layout.kinds[*p])).collect();
-                            let key = compile::key(fixed, "insert", compile::mask(columns.iter().copied()));
-                            compile::Statement::cached(&self.statements, key, binds, || {
-                                compile::insert(def, DIALECT, columns, 1, |_, _| Value::Null, returning).sql
-                            })
-                        }
                         Some(fixed) => {
-                            let rows = chunk.len();
-                            let key = self.statements.batch_key(fixed, compile::mask(columns.iter().copied()), rows);
-                            match key {
-                                // The same batch shape as before: only the binds are new.
-                                Some(key) => {
-                                    let layout = self.statements.layout(fixed, DIALECT);
-                                    let binds = compile::insert_binds(columns, &layout.kinds, rows, value);
-                                    compile::Statement::cached(&self.statements, Some(key), binds, || {
-                                        compile::insert(def, DIALECT, columns, rows, |_, _| Value::Null, returning).sql
-                                    })
-                                }
-                                None => compile::insert(def, DIALECT, columns, rows, value, returning),
-                            }
+                            let layout = self.statements.layout(fixed, DIALECT);
+                            let binds = compile::insert_binds(columns, &layout.kinds, rows, value);
+                            self.insert_statement(fixed, columns, rows, returning, binds.into())
                         }
-                        None => compile::insert(def, DIALECT, columns, chunk.len(), value, returning),
+                        None => compile::insert(def, DIALECT, columns, rows, value, returning),
                     };
                     let ids = self.insert_ids(def, stmt, chunk.len(), returning.is_some()).await?;
                     if *leaves_id_out {
@@ -625,6 +609,23 @@ macro_rules! sql_connector {
                     }
                 }
                 Ok(out)
+            }
+
+            /// An insert of `rows` rows of a derived model into `columns`
+            /// with these binds, its text from the cache while the cache has
+            /// room for its shape.
+            fn insert_statement(
+                &self,
+                def: &'static ModelDefinition,
+                columns: &[usize],
+                rows: usize,
+                returning: Option<usize>,
+                binds: compile::Binds,
+            ) -> compile::Statement {
+                let key = self.statements.batch_key(def, compile::mask(columns.iter().copied()), rows);
+                compile::Statement::cached(&self.statements, key, binds, || {
+                    compile::insert_text(def, DIALECT, columns, rows, returning)
+                })
             }
 
             /// A batch that is one statement (every generated id unset, or
@@ -664,11 +665,8 @@ macro_rules! sql_connector {
                 };
                 let kinds = (0..flat.width).map(|p| columns.contains(&p).then(|| layout.kinds[p])).collect();
                 let returning = if DIALECT == Dialect::Postgres && leaves_id_out { generated } else { None };
-                let key = self.statements.batch_key(def, compile::mask(columns.iter().copied()), rows);
                 let binds = compile::Binds::Rows { values: flat.values, kinds };
-                let stmt = compile::Statement::cached(&self.statements, key, binds, || {
-                    compile::insert(def, DIALECT, &columns, rows, |_, _| Value::Null, returning).sql
-                });
+                let stmt = self.insert_statement(def, &columns, rows, returning, binds);
                 let ids = self.insert_ids(def, stmt, rows, returning.is_some()).await?;
                 Ok(Ok(if leaves_id_out { ids.into_iter().map(Value::Int).collect() } else { given }))
             }
