@@ -224,9 +224,9 @@ impl<M: Model> Repository<M> {
             }
             return Ok(out);
         }
-        let moves = as_given;
         for instance in instances {
-            if moves {
+            // Nothing reads the instance before the insert: move its values.
+            if as_given {
                 let row = instance.into_row();
                 ops::check_force_id(def, &row)?;
                 ready.push(row);

@@ -56,11 +56,6 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
         },
         quote!(::core::default::Default::default()),
     );
-    let extra_binding = if model.extra_field().is_some() {
-        quote!(extra)
-    } else {
-        quote!(extra: _)
-    };
     let ids = model.id_fields();
     let id_values = ids.iter().map(|f| {
         let ident = f.ident;
@@ -72,7 +67,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     let from_row = if model.extra_field().is_some() {
         quote! {
             fn from_row(row: ::juggler::Row, fields: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
-                let ::juggler::Row { mut values, #extra_binding } = row;
+                let ::juggler::Row { mut values, extra } = row;
                 ::juggler::__private::check_len(&values, #count, #name)?;
                 ::core::result::Result::Ok(Self { #(#inits),* })
             }
