@@ -301,17 +301,23 @@ impl ModelIr<'_> {
 
     /// The id fields, by key order.
     pub(crate) fn id_fields(&self) -> Vec<&FieldIr<'_>> {
-        let mut ids: Vec<(u32, usize, &FieldIr<'_>)> = self
+        let props: Vec<_> = self.properties().collect();
+        self.id_positions().into_iter().map(|i| props[i]).collect()
+    }
+
+    /// The positions of the id properties, in key order.
+    pub(crate) fn id_positions(&self) -> Vec<usize> {
+        let mut ids: Vec<(u32, usize)> = self
             .properties()
             .enumerate()
-            .filter_map(|(i, f)| f.property.id.map(|id| (id.0.unwrap_or(1), i, f)))
+            .filter_map(|(i, f)| f.property.id.map(|id| (id.0.unwrap_or(1), i)))
             .collect();
         if ids.is_empty() {
             // LoopBack's convention: a property named `id` is the id.
-            return self.properties().filter(|f| f.name == "id").collect();
+            return self.properties().position(|f| f.name == "id").into_iter().collect();
         }
-        ids.sort_by_key(|(n, i, _)| (*n, *i));
-        ids.into_iter().map(|(_, _, f)| f).collect()
+        ids.sort();
+        ids.into_iter().map(|(_, i)| i).collect()
     }
 
     pub(crate) fn extra_field(&self) -> Option<&FieldIr<'_>> {

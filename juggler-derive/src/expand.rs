@@ -52,22 +52,22 @@ pub(crate) fn derive_enum(input: &syn::DeriveInput) -> TokenStream {
         const _: () = {
             #[automatically_derived]
             impl ::juggler::__private::FieldValue for #ident {
-                fn property_type() -> ::juggler::__private::schema::PropertyType {
+                #[inline] fn property_type() -> ::juggler::__private::schema::PropertyType {
                     ::juggler::__private::schema::PropertyType::String
                 }
-                fn to_value(&self) -> ::juggler::Value {
+                #[inline] fn to_value(&self) -> ::juggler::Value {
                     ::juggler::Value::Text(::std::string::String::from(match self { #(Self::#variants => #names),* }))
                 }
-                fn from_value(value: ::juggler::Value) -> ::core::result::Result<Self, ::std::string::String> {
+                #[inline] fn from_value(value: ::juggler::Value) -> ::core::result::Result<Self, ::std::string::String> {
                     match value.as_str() {
                         #(::core::option::Option::Some(#names) => ::core::result::Result::Ok(Self::#variants),)*
                         _ => ::core::result::Result::Err(::std::format!("expected {}, got {:?}", #expected, value)),
                     }
                 }
-                fn json_schema() -> ::juggler::__private::serde_json::Value {
+                #[inline] fn json_schema() -> ::juggler::__private::serde_json::Value {
                     ::juggler::__private::serde_json::json!({"type": "string", "enum": [#(#names),*]})
                 }
-                fn enum_values() -> &'static [&'static str] {
+                #[inline] fn enum_values() -> &'static [&'static str] {
                     &[#(#names),*]
                 }
             }

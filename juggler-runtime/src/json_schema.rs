@@ -1,31 +1,50 @@
 //! JSON Schema (draft 2020-12) from a model definition.
 
-use crate::schema::{ModelDefinition, ValidationKind, EMAIL_REGEX};
+use crate::schema::{ModelDefinition, PropertyDefinition, ValidationKind, EMAIL_REGEX};
+use crate::value::FieldValue;
 use serde_json::{json, Map, Value as Json};
 
-/// What the derive knows per property that the definition does not: the Rust
-/// type's schema and, for embedded models, theirs (functions, so that a
-/// model's list is a constant and each type's code exists once).
-#[derive(Debug, Clone, Copy)]
-pub struct FieldSchema {
-    /// The property name.
-    pub name: &'static str,
+/// What only a field's Rust type knows, as functions: its property type
+/// and column mapping for the definition, its JSON schema and, for an
+/// embedded model, that model's schema. The derive writes one per property
+/// in a constant list ([`Model::FIELD_TYPES`](crate::Model::FIELD_TYPES)),
+/// so each type's code exists once and not once per model.
+#[derive(Clone, Copy)]
+pub struct FieldType {
+    /// Fills in the property's type, nullability, column type and enum values.
+    pub fill: fn(&mut PropertyDefinition),
     /// The type's schema (`{"type": "integer"}`).
     pub schema: fn() -> Json,
     /// `Some((name, schema))` for an embedded model.
     pub nested: fn() -> Option<(String, Json)>,
 }
 
-/// Builds the schema of `def`; hidden properties are left out.
-pub fn build(def: &ModelDefinition, fields: &[FieldSchema]) -> Json {
+impl FieldType {
+    /// The functions of `T`.
+    pub const fn of<T: FieldValue>() -> Self {
+        FieldType {
+            fill: crate::__private::fill_property::<T>,
+            schema: T::json_schema,
+            nested: T::nested_schema,
+        }
+    }
+}
+
+impl std::fmt::Debug for FieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FieldType").finish_non_exhaustive()
+    }
+}
+
+/// Builds the schema of `def`, whose properties have the types `fields` in
+/// order; hidden properties are left out.
+pub fn build(def: &ModelDefinition, fields: &[FieldType]) -> Json {
     let mut properties = Map::new();
     let mut required = Vec::new();
     let mut defs = Map::new();
-    for field in fields {
-        let Some(prop) = def.properties.get(field.name) else {
-            continue;
-        };
-        if def.is_hidden(field.name) {
+    for ((name, prop), field) in def.properties.iter().zip(fields) {
+        let name = name.as_str();
+        if def.is_hidden(name) {
             continue;
         }
         let mut schema = match (field.nested)() {
@@ -57,7 +76,7 @@ pub fn build(def: &ModelDefinition, fields: &[FieldSchema]) -> Json {
         if let Some(d) = &prop.default {
             object.insert("default".into(), d.clone());
         }
-        for rule in def.validations.iter().filter(|r| r.property == field.name) {
+        for rule in def.validations.iter().filter(|r| r.property == name) {
             match &rule.kind {
                 ValidationKind::Length { min, max, exactly } => {
                     let (min, max) = match exactly {
@@ -113,9 +132,9 @@ pub fn build(def: &ModelDefinition, fields: &[FieldSchema]) -> Json {
                 _ => json!({"anyOf": [schema, {"type": "null"}]}),
             };
         } else if !(prop.generated && prop.id.is_some()) {
-            required.push(json!(field.name));
+            required.push(json!(name));
         }
-        properties.insert(field.name.to_owned(), schema);
+        properties.insert(name.to_owned(), schema);
     }
     let mut out = Map::new();
     out.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));

@@ -2,6 +2,7 @@
 //! and connectors. Users depend on the `juggler` facade, which re-exports this
 //! crate and the derive.
 
+mod codec;
 pub mod connector;
 mod datasource;
 pub mod discover;
@@ -47,14 +48,15 @@ pub use value::{FieldValue, GeoPoint, ReadRow, Row, Value};
 /// What the derive's output calls; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::json_schema::{build as json_schema, FieldSchema};
+    pub use crate::codec::{set_id, Fields};
+    pub use crate::json_schema::FieldType;
     pub use crate::schema;
     pub use async_trait::async_trait;
     pub use serde;
     pub use serde_json;
 
     pub use crate::connector::Connector;
-    pub use crate::relations::load::{include_parent, include_related};
+    pub use crate::relations::load::{include_parent, include_related, no_relation};
     pub use crate::value::FieldValue;
     pub use std::sync::Arc;
 
@@ -155,35 +157,48 @@ pub mod __private {
         crate::Filter::from_trusted_value(&value).ok()
     }
 
-    /// A nested model's schema for `$defs`.
-    pub fn nested_schema<M: crate::Model>() -> (String, serde_json::Value) {
-        (M::definition().name.clone(), M::json_schema())
-    }
-
-    /// Fills property `pos` of `def` from the field's type (see
-    /// [`fill_property`]).
-    pub fn fill<T: FieldValue>(def: &mut schema::ModelDefinition, pos: usize) {
-        if let Some((_, p)) = def.properties.get_index_mut(pos) {
-            fill_property::<T>(p);
+    /// A derived model's definition, made on first use from the JSON the
+    /// derive wrote: property types filled in from `types`, then `fixup`
+    /// (relation keys read from other models) run.
+    #[inline]
+    pub fn definition(
+        cell: &'static std::sync::OnceLock<schema::ModelDefinition>,
+        json: &str,
+        name: &str,
+        types: &[FieldType],
+        fixup: Option<fn(&mut schema::ModelDefinition)>,
+    ) -> &'static schema::ModelDefinition {
+        match cell.get() {
+            Some(def) => def,
+            None => init_definition(cell, json, name, types, fixup),
         }
     }
 
-    /// A patch's new value of `property`, or why it does not fit the
-    /// field's type (no `FieldValue` bound here: a field type that is none
-    /// gets the error of the trait call, shown once).
-    pub fn patch_value<T>(value: Result<T, String>, model: &str, property: &str) -> Result<T, Error> {
-        value.map_err(|m| Error::invalid_data(model, format!("`{property}`: {m}")))
+    #[cold]
+    fn init_definition(
+        cell: &'static std::sync::OnceLock<schema::ModelDefinition>,
+        json: &str,
+        name: &str,
+        types: &[FieldType],
+        fixup: Option<fn(&mut schema::ModelDefinition)>,
+    ) -> &'static schema::ModelDefinition {
+        cell.get_or_init(|| {
+            let mut def =
+                schema::ModelDefinition::from_json(json).unwrap_or_else(|_| schema::ModelDefinition::new(name));
+            fill(&mut def, types);
+            if let Some(fixup) = fixup {
+                fixup(&mut def);
+            }
+            def
+        })
     }
 
-    /// Puts a patch field's decoded value in its slot.
-    pub fn patch_field<T>(
-        value: Result<T, String>,
-        slot: &mut Option<T>,
-        model: &str,
-        property: &str,
-    ) -> Result<(), Error> {
-        *slot = Some(patch_value(value, model, property)?);
-        Ok(())
+    /// Fills every property of `def` from its field's type (see
+    /// [`fill_property`]).
+    pub fn fill(def: &mut schema::ModelDefinition, types: &[FieldType]) {
+        for ((_, p), t) in def.properties.iter_mut().zip(types) {
+            (t.fill)(p);
+        }
     }
 
     /// A row of `model` has `count` values.
@@ -197,31 +212,6 @@ pub mod __private {
         ))
     }
 
-    /// A derived model embedded in another: its row as a JSON object.
-    pub fn model_to_value<M: crate::Model>(model: &M) -> Value {
-        Value::Json(serde_json::Value::Object(
-            model.to_row().to_json_object(M::definition()),
-        ))
-    }
-
-    /// A derived model embedded in another, read back from its JSON object.
-    pub fn model_from_value<M: crate::Model>(value: Value) -> Result<M, String> {
-        let row = embedded_row(value, M::definition())?;
-        M::from_row(row, None).map_err(|e| e.to_string())
-    }
-
-    /// The row of an embedded model's JSON object (not generic: one copy).
-    fn embedded_row(value: Value, def: &schema::ModelDefinition) -> Result<crate::Row, String> {
-        let json = match value {
-            Value::Json(json) => json,
-            other => other.to_json(),
-        };
-        match json {
-            serde_json::Value::Object(object) => Ok(crate::Row::from_json_object(def, object)),
-            other => Err(format!("expected a `{}` object, got {other}", def.name)),
-        }
-    }
-
     /// The columns [`crate::Model::read_row`] reads for a stored row of
     /// `count` values of which `fields` were selected (not generic: one
     /// copy for every model).
@@ -229,10 +219,5 @@ pub mod __private {
         (0..count)
             .map(|p| fields.is_none_or(|f| f.contains(&p)).then_some(p))
             .collect()
-    }
-
-    /// The JSON schema of an embedded model's value.
-    pub fn object_schema() -> serde_json::Value {
-        serde_json::json!({"type": "object"})
     }
 }

@@ -30,6 +30,13 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// `(Rust field name, property name)` of every stored field, in order.
     #[doc(hidden)]
     const FIELDS: &'static [(&'static str, &'static str)] = &[];
+    /// What each property's Rust type knows, in definition order (see
+    /// [`FieldType`](crate::__private::FieldType)).
+    #[doc(hidden)]
+    const FIELD_TYPES: &'static [crate::json_schema::FieldType] = &[];
+    /// The positions of the id properties, in key order.
+    #[doc(hidden)]
+    const ID_POSITIONS: &'static [usize] = &[];
     /// Whether `#[model(hooks)]` was given (hooks run only then).
     const HAS_HOOKS: bool = false;
 
@@ -65,22 +72,21 @@ pub trait Model: Sized + Send + Sync + 'static {
         None
     }
 
-    /// The stored values, one per property in definition order.
-    fn to_row(&self) -> Row;
-
-    /// The stored value of the property at `pos` (NULL past the end).
-    fn property_value(&self, pos: usize) -> Value {
-        self.to_row()
-            .values
-            .get_mut(pos)
-            .map(std::mem::take)
-            .unwrap_or_default()
+    /// The stored values, one per property in definition order (the derive
+    /// writes its own only for a model with an extra-properties field).
+    fn to_row(&self) -> Row {
+        let mut values = Vec::with_capacity(Self::FIELDS.len());
+        self.push_values(&mut values);
+        Row::new(values)
     }
 
-    /// Appends [`Model::to_row`]'s values to `out` (a batch insert puts
-    /// every instance's values in one list).
+    /// The stored value of the property at `pos` (NULL past the end).
+    fn property_value(&self, pos: usize) -> Value;
+
+    /// Appends the stored values to `out`, one per property in definition
+    /// order (a batch insert puts every instance's values in one list).
     fn push_values(&self, out: &mut Vec<Value>) {
-        out.extend(self.to_row().values);
+        out.extend((0..Self::FIELDS.len()).map(|pos| self.property_value(pos)));
     }
 
     /// [`Model::to_row`], moving the values out instead of copying them.
@@ -119,7 +125,9 @@ pub trait Model: Sized + Send + Sync + 'static {
     }
 
     /// The id values, in key order.
-    fn id_values(&self) -> Vec<Value>;
+    fn id_values(&self) -> Vec<Value> {
+        Self::ID_POSITIONS.iter().map(|&pos| self.property_value(pos)).collect()
+    }
 
     /// Sets the id of a model with one id property (after an insert gave
     /// it one). The derive sets the field; this default goes through
@@ -162,7 +170,9 @@ pub trait Model: Sized + Send + Sync + 'static {
     }
 
     /// The JSON Schema (draft 2020-12) of the model.
-    fn json_schema() -> serde_json::Value;
+    fn json_schema() -> serde_json::Value {
+        crate::json_schema::build(Self::definition(), Self::FIELD_TYPES)
+    }
 
     /// Runs every validator that needs no database (all but `uniqueness` and
     /// `custom_async`); the repository runs those too before writing.
@@ -227,4 +237,42 @@ tuple_id!(A, B, C, D);
 /// Whether an id value means "not set yet, generate one": NULL, 0 or "".
 pub fn is_unset_id(value: &Value) -> bool {
     matches!(value, Value::Null | Value::Int(0)) || matches!(value, Value::Text(t) if t.is_empty())
+}
+
+/// A model embedded in another is stored as a JSON object. (One impl for
+/// every model, not one the derive writes per model; `do_not_recommend` keeps
+/// the error for a type that is no property type about `FieldValue`.)
+#[diagnostic::do_not_recommend]
+impl<M: Model> FieldValue for M {
+    fn property_type() -> crate::schema::PropertyType {
+        crate::schema::PropertyType::Model(M::definition().name.clone())
+    }
+    fn to_value(&self) -> Value {
+        Value::Json(serde_json::Value::Object(self.to_row().to_json_object(M::definition())))
+    }
+    fn from_value(value: Value) -> std::result::Result<Self, String> {
+        let row = embedded_row(value, M::definition())?;
+        M::from_row(row, None).map_err(|e| e.to_string())
+    }
+    fn json_schema() -> serde_json::Value {
+        serde_json::json!({"type": "object"})
+    }
+    fn nested_definition() -> Option<&'static ModelDefinition> {
+        Some(M::definition())
+    }
+    fn nested_schema() -> Option<(String, serde_json::Value)> {
+        Some((M::definition().name.clone(), M::json_schema()))
+    }
+}
+
+/// The row of an embedded model's JSON object (not generic: one copy).
+fn embedded_row(value: Value, def: &ModelDefinition) -> std::result::Result<Row, String> {
+    let json = match value {
+        Value::Json(json) => json,
+        other => other.to_json(),
+    };
+    match json {
+        serde_json::Value::Object(object) => Ok(Row::from_json_object(def, object)),
+        other => Err(format!("expected a `{}` object, got {other}", def.name)),
+    }
 }

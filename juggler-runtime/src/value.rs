@@ -217,8 +217,8 @@ pub(crate) fn is_decimal(prop: &crate::schema::PropertyDefinition) -> bool {
 }
 
 /// How a Rust type is stored: its LoopBack type and its conversion to and from
-/// [`Value`]. Implemented for the types of DESIGN section 3; the derive
-/// implements it for models (embedded as JSON) and `#[derive(Enum)]` enums.
+/// [`Value`]. Implemented for the types of DESIGN section 3, for every
+/// [`Model`](crate::Model) (embedded as JSON) and by `#[derive(Enum)]`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored in a juggler property",
     label = "no column mapping for this type",

@@ -1,40 +1,38 @@
-//! Emits the row codec: `to_row`, `from_row`, `id_values`, and the
-//! `FieldValue` impl that lets the model be embedded in another.
+//! Emits the row codec: `property_value`, `push_values`, `into_row`,
+//! `read_row` and `set_id`.
 
-use crate::ast::{FieldKind, ModelIr};
+use crate::ast::{FieldIr, FieldKind, ModelIr};
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
+
+/// How many fields one tuple of the runtime's codec traits holds.
+pub(crate) const CHUNK: usize = 12;
 
 pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     let props: Vec<_> = model.properties().collect();
     let count = props.len();
-    let to_values = props.iter().map(|f| {
-        let ident = f.ident;
-        let ty = &f.original.ty;
-        quote_spanned!(ty.span()=> <#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident))
+    // Each piece hands the fields to a trait of the runtime as tuples of up
+    // to twelve (see `juggler_runtime::codec`): one call per dozen fields is
+    // far less for the compiler to check than one (and a `?`) per field.
+    let chunks: Vec<_> = props.chunks(CHUNK).collect();
+    let value_arms = chunks.iter().enumerate().map(|(k, fields)| {
+        let (start, path, refs) = (k * CHUNK, fields_path(fields), fields.iter().map(|f| f.ident));
+        let at = if start == 0 { quote!(pos) } else { quote!(pos - #start) };
+        quote!(#k => #path::value_at((#(&self.#refs,)*), #at),)
     });
-    let value_arms = props.iter().enumerate().map(|(i, f)| {
-        let ident = f.ident;
-        let ty = &f.original.ty;
-        quote_spanned!(ty.span()=> #i => <#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident),)
+    let push_values = chunks.iter().map(|fields| {
+        let (path, refs) = (fields_path(fields), fields.iter().map(|f| f.ident));
+        quote!(#path::push_values((#(&self.#refs,)*), out);)
     });
-    let into_values = props.iter().map(|f| {
-        let ident = f.ident;
-        let ty = &f.original.ty;
-        quote_spanned!(ty.span()=> <#ty as ::juggler::__private::FieldValue>::into_value(self.#ident))
+    let into_values = chunks.iter().map(|fields| {
+        let (path, moved) = (fields_path(fields), fields.iter().map(|f| f.ident));
+        quote!(#path::push_into((#(self.#moved,)*), &mut values);)
     });
     let extra_moved = match model.extra_field() {
         Some(f) => {
             let ident = f.ident;
             quote!(self.#ident)
-        }
-        None => quote!(::juggler::__private::serde_json::Map::new()),
-    };
-    let extra_out = match model.extra_field() {
-        Some(f) => {
-            let ident = f.ident;
-            quote!(self.#ident.clone())
         }
         None => quote!(::juggler::__private::serde_json::Map::new()),
     };
@@ -47,26 +45,36 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
         },
         quote!(extra),
     );
+    let locals: Vec<_> = (0..count).map(|i| format_ident!("__p{}", i)).collect();
+    let read_chunks = chunks
+        .iter()
+        .zip(locals.chunks(CHUNK))
+        .enumerate()
+        .map(|(k, (fields, locals))| {
+            let (start, path) = (k * CHUNK, fields_path(fields));
+            let names = fields.iter().map(|f| &f.name);
+            quote! {
+                let (#(#locals,)*) = #path::read_fields(row, columns, #start, #name, &[#(#names),*])?;
+            }
+        });
     let reads = field_inits(
         model,
-        |ty, i, prop| {
-            quote_spanned! {ty.span()=>
-                ::juggler::__private::read::<#ty>(row, columns, #i, #name, #prop)?
-            }
-        },
+        |_, i, _| locals[i].to_token_stream(),
         quote!(::core::default::Default::default()),
     );
     let ids = model.id_fields();
-    let id_values = ids.iter().map(|f| {
-        let ident = f.ident;
-        let ty = &f.original.ty;
-        quote!(<#ty as ::juggler::__private::FieldValue>::to_value(&self.#ident))
-    });
     // The extra properties come only from the row itself; other models
     // read a row through `read_row` (the trait's `from_row`).
-    let from_row = if model.extra_field().is_some() {
+    let from_row = if let Some(extra) = model.extra_field() {
+        let extra = extra.ident;
         quote! {
-            fn from_row(row: ::juggler::Row, fields: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
+            #[inline] fn to_row(&self) -> ::juggler::Row {
+                let mut values = ::std::vec::Vec::with_capacity(#count);
+                ::juggler::Model::push_values(self, &mut values);
+                ::juggler::Row { values, extra: self.#extra.clone() }
+            }
+
+            #[inline] fn from_row(row: ::juggler::Row, fields: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
                 let ::juggler::Row { mut values, extra } = row;
                 ::juggler::__private::check_len(&values, #count, #name)?;
                 ::core::result::Result::Ok(Self { #(#inits),* })
@@ -75,14 +83,12 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     } else {
         quote!()
     };
-    // One id property: set straight into its field after an insert.
     let set_id = match ids.as_slice() {
         [f] => {
             let (ident, prop) = (f.ident, &f.name);
             quote! {
-                fn set_id(&mut self, id: ::juggler::Value) -> ::juggler::Result<()> {
-                    self.#ident = ::juggler::__private::decode(&mut [id], 0, #name, #prop, ::core::option::Option::None)?;
-                    ::core::result::Result::Ok(())
+                #[inline] fn set_id(&mut self, id: ::juggler::Value) -> ::juggler::Result<()> {
+                    ::juggler::__private::set_id(&mut self.#ident, id, #name, #prop)
                 }
             }
         }
@@ -91,37 +97,40 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     quote! {
         #set_id
 
-        fn to_row(&self) -> ::juggler::Row {
-            let mut values = ::std::vec::Vec::with_capacity(#count);
-            ::juggler::Model::push_values(self, &mut values);
-            ::juggler::Row { values, extra: #extra_out }
-        }
-
-        fn push_values(&self, out: &mut ::std::vec::Vec<::juggler::Value>) {
-            out.extend([#(#to_values),*]);
-        }
-
-        fn property_value(&self, pos: usize) -> ::juggler::Value {
-            match pos {
+        #[inline] fn property_value(&self, pos: usize) -> ::juggler::Value {
+            match pos / #CHUNK {
                 #(#value_arms)*
                 _ => ::juggler::Value::Null,
             }
         }
 
-        fn into_row(self) -> ::juggler::Row {
-            ::juggler::Row { values: ::std::vec![#(#into_values),*], extra: #extra_moved }
+        #[inline] fn push_values(&self, out: &mut ::std::vec::Vec<::juggler::Value>) {
+            #(#push_values)*
+        }
+
+        #[inline] fn into_row(self) -> ::juggler::Row {
+            #[allow(unused_mut)] // a model of no properties
+            let mut values = ::std::vec::Vec::with_capacity(#count);
+            #(#into_values)*
+            ::juggler::Row { values, extra: #extra_moved }
         }
 
         #from_row
 
-        fn read_row(row: &dyn ::juggler::ReadRow, columns: &[::core::option::Option<usize>]) -> ::juggler::Result<Self> {
+        #[inline] fn read_row(row: &dyn ::juggler::ReadRow, columns: &[::core::option::Option<usize>]) -> ::juggler::Result<Self> {
+            #(#read_chunks)*
             ::core::result::Result::Ok(Self { #(#reads),* })
         }
-
-        fn id_values(&self) -> ::std::vec::Vec<::juggler::Value> {
-            ::std::vec![#(#id_values),*]
-        }
     }
+}
+
+/// `<(T1, T2, ..) as Fields>`: the runtime's codec for these fields. Every
+/// use is written alike, so a field type that is no `FieldValue` gets one
+/// error at the derive (rustc merges identical ones), beside the one at the
+/// field.
+pub(crate) fn fields_path(fields: &[&FieldIr<'_>]) -> TokenStream {
+    let tys = fields.iter().map(|f| &f.original.ty);
+    quote!(<(#(#tys,)*) as ::juggler::__private::Fields>)
 }
 
 /// `field: <value>` for every field: properties from `property(type,
@@ -148,32 +157,4 @@ fn field_inits(
             }
         })
         .collect()
-}
-
-/// `impl FieldValue for Model`: embedded as a JSON object.
-pub(crate) fn emit_field_value(model: &ModelIr<'_>, name: &str) -> TokenStream {
-    let ident = &model.input.ident;
-    quote! {
-        #[automatically_derived]
-        impl ::juggler::__private::FieldValue for #ident {
-            fn property_type() -> ::juggler::__private::schema::PropertyType {
-                ::juggler::__private::schema::PropertyType::Model(::std::string::String::from(#name))
-            }
-            fn to_value(&self) -> ::juggler::Value {
-                ::juggler::__private::model_to_value(self)
-            }
-            fn from_value(value: ::juggler::Value) -> ::core::result::Result<Self, ::std::string::String> {
-                ::juggler::__private::model_from_value(value)
-            }
-            fn json_schema() -> ::juggler::__private::serde_json::Value {
-                ::juggler::__private::object_schema()
-            }
-            fn nested_definition() -> ::core::option::Option<&'static ::juggler::__private::schema::ModelDefinition> {
-                ::core::option::Option::Some(<Self as ::juggler::Model>::definition())
-            }
-            fn nested_schema() -> ::core::option::Option<(::std::string::String, ::juggler::__private::serde_json::Value)> {
-                ::core::option::Option::Some(::juggler::__private::nested_schema::<Self>())
-            }
-        }
-    }
 }

@@ -8,9 +8,8 @@ use juggler_schema::{
     RelationDefinition, RelationKind, ValidationKind, ValidationRule, EMAIL_REGEX,
 };
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::quote;
 use serde_json::{json, Map, Value as Json};
-use syn::spanned::Spanned;
 
 fn connector_model(c: &Option<crate::attr::ConnectorModelAttr>) -> Option<ConnectorModelSettings> {
     c.as_ref().map(|c| ConnectorModelSettings {
@@ -250,18 +249,12 @@ fn relation(model: &ModelIr<'_>, f: &FieldIr<'_>, r: &crate::attr::RelationAttr)
 pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
     let json = def.to_json().to_string();
     let name = &def.name;
-    let fill = model.properties().enumerate().map(|(i, f)| {
-        let ty = &f.original.ty;
-        quote_spanned! {ty.span()=>
-            ::juggler::__private::fill::<#ty>(&mut def, #i);
-        }
-    });
     let keys = crate::gen::relations::emit_key_fixups(model);
     let scope = match &def.settings.scope {
         Some(s) => {
             let text = s.to_string();
             quote! {
-                fn default_scope() -> ::core::option::Option<&'static ::juggler::Filter> {
+                #[inline] fn default_scope() -> ::core::option::Option<&'static ::juggler::Filter> {
                     static SCOPE: ::std::sync::OnceLock<::core::option::Option<::juggler::Filter>> = ::std::sync::OnceLock::new();
                     SCOPE.get_or_init(|| ::juggler::__private::parse_scope(#text)).as_ref()
                 }
@@ -269,16 +262,17 @@ pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
         }
         None => quote!(),
     };
+    // Relation keys read from other models' field handles need code of
+    // this model's own; everything else is the runtime's one copy.
+    let fixup = if keys.is_empty() {
+        quote!(::core::option::Option::None)
+    } else {
+        quote!(::core::option::Option::Some(|def: &mut ::juggler::__private::schema::ModelDefinition| { #keys }))
+    };
     quote! {
-        fn definition() -> &'static ::juggler::__private::schema::ModelDefinition {
+        #[inline] fn definition() -> &'static ::juggler::__private::schema::ModelDefinition {
             static DEFINITION: ::std::sync::OnceLock<::juggler::__private::schema::ModelDefinition> = ::std::sync::OnceLock::new();
-            DEFINITION.get_or_init(|| {
-                let mut def = ::juggler::__private::schema::ModelDefinition::from_json(#json)
-                    .unwrap_or_else(|_| ::juggler::__private::schema::ModelDefinition::new(#name));
-                #(#fill)*
-                #keys
-                def
-            })
+            ::juggler::__private::definition(&DEFINITION, #json, #name, <Self as ::juggler::Model>::FIELD_TYPES, #fixup)
         }
         #scope
     }

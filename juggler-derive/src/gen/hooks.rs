@@ -12,7 +12,7 @@ pub(crate) fn emit(model: &ModelIr<'_>) -> TokenStream {
     let ident = &model.input.ident;
     quote_spanned! {span=>
         const HAS_HOOKS: bool = true;
-        fn run_hook<'a>(
+        #[inline] fn run_hook<'a>(
             hook: ::juggler::HookKind,
             ctx: &'a mut ::juggler::Context<Self>,
         ) -> ::juggler::BoxFuture<'a, ::juggler::Result<()>> {

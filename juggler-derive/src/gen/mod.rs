@@ -10,7 +10,8 @@ mod validate;
 
 use crate::ast::ModelIr;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 
 /// Everything the derive emits for a model that passed the checks.
 pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
@@ -34,26 +35,19 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
     let codec = codec::emit(model, &name);
     let validators = validate::emit(model, &def.settings.hidden);
     let hooks = hooks::emit(model);
-    let schema_fields = model.properties().map(|f| {
+    // One constant list of each property type's functions: the definition
+    // and the JSON schema read it, and each type's code exists once.
+    let field_types = model.properties().map(|f| {
         let ty = &f.original.ty;
-        let prop = &f.name;
-        // Trait calls, not a generic helper: a type that is no `FieldValue`
-        // then gets the same error here as everywhere else (shown once).
-        quote! {
-            ::juggler::__private::FieldSchema {
-                name: #prop,
-                schema: <#ty as ::juggler::__private::FieldValue>::json_schema,
-                nested: <#ty as ::juggler::__private::FieldValue>::nested_schema,
-            }
-        }
+        quote_spanned!(ty.span()=> ::juggler::__private::FieldType::of::<#ty>())
     });
+    let id_positions = model.id_positions();
     let hidden_guards = hidden_serialize_guards(model, &def.settings.hidden);
     let field_pairs = model.properties().map(|f| {
         let rust = f.rust_name();
         let prop = &f.name;
         quote!((#rust, #prop))
     });
-    let field_value = codec::emit_field_value(model, &name);
     let fields = fields::emit(model);
     let patch_struct = patch::emit_struct(model);
     let patch_impl = patch::emit_impl(model, &name);
@@ -69,19 +63,14 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
                 type Id = #id_type;
                 type Patch = #patch_ident;
                 const FIELDS: &'static [(&'static str, &'static str)] = &[#(#field_pairs),*];
+                const FIELD_TYPES: &'static [::juggler::__private::FieldType] = &[#(#field_types),*];
+                const ID_POSITIONS: &'static [usize] = &[#(#id_positions),*];
                 #hooks
                 #definition
                 #codec
                 #validators
                 #include
-                fn json_schema() -> ::juggler::__private::serde_json::Value {
-                    ::juggler::__private::json_schema(
-                        <Self as ::juggler::Model>::definition(),
-                        &[#(#schema_fields),*],
-                    )
-                }
             }
-            #field_value
             #patch_impl
             #hidden_guards
         };
@@ -120,12 +109,8 @@ pub(crate) fn fallback(model: Option<&ModelIr<'_>>, input: &syn::DeriveInput) ->
                 fn definition() -> &'static ::juggler::__private::schema::ModelDefinition {
                     ::core::unreachable!("the derive reported an error")
                 }
-                fn to_row(&self) -> ::juggler::Row { ::core::unreachable!("the derive reported an error") }
+                fn property_value(&self, _: usize) -> ::juggler::Value { ::core::unreachable!("the derive reported an error") }
                 fn from_row(_: ::juggler::Row, _: ::core::option::Option<&[usize]>) -> ::juggler::Result<Self> {
-                    ::core::unreachable!("the derive reported an error")
-                }
-                fn id_values(&self) -> ::std::vec::Vec<::juggler::Value> { ::std::vec::Vec::new() }
-                fn json_schema() -> ::juggler::__private::serde_json::Value {
                     ::core::unreachable!("the derive reported an error")
                 }
             }
@@ -161,6 +146,10 @@ fn hidden_serialize_guards(model: &ModelIr<'_>, hidden: &[String]) -> TokenStrea
                 let _ = <#ident as #trait_name<_>>::check;
             }}
         });
+    let guards: Vec<_> = guards.collect();
+    if guards.is_empty() {
+        return TokenStream::new();
+    }
     quote! {
         #[allow(dead_code)]
         fn __juggler_hidden_guards() {

@@ -1,5 +1,6 @@
 //! Emits the patch type for partial updates: `CustomerPatch`.
 
+use super::codec::{fields_path, CHUNK};
 use crate::ast::ModelIr;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -32,46 +33,37 @@ pub(crate) fn emit_struct(model: &ModelIr<'_>) -> TokenStream {
 
 pub(crate) fn emit_impl(model: &ModelIr<'_>, model_name: &str) -> TokenStream {
     let patch = patch_ident(model);
-    let arms = model.properties().enumerate().map(|(i, f)| {
-        let field = f.ident;
-        let ty = &f.original.ty;
-        let prop = &f.name;
-        quote! {
-            #i => ::juggler::__private::patch_field(
-                <#ty as ::juggler::__private::FieldValue>::from_value(value),
-                &mut out.#field,
-                #model_name,
-                #prop,
-            ),
-        }
+    // The fields as tuples of up to twelve, like the model's codec.
+    let chunks: Vec<_> = model
+        .properties()
+        .collect::<Vec<_>>()
+        .chunks(CHUNK)
+        .map(<[_]>::to_vec)
+        .collect();
+    let sets = chunks.iter().enumerate().map(|(k, fields)| {
+        let (start, path, refs) = (k * CHUNK, fields_path(fields), fields.iter().map(|f| f.ident));
+        quote!(#path::push_set((#(&self.#refs,)*), #start, &mut out);)
     });
-    let sets = model.properties().enumerate().map(|(i, f)| {
-        let field = f.ident;
-        let ty = &f.original.ty;
+    let takes = chunks.iter().enumerate().map(|(k, fields)| {
+        let (start, path) = (k * CHUNK, fields_path(fields));
+        let slots = fields.iter().map(|f| f.ident);
+        let names = fields.iter().map(|f| &f.name);
         quote! {
-            if let ::core::option::Option::Some(v) = &self.#field {
-                out.push((#i, <#ty as ::juggler::__private::FieldValue>::to_value(v)));
-            }
+            #path::take_set((#(&mut out.#slots,)*), #start, &mut set, #model_name, &[#(#names),*])?;
         }
     });
     quote! {
         #[automatically_derived]
         impl ::juggler::Patch for #patch {
-            fn to_set(&self) -> ::std::vec::Vec<(usize, ::juggler::Value)> {
+            #[inline] fn to_set(&self) -> ::std::vec::Vec<(usize, ::juggler::Value)> {
                 let mut out = ::std::vec::Vec::new();
                 #(#sets)*
                 out
             }
 
-            fn from_set(set: ::std::vec::Vec<(usize, ::juggler::Value)>) -> ::juggler::Result<Self> {
+            #[inline] #[allow(unused_mut)] fn from_set(mut set: ::std::vec::Vec<(usize, ::juggler::Value)>) -> ::juggler::Result<Self> {
                 let mut out = <Self as ::core::default::Default>::default();
-                for (pos, value) in set {
-                    // One `?` for every arm: each arm is a call.
-                    match pos {
-                        #(#arms)*
-                        _ => ::core::result::Result::Ok(()),
-                    }?;
-                }
+                #(#takes)*
                 ::core::result::Result::Ok(out)
             }
         }

@@ -110,7 +110,7 @@ pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
         let set = quote!(|p: &mut Self, v: ::std::vec::Vec<#target>| p.#field = #holder);
         let call = if n.kind == RelationKind::BelongsTo {
             quote_spanned! {span=>
-                ::juggler::__private::include_parent::<Self, #target>(parents, #name, scope, conn, #set).await
+                ::juggler::__private::include_parent::<Self, #target>(parents, include, conn, #set)
             }
         } else {
             let through = match &n.through {
@@ -118,27 +118,22 @@ pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
                 None => quote!(::core::option::Option::None),
             };
             quote_spanned! {span=>
-                ::juggler::__private::include_related::<Self, #target>(parents, #name, scope, conn, #through, #set).await
+                ::juggler::__private::include_related::<Self, #target>(parents, include, conn, #through, #set)
             }
         };
         quote!(#name => #call,)
     });
+    // No future here: the runtime's functions box their own.
     quote! {
-        fn include<'a>(
+        #[inline] fn include<'a>(
             parents: &'a mut [Self],
             include: &'a ::juggler::Include,
             conn: &'a ::juggler::__private::Arc<dyn ::juggler::__private::Connector>,
         ) -> ::juggler::BoxFuture<'a, ::juggler::Result<()>> {
-            ::std::boxed::Box::pin(async move {
-                let scope = include.scope.as_deref();
-                match include.relation.as_str() {
-                    #(#arms)*
-                    other => ::core::result::Result::Err(::juggler::Error::invalid_filter(
-                        "include",
-                        ::std::format!("`{}` has no relation `{}`", <Self as ::juggler::Model>::definition().name, other),
-                    )),
-                }
-            })
+            match include.relation.as_str() {
+                #(#arms)*
+                _ => ::juggler::__private::no_relation::<Self>(include),
+            }
         }
     }
 }

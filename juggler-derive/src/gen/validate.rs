@@ -36,7 +36,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, hidden: &[String]) -> TokenStream {
         quote!()
     } else {
         quote! {
-            fn validate_custom(&self, errors: &mut ::juggler::ValidationError) {
+            #[inline] fn validate_custom(&self, errors: &mut ::juggler::ValidationError) {
                 #({ #sync })*
             }
         }
@@ -45,7 +45,7 @@ pub(crate) fn emit(model: &ModelIr<'_>, hidden: &[String]) -> TokenStream {
         quote!()
     } else {
         quote! {
-            fn validate_custom_async<'a>(&'a self, errors: &'a mut ::juggler::ValidationError) -> ::juggler::BoxFuture<'a, ()> {
+            #[inline] fn validate_custom_async<'a>(&'a self, errors: &'a mut ::juggler::ValidationError) -> ::juggler::BoxFuture<'a, ()> {
                 ::std::boxed::Box::pin(async move {
                     #({ #asynchronous })*
                 })

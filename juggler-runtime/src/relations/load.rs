@@ -2,8 +2,8 @@
 
 use crate::connector::{Connector, LinkSpec};
 use crate::filter::resolve::{CmpOp, Cond, Query};
-use crate::filter::Filter;
-use crate::model::Model;
+use crate::filter::{Filter, Include};
+use crate::model::{BoxFuture, Model};
 use crate::repository::Repository;
 use crate::schema::relations::{link_definition, link_keys};
 use crate::schema::{ModelDefinition, RelationKind};
@@ -431,22 +431,37 @@ async fn level<P: Model, T: Model>(
 /// `has_and_belongs_to_many` relation for every parent, one query for all
 /// (a join with the link rows on SQL when there are any), and hands each
 /// parent its own in the scope's order, `limit` / `skip` per parent.
-pub async fn include_related<P: Model, T: Model>(
-    parents: &mut [P],
-    name: &str,
-    scope: Option<&Filter>,
-    conn: &Arc<dyn Connector>,
+///
+/// A plain function returning the boxed future, so a model's `include`
+/// (one arm per relation) holds no future of its own for the compiler to
+/// check in the user's crate.
+pub fn include_related<'a, P: Model, T: Model>(
+    parents: &'a mut [P],
+    include: &'a Include,
+    conn: &'a Arc<dyn Connector>,
     through: Option<&'static ModelDefinition>,
-    set: impl Fn(&mut P, Vec<T>),
-) -> Result<()> {
-    let (own, related) = level(parents, name, scope, conn, through).await?;
-    assign(parents, own, related, set);
-    Ok(())
+    set: fn(&mut P, Vec<T>),
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let scope = include.scope.as_deref();
+        let (own, related) = level(parents, &include.relation, scope, conn, through).await?;
+        assign(parents, own, related, set);
+        Ok(())
+    })
+}
+
+/// The error of an `include` naming no relation of `M`.
+pub fn no_relation<'a, M: Model>(include: &Include) -> BoxFuture<'a, Result<()>> {
+    let error = Error::invalid_filter(
+        "include",
+        format!("`{}` has no relation `{}`", M::definition().name, include.relation),
+    );
+    Box::pin(std::future::ready(Err(error)))
 }
 
 /// Hands each parent (whose key is in `own`, in the same order) the rows
 /// keyed by its key.
-fn assign<P, T>(parents: &mut [P], own: Vec<Value>, children: Vec<(Value, T)>, set: impl Fn(&mut P, Vec<T>)) {
+fn assign<P, T>(parents: &mut [P], own: Vec<Value>, children: Vec<(Value, T)>, set: fn(&mut P, Vec<T>)) {
     let mut by_key: KeyMap<Vec<T>> = KeyMap::with_capacity_and_hasher(own.len(), Default::default());
     for (k, child) in children {
         if let Some(k) = Key::of(&k) {
@@ -461,25 +476,27 @@ fn assign<P, T>(parents: &mut [P], own: Vec<Value>, children: Vec<(Value, T)>, s
 
 /// Loads the parent of a `belongs_to` relation for every child; a parent
 /// shared by several children is cloned into each.
-pub async fn include_parent<P: Model, T: Model + Clone>(
-    parents: &mut [P],
-    name: &str,
-    scope: Option<&Filter>,
-    conn: &Arc<dyn Connector>,
-    set: impl Fn(&mut P, Vec<T>),
-) -> Result<()> {
-    let (own, targets) = level::<P, T>(parents, name, scope, conn, None).await?;
-    let mut by_key: KeyMap<T> = KeyMap::default();
-    for (k, t) in targets {
-        if let Some(k) = Key::of(&k) {
-            by_key.entry(k).or_insert(t);
+pub fn include_parent<'a, P: Model, T: Model + Clone>(
+    parents: &'a mut [P],
+    include: &'a Include,
+    conn: &'a Arc<dyn Connector>,
+    set: fn(&mut P, Vec<T>),
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let scope = include.scope.as_deref();
+        let (own, targets) = level::<P, T>(parents, &include.relation, scope, conn, None).await?;
+        let mut by_key: KeyMap<T> = KeyMap::default();
+        for (k, t) in targets {
+            if let Some(k) = Key::of(&k) {
+                by_key.entry(k).or_insert(t);
+            }
         }
-    }
-    for (parent, k) in parents.iter_mut().zip(own) {
-        let found = Key::of(&k).and_then(|k| by_key.get(&k)).cloned();
-        set(parent, found.into_iter().collect());
-    }
-    Ok(())
+        for (parent, k) in parents.iter_mut().zip(own) {
+            let found = Key::of(&k).and_then(|k| by_key.get(&k)).cloned();
+            set(parent, found.into_iter().collect());
+        }
+        Ok(())
+    })
 }
 
 /// `(parent key, target key)` of every link row pointing at one of `keys`.
