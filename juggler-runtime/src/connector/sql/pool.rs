@@ -143,8 +143,37 @@ impl Health {
 /// Whether a connection idle for `idle_for` went idle no later than the
 /// moment `at` records (0: never).
 fn idle_since_before(at: &std::sync::atomic::AtomicU64, idle_for: std::time::Duration) -> bool {
-    let at = at.load(std::sync::atomic::Ordering::Relaxed);
-    at != 0 && ticks().saturating_sub(idle_for.as_millis() as u64) <= at
+    went_idle_by(ticks(), idle_for, at.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// [`idle_since_before`] at tick `now`. Ticks are whole milliseconds, so
+/// the moment the connection went idle is only known to a millisecond: one
+/// more is allowed, so that one idle since just before `at` is never taken
+/// for one idle since after it (at worst a connection idle since just after
+/// `at` is pinged or drops its statements for nothing).
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+fn went_idle_by(now: u64, idle_for: std::time::Duration, at: u64) -> bool {
+    at != 0 && now.saturating_sub(idle_for.as_millis() as u64 + 1) <= at
+}
+
+#[cfg(test)]
+mod health_tests {
+    use super::went_idle_by;
+    use std::time::Duration;
+
+    #[test]
+    fn a_connection_idle_since_just_before_a_schema_change_is_stale() {
+        // idle since 10.9 ms (tick 11), schema changed at 10.95 ms (tick 11),
+        // asked at 12.0 ms (tick 13): idle for 1.1 ms, which truncates to 1.
+        assert!(went_idle_by(13, Duration::from_micros(1_100), 11));
+        // idle since 10.1 ms, changed at 10.9 ms, asked at 11.05 ms
+        assert!(went_idle_by(12, Duration::from_micros(950), 11));
+        // idle since long before the change: stale; since well after: not
+        assert!(went_idle_by(500, Duration::from_millis(495), 11));
+        assert!(!went_idle_by(500, Duration::from_millis(100), 11));
+        // nothing recorded yet
+        assert!(!went_idle_by(500, Duration::from_millis(495), 0));
+    }
 }
 
 #[cfg(any(feature = "postgres", feature = "mysql"))]
