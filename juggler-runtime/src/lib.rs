@@ -168,20 +168,6 @@ pub mod __private {
         types: &[FieldType],
         fixup: Option<fn(&mut schema::ModelDefinition)>,
     ) -> &'static schema::ModelDefinition {
-        match cell.get() {
-            Some(def) => def,
-            None => init_definition(cell, json, name, types, fixup),
-        }
-    }
-
-    #[cold]
-    fn init_definition(
-        cell: &'static std::sync::OnceLock<schema::ModelDefinition>,
-        json: &str,
-        name: &str,
-        types: &[FieldType],
-        fixup: Option<fn(&mut schema::ModelDefinition)>,
-    ) -> &'static schema::ModelDefinition {
         cell.get_or_init(|| {
             let mut def =
                 schema::ModelDefinition::from_json(json).unwrap_or_else(|_| schema::ModelDefinition::new(name));
