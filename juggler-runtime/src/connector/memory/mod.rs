@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+mod file;
+mod replay;
 mod table;
 
 use table::Table;
@@ -126,7 +128,7 @@ impl MemoryConnector {
         let path = path.as_ref().to_path_buf();
         let store = match std::fs::read_to_string(&path) {
             Ok(text) if text.trim().is_empty() => Store::default(),
-            Ok(text) => parse_file(&path, &text)?,
+            Ok(text) => file::load(&path, &text)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Store::default(),
             Err(source) => {
                 return Err(Error::Io {
@@ -166,105 +168,13 @@ impl Inner {
         let Some(path) = &self.file else {
             return Ok(());
         };
-        let mut models = Map::new();
-        for (name, table) in &store.models {
-            let mut rows = Map::new();
-            for (key, row) in &table.rows {
-                rows.insert(key.clone(), Json::String(Json::Object(row.clone()).to_string()));
-            }
-            models.insert(name.clone(), Json::Object(rows));
-        }
-        let ids = store.counters().clone();
-        let doc = serde_json::json!({"ids": ids, "models": models});
-        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        let tmp = path.with_extension("json.tmp");
-        let io = |source| Error::Io {
-            context: format!("cannot write {}", path.display()),
-            source,
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        std::fs::write(&tmp, text).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
+        file::write(path, store)
     }
 }
 
 impl Default for MemoryConnector {
     fn default() -> Self {
         MemoryConnector::new()
-    }
-}
-
-fn parse_file(path: &Path, text: &str) -> Result<Store> {
-    let storage = |message: String| Error::Storage {
-        context: format!("cannot load {}", path.display()),
-        message,
-    };
-    let doc: Json = serde_json::from_str(text).map_err(|e| storage(e.to_string()))?;
-    let Json::Object(top) = &doc else {
-        return Err(storage(format!(
-            "it holds {}, not a memory store (an object with `ids` and `models`); the file was left as it is",
-            json_kind(&doc)
-        )));
-    };
-    if let Some(other) = top.keys().find(|k| *k != "ids" && *k != "models") {
-        return Err(storage(format!(
-            "it is not a memory store: unexpected key `{other}` (a store has only `ids` and `models`); the file was left as it is"
-        )));
-    }
-    let mut store = Store::default();
-    match top.get("ids") {
-        None => {}
-        Some(Json::Object(ids)) => {
-            let mut counters = store.counters();
-            for (model, n) in ids {
-                let n = n
-                    .as_i64()
-                    .ok_or_else(|| storage(format!("`ids.{model}` is not an integer")))?;
-                counters.insert(model.clone(), n);
-            }
-        }
-        Some(other) => return Err(storage(format!("`ids` is {}, not an object", json_kind(other)))),
-    }
-    match top.get("models") {
-        None => {}
-        Some(Json::Object(models)) => {
-            for (model, rows) in models {
-                let rows = rows
-                    .as_object()
-                    .ok_or_else(|| storage(format!("`models.{model}` is not an object")))?;
-                let mut table = Table::default();
-                for (key, row) in rows {
-                    // LoopBack stores each row as a JSON string; accept objects too.
-                    let object = match row {
-                        Json::String(s) => serde_json::from_str::<Json>(s)
-                            .map_err(|e| storage(format!("row `{key}` of `{model}`: {e}")))?,
-                        other => other.clone(),
-                    };
-                    match object {
-                        Json::Object(o) => {
-                            table.rows.insert(key.clone(), o);
-                        }
-                        _ => return Err(storage(format!("row `{key}` of `{model}` is not an object"))),
-                    }
-                }
-                store.models.insert(model.clone(), Arc::new(table));
-            }
-        }
-        Some(other) => return Err(storage(format!("`models` is {}, not an object", json_kind(other)))),
-    }
-    Ok(store)
-}
-
-fn json_kind(json: &Json) -> &'static str {
-    match json {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "an array",
-        Json::Object(_) => "an object",
     }
 }
 
@@ -653,89 +563,6 @@ impl Store {
             counters,
             foreign_keys: previous_fks,
         })
-    }
-
-    /// Applies a transaction's writes, checking each against this store as
-    /// it is now; all or nothing.
-    fn replay(&mut self, log: Vec<Change>, defs: &BTreeMap<String, Arc<ModelDefinition>>) -> Result<()> {
-        let mark = self.mark();
-        let mut undo = Vec::new();
-        for change in log {
-            match self.replay_one(change, defs) {
-                Ok(u) => undo.push(u),
-                Err(e) => {
-                    for u in undo.into_iter().rev() {
-                        self.restore(u, defs);
-                    }
-                    if let Some(log) = &mut self.log {
-                        log.truncate(mark);
-                    }
-                    return Err(e);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn replay_one(&mut self, change: Change, defs: &BTreeMap<String, Arc<ModelDefinition>>) -> Result<Undo> {
-        match change {
-            Change::Put { model, key, object } => {
-                let def = defs
-                    .get(&model)
-                    .ok_or_else(|| Error::Unsupported(format!("no definition of `{model}` in the transaction")))?
-                    .clone();
-                let row = decode(&def, &object);
-                self.check_unique(&def, &key, &row)?;
-                self.check_parents(&def, &row)?;
-                let previous = self.put(&def, key.clone(), object);
-                Ok(Undo::Row { model, key, previous })
-            }
-            Change::Remove { model, key } => {
-                self.check_children(&model, std::slice::from_ref(&key))?;
-                let previous = self.remove(&model, &key);
-                Ok(Undo::Row { model, key, previous })
-            }
-            Change::Migrate { models, foreign_keys } => self.migrate(&models, foreign_keys),
-        }
-    }
-
-    fn restore(&mut self, undo: Undo, defs: &BTreeMap<String, Arc<ModelDefinition>>) {
-        match undo {
-            Undo::Row { model, key, previous } => {
-                let table = Arc::make_mut(self.models.entry(model.clone()).or_default());
-                if let Some(def) = defs.get(&model) {
-                    table.ensure_index(def);
-                }
-                match previous {
-                    Some(object) => {
-                        table.put(key, object);
-                    }
-                    None => {
-                        table.remove(&key);
-                    }
-                }
-            }
-            Undo::Migrate {
-                tables,
-                counters,
-                foreign_keys,
-            } => {
-                self.foreign_keys = foreign_keys;
-                for (model, table) in tables {
-                    match table {
-                        Some(t) => self.models.insert(model, t),
-                        None => self.models.remove(&model),
-                    };
-                }
-                let mut ids = self.counters();
-                for (model, n) in counters {
-                    match n {
-                        Some(n) => ids.insert(model, n),
-                        None => ids.remove(&model),
-                    };
-                }
-            }
-        }
     }
 }
 
