@@ -99,9 +99,11 @@ pub mod __private {
         T::from_value(value).map_err(|message| Error::invalid_data(model, format!("`{property}`: {message}")))
     }
 
-    /// Whether `fields` (a model's `(Rust name, property name)` pairs) has a
-    /// field named `rust` (checked at compile time by relation keys).
-    pub const fn has_field(fields: &[(&str, &str)], rust: &str) -> bool {
+    /// The property name of the field named `rust` in `fields` (a model's
+    /// `(Rust name, property name)` pairs), at compile time: the derive's
+    /// relation keys read other models' fields with it, and a key naming no
+    /// field is a compile error at the attribute.
+    pub const fn property_of(fields: &'static [(&'static str, &'static str)], rust: &str) -> Option<&'static str> {
         let mut i = 0;
         while i < fields.len() {
             let a = fields[i].0.as_bytes();
@@ -112,22 +114,17 @@ pub mod __private {
                     j += 1;
                 }
                 if j == a.len() {
-                    return true;
+                    return Some(fields[i].1);
                 }
             }
             i += 1;
         }
-        false
+        None
     }
 
-    /// The property name of the field named `rust`.
-    pub fn property_of(fields: &[(&str, &str)], rust: &str) -> String {
-        fields
-            .iter()
-            .find(|(r, _)| *r == rust)
-            .map_or(rust, |(_, p)| p)
-            .to_owned()
-    }
+    /// A relation's keys on another model, resolved at compile time:
+    /// `(relation, foreign key, key through)`, property names.
+    pub type RelationKeys = &'static [(&'static str, &'static str, Option<&'static str>)];
 
     /// Reads field `pos` from its column, or its empty value when `fields`
     /// left it out.
@@ -158,22 +155,27 @@ pub mod __private {
     }
 
     /// A derived model's definition, made on first use from the JSON the
-    /// derive wrote: property types filled in from `types`, then `fixup`
-    /// (relation keys read from other models) run.
+    /// derive wrote: property types filled in from `types`, relation keys
+    /// on other models from `keys`.
     #[inline]
     pub fn definition(
         cell: &'static std::sync::OnceLock<schema::ModelDefinition>,
         json: &str,
         name: &str,
         types: &[FieldType],
-        fixup: Option<fn(&mut schema::ModelDefinition)>,
+        keys: RelationKeys,
     ) -> &'static schema::ModelDefinition {
         cell.get_or_init(|| {
             let mut def =
                 schema::ModelDefinition::from_json(json).unwrap_or_else(|_| schema::ModelDefinition::new(name));
             fill(&mut def, types);
-            if let Some(fixup) = fixup {
-                fixup(&mut def);
+            for (relation, foreign_key, key_through) in keys {
+                if let Some(rel) = def.relations.get_mut(*relation) {
+                    rel.foreign_key = Some((*foreign_key).to_owned());
+                    if let Some(kt) = key_through {
+                        rel.key_through = Some((*kt).to_owned());
+                    }
+                }
             }
             def
         })

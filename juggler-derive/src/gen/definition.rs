@@ -262,17 +262,20 @@ pub(crate) fn emit(model: &ModelIr<'_>, def: &ModelDefinition) -> TokenStream {
         }
         None => quote!(),
     };
-    // Relation keys read from other models' field handles need code of
-    // this model's own; everything else is the runtime's one copy.
-    let fixup = if keys.is_empty() {
-        quote!(::core::option::Option::None)
+    // Relation keys read from other models' fields are a constant (checked
+    // when this crate compiles); everything else is the runtime's one copy.
+    let keys = if keys.is_empty() {
+        quote!(&[])
     } else {
-        quote!(::core::option::Option::Some(|def: &mut ::juggler::__private::schema::ModelDefinition| { #keys }))
+        quote! {{
+            const KEYS: ::juggler::__private::RelationKeys = &[#(#keys),*];
+            KEYS
+        }}
     };
     quote! {
         #[inline] fn definition() -> &'static ::juggler::__private::schema::ModelDefinition {
             static DEFINITION: ::std::sync::OnceLock<::juggler::__private::schema::ModelDefinition> = ::std::sync::OnceLock::new();
-            ::juggler::__private::definition(&DEFINITION, #json, #name, <Self as ::juggler::Model>::FIELD_TYPES, #fixup)
+            ::juggler::__private::definition(&DEFINITION, #json, #name, <Self as ::juggler::Model>::FIELD_TYPES, #keys)
         }
         #scope
     }

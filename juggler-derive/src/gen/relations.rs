@@ -138,16 +138,16 @@ pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
     }
 }
 
-/// The property name of `owner`'s field `field` (a Rust field name); a
-/// compile error at `span` saying `message` when `owner` has no such field.
+/// The property name of `owner`'s field `field` (a Rust field name), in a
+/// constant; a compile error at `span` saying `message` when `owner` has
+/// no such field.
 fn handle(owner: &syn::Type, field: &str, span: Span, message: &str) -> TokenStream {
-    quote_spanned! {span=> {
-        const _: () = ::core::assert!(
-            ::juggler::__private::has_field(<#owner as ::juggler::Model>::FIELDS, #field),
-            #message
-        );
-        ::juggler::__private::property_of(<#owner as ::juggler::Model>::FIELDS, #field)
-    }}
+    quote_spanned! {span=>
+        match ::juggler::__private::property_of(<#owner as ::juggler::Model>::FIELDS, #field) {
+            ::core::option::Option::Some(p) => p,
+            ::core::option::Option::None => ::core::panic!("{}", #message),
+        }
+    }
 }
 
 fn key_message(owner: &syn::Type, field: &str, option: &str, given: bool, relation: &str) -> String {
@@ -164,8 +164,9 @@ fn key_message(owner: &syn::Type, field: &str, option: &str, given: bool, relati
 
 /// In `definition()`: foreign keys on the other struct (has_many, has_one)
 /// or on the through model become its property names, read from its field
-/// handles, so a key naming no field is a compile error at the attribute.
-pub(crate) fn emit_key_fixups(model: &ModelIr<'_>) -> TokenStream {
+/// list in a constant, so a key naming no field is a compile error at the
+/// attribute. One `(relation, foreign key, key through)` per relation.
+pub(crate) fn emit_key_fixups(model: &ModelIr<'_>) -> Vec<TokenStream> {
     let this = juggler_schema::to_snake_case(&model.input.ident.to_string());
     let fixups = navs(model).into_iter().filter_map(|n| {
         let name = &n.field.name;
@@ -180,11 +181,7 @@ pub(crate) fn emit_key_fixups(model: &ModelIr<'_>) -> TokenStream {
             (RelationKind::HasMany | RelationKind::HasOne, None) => {
                 let message = key_message(n.target, &fk, "foreign_key", n.opts.foreign_key.is_some(), name);
                 let fk = handle(n.target, &fk, fk_span, &message);
-                Some(quote! {
-                    if let ::core::option::Option::Some(rel) = def.relations.get_mut(#name) {
-                        rel.foreign_key = ::core::option::Option::Some(::std::string::String::from(#fk));
-                    }
-                })
+                Some(quote!((#name, #fk, ::core::option::Option::None)))
             }
             (RelationKind::HasMany | RelationKind::HasOne, Some(through)) => {
                 let target = type_name(n.target).unwrap_or_default();
@@ -197,15 +194,10 @@ pub(crate) fn emit_key_fixups(model: &ModelIr<'_>) -> TokenStream {
                 let kt_message = key_message(through, &kt, "key_through", n.opts.key_through.is_some(), name);
                 let fk = handle(through, &fk, fk_span, &fk_message);
                 let kt = handle(through, &kt, kt_span, &kt_message);
-                Some(quote! {
-                    if let ::core::option::Option::Some(rel) = def.relations.get_mut(#name) {
-                        rel.foreign_key = ::core::option::Option::Some(::std::string::String::from(#fk));
-                        rel.key_through = ::core::option::Option::Some(::std::string::String::from(#kt));
-                    }
-                })
+                Some(quote!((#name, #fk, ::core::option::Option::Some(#kt))))
             }
             _ => None,
         }
     });
-    quote!(#(#fixups)*)
+    fixups.collect()
 }
