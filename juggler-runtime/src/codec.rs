@@ -27,14 +27,15 @@ pub trait Fields: Sized {
     where
         Self: 'a;
 
-    /// Reads properties `start..start + arity` of `model` (named `names`)
-    /// from their columns.
+    /// Reads properties `start..start + arity` of `model` from their
+    /// columns (`fields` are the model's `(Rust name, property name)`
+    /// pairs, for errors).
     fn read_fields(
         row: &dyn ReadRow,
         columns: &[Option<usize>],
         start: usize,
         model: &str,
-        names: &[&str],
+        fields: &[(&str, &str)],
     ) -> Result<Self, Error>;
 
     /// The stored value of the `i`-th field (NULL past the end).
@@ -50,13 +51,13 @@ pub trait Fields: Sized {
     fn push_set(refs: Self::PatchRefs<'_>, start: usize, out: &mut Vec<(usize, Value)>);
 
     /// Takes the values of `set` at positions `start..start + arity` into
-    /// the patch's fields (`names` name them in errors).
+    /// the patch's fields (`fields` as in [`Fields::read_fields`]).
     fn take_set(
         slots: Self::Slots<'_>,
         start: usize,
         set: &mut [(usize, Value)],
         model: &str,
-        names: &[&str],
+        fields: &[(&str, &str)],
     ) -> Result<(), Error>;
 }
 
@@ -73,9 +74,9 @@ macro_rules! tuples {
                 columns: &[Option<usize>],
                 start: usize,
                 model: &str,
-                names: &[&str],
+                fields: &[(&str, &str)],
             ) -> Result<Self, Error> {
-                Ok(($(crate::__private::read::<$t>(row, columns, start + $i, model, names[$i])?,)+))
+                Ok(($(crate::__private::read::<$t>(row, columns, start + $i, model, name(fields, start + $i))?,)+))
             }
 
             #[inline]
@@ -108,14 +109,14 @@ macro_rules! tuples {
                 start: usize,
                 set: &mut [(usize, Value)],
                 model: &str,
-                names: &[&str],
+                fields: &[(&str, &str)],
             ) -> Result<(), Error> {
                 let ($($v,)+) = slots;
                 for (pos, value) in set {
                     let Some(i) = pos.checked_sub(start).filter(|i| *i < $n) else { continue };
                     let value = std::mem::take(value);
                     match i {
-                        $($i => patch_slot($v, value, model, names[$i])?,)+
+                        $($i => patch_slot($v, value, model, name(fields, start + $i))?,)+
                         _ => {}
                     }
                 }
@@ -137,6 +138,12 @@ tuples!(9; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6, H h 7, I i 8);
 tuples!(10; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6, H h 7, I i 8, J j 9);
 tuples!(11; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6, H h 7, I i 8, J j 9, K k 10);
 tuples!(12; A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6, H h 7, I i 8, J j 9, K k 10, L l 11);
+
+/// The property name at `pos` (empty past the end).
+#[inline]
+fn name<'a>(fields: &[(&str, &'a str)], pos: usize) -> &'a str {
+    fields.get(pos).map_or("", |f| f.1)
+}
 
 /// Sets a model's single id field from the id an insert gave it.
 #[inline]
@@ -180,14 +187,16 @@ mod tests {
             Value::Int(3),
         ]));
         let columns = [Some(0), Some(1), Some(2)];
-        let (b, c) = <(String, i64) as Fields>::read_fields(&row, &columns, 1, "M", &["b", "c"]).unwrap();
+        let (b, c) =
+            <(String, i64) as Fields>::read_fields(&row, &columns, 1, "M", &[("a", "a"), ("b", "b"), ("c", "c")])
+                .unwrap();
         assert_eq!((b.as_str(), c), ("a", 3));
     }
 
     #[test]
     fn a_bad_value_names_its_property() {
         let row = ValuesRow(RefCell::new(vec![Value::Text("x".into())]));
-        let err = <(i64,) as Fields>::read_fields(&row, &[Some(0)], 0, "M", &["age"]).unwrap_err();
+        let err = <(i64,) as Fields>::read_fields(&row, &[Some(0)], 0, "M", &[("age", "age")]).unwrap_err();
         assert!(err.to_string().contains("`age`"), "{err}");
     }
 
@@ -197,8 +206,9 @@ mod tests {
         type Second = (String,);
         let mut set = vec![(2, Value::Text("c".into())), (0, Value::Int(1)), (7, Value::Int(9))];
         let (mut a, mut b, mut c) = (None, None, None);
-        <First as Fields>::take_set((&mut a, &mut b), 0, &mut set, "M", &["a", "b"]).unwrap();
-        <Second as Fields>::take_set((&mut c,), 2, &mut set, "M", &["c"]).unwrap();
+        let fields = [("a", "a"), ("b", "b"), ("c", "c")];
+        <First as Fields>::take_set((&mut a, &mut b), 0, &mut set, "M", &fields).unwrap();
+        <Second as Fields>::take_set((&mut c,), 2, &mut set, "M", &fields).unwrap();
         assert_eq!((a, b, c.as_deref()), (Some(1), None, Some("c")));
         let mut out = Vec::new();
         <Second as Fields>::push_set((&c,), 2, &mut out);

@@ -1,7 +1,7 @@
 //! Emits the row codec: `property_value`, `push_values`, `into_row`,
 //! `read_row` and `set_id`.
 
-use crate::ast::{FieldIr, FieldKind, ModelIr};
+use crate::ast::{FieldKind, ModelIr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
@@ -17,16 +17,16 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     // far less for the compiler to check than one (and a `?`) per field.
     let chunks: Vec<_> = props.chunks(CHUNK).collect();
     let value_arms = chunks.iter().enumerate().map(|(k, fields)| {
-        let (start, path, refs) = (k * CHUNK, fields_path(fields), fields.iter().map(|f| f.ident));
+        let (start, path, refs) = (k * CHUNK, fields_path(k), fields.iter().map(|f| f.ident));
         let at = if start == 0 { quote!(pos) } else { quote!(pos - #start) };
         quote!(#k => #path::value_at((#(&self.#refs,)*), #at),)
     });
-    let push_values = chunks.iter().map(|fields| {
-        let (path, refs) = (fields_path(fields), fields.iter().map(|f| f.ident));
+    let push_values = chunks.iter().enumerate().map(|(k, fields)| {
+        let (path, refs) = (fields_path(k), fields.iter().map(|f| f.ident));
         quote!(#path::push_values((#(&self.#refs,)*), out);)
     });
-    let into_values = chunks.iter().map(|fields| {
-        let (path, moved) = (fields_path(fields), fields.iter().map(|f| f.ident));
+    let into_values = chunks.iter().enumerate().map(|(k, fields)| {
+        let (path, moved) = (fields_path(k), fields.iter().map(|f| f.ident));
         quote!(#path::push_into((#(self.#moved,)*), &mut values);)
     });
     let extra_moved = match model.extra_field() {
@@ -36,25 +36,15 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
         }
         None => quote!(::juggler::__private::serde_json::Map::new()),
     };
-    let inits = field_inits(
-        model,
-        |ty, i, prop| {
-            quote_spanned! {ty.span()=>
-                ::juggler::__private::decode::<#ty>(&mut values, #i, #name, #prop, fields)?
-            }
-        },
-        quote!(extra),
-    );
     let locals: Vec<_> = (0..count).map(|i| format_ident!("__p{}", i)).collect();
     let read_chunks = chunks
         .iter()
         .zip(locals.chunks(CHUNK))
         .enumerate()
-        .map(|(k, (fields, locals))| {
-            let (start, path) = (k * CHUNK, fields_path(fields));
-            let names = fields.iter().map(|f| &f.name);
+        .map(|(k, (_, locals))| {
+            let (start, path) = (k * CHUNK, fields_path(k));
             quote! {
-                let (#(#locals,)*) = #path::read_fields(row, columns, #start, #name, &[#(#names),*])?;
+                let (#(#locals,)*) = #path::read_fields(row, columns, #start, #name, <Self as ::juggler::Model>::FIELDS)?;
             }
         });
     let reads = field_inits(
@@ -67,6 +57,15 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     // read a row through `read_row` (the trait's `from_row`).
     let from_row = if let Some(extra) = model.extra_field() {
         let extra = extra.ident;
+        let inits = field_inits(
+            model,
+            |ty, i, prop| {
+                quote_spanned! {ty.span()=>
+                    ::juggler::__private::decode::<#ty>(&mut values, #i, #name, #prop, fields)?
+                }
+            },
+            quote!(extra),
+        );
         quote! {
             #[inline] fn to_row(&self) -> ::juggler::Row {
                 let mut values = ::std::vec::Vec::with_capacity(#count);
@@ -124,13 +123,29 @@ pub(crate) fn emit(model: &ModelIr<'_>, name: &str) -> TokenStream {
     }
 }
 
-/// `<(T1, T2, ..) as Fields>`: the runtime's codec for these fields. Every
-/// use is written alike, so a field type that is no `FieldValue` gets one
-/// error at the derive (rustc merges identical ones), beside the one at the
-/// field.
-pub(crate) fn fields_path(fields: &[&FieldIr<'_>]) -> TokenStream {
-    let tys = fields.iter().map(|f| &f.original.ty);
-    quote!(<(#(#tys,)*) as ::juggler::__private::Fields>)
+/// `type __JugglerFields0 = (T1, T2, ..);`: each dozen of the properties'
+/// types, named once for the codec's calls.
+pub(crate) fn aliases(model: &ModelIr<'_>) -> TokenStream {
+    let props: Vec<_> = model.properties().collect();
+    let aliases = props.chunks(CHUNK).enumerate().map(|(k, fields)| {
+        let alias = alias(k);
+        let tys = fields.iter().map(|f| &f.original.ty);
+        quote!(type #alias = (#(#tys,)*);)
+    });
+    quote!(#(#aliases)*)
+}
+
+fn alias(k: usize) -> syn::Ident {
+    format_ident!("__JugglerFields{}", k)
+}
+
+/// `<__JugglerFields0 as Fields>`: the runtime's codec for the `k`-th dozen
+/// of properties. Every use is written alike, so a field type that is no
+/// `FieldValue` gets one error at the derive (rustc merges identical ones),
+/// beside the one at the field.
+pub(crate) fn fields_path(k: usize) -> TokenStream {
+    let alias = alias(k);
+    quote!(<#alias as ::juggler::__private::Fields>)
 }
 
 /// `field: <value>` for every field: properties from `property(type,

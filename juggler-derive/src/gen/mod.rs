@@ -53,11 +53,13 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
     let patch_impl = patch::emit_impl(model, &name);
     let relation_items = relations::emit_items(model);
     let include = relations::emit_include(model);
+    let aliases = codec::aliases(model);
     quote! {
         #fields
         #relation_items
         #patch_struct
         const _: () = {
+            #aliases
             #[automatically_derived]
             impl ::juggler::Model for #ident {
                 type Id = #id_type;

@@ -33,6 +33,7 @@ pub(crate) fn emit_struct(model: &ModelIr<'_>) -> TokenStream {
 
 pub(crate) fn emit_impl(model: &ModelIr<'_>, model_name: &str) -> TokenStream {
     let patch = patch_ident(model);
+    let ident = &model.input.ident;
     // The fields as tuples of up to twelve, like the model's codec.
     let chunks: Vec<_> = model
         .properties()
@@ -41,15 +42,14 @@ pub(crate) fn emit_impl(model: &ModelIr<'_>, model_name: &str) -> TokenStream {
         .map(<[_]>::to_vec)
         .collect();
     let sets = chunks.iter().enumerate().map(|(k, fields)| {
-        let (start, path, refs) = (k * CHUNK, fields_path(fields), fields.iter().map(|f| f.ident));
+        let (start, path, refs) = (k * CHUNK, fields_path(k), fields.iter().map(|f| f.ident));
         quote!(#path::push_set((#(&self.#refs,)*), #start, &mut out);)
     });
     let takes = chunks.iter().enumerate().map(|(k, fields)| {
-        let (start, path) = (k * CHUNK, fields_path(fields));
+        let (start, path) = (k * CHUNK, fields_path(k));
         let slots = fields.iter().map(|f| f.ident);
-        let names = fields.iter().map(|f| &f.name);
         quote! {
-            #path::take_set((#(&mut out.#slots,)*), #start, &mut set, #model_name, &[#(#names),*])?;
+            #path::take_set((#(&mut out.#slots,)*), #start, &mut set, #model_name, <#ident as ::juggler::Model>::FIELDS)?;
         }
     });
     quote! {
