@@ -56,7 +56,7 @@ pub mod __private {
     pub use serde_json;
 
     pub use crate::connector::Connector;
-    pub use crate::relations::load::{include_parent, include_related, no_relation};
+    pub use crate::relations::navigation::{Load, NavField, Navigation};
     pub use crate::value::FieldValue;
     pub use std::sync::Arc;
 

@@ -157,16 +157,22 @@ pub trait Model: Sized + Send + Sync + 'static {
         Box::pin(async { Ok(()) })
     }
 
-    /// Loads one `include` into the navigation fields of `parents` (generated
-    /// per relation by the derive).
+    /// Loads one `include` into the navigation fields of `parents`, through
+    /// [`Model::navigation`].
     fn include<'a>(
         parents: &'a mut [Self],
         include: &'a Include,
         conn: &'a Arc<dyn Connector>,
     ) -> BoxFuture<'a, Result<()>> {
-        let _ = (parents, conn);
-        let message = format!("`{}` has no relation `{}`", Self::definition().name, include.relation);
-        Box::pin(async move { Err(crate::Error::invalid_filter("include", message)) })
+        crate::relations::navigation::include(parents, include, conn)
+    }
+
+    /// The navigation field of relation `relation` (the derive writes one
+    /// arm per relation); `None` for a name that is no relation.
+    #[doc(hidden)]
+    fn navigation(&mut self, relation: &str) -> Option<crate::__private::NavField<'_>> {
+        let _ = relation;
+        None
     }
 
     /// The JSON Schema (draft 2020-12) of the model.

@@ -52,7 +52,7 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
     let patch_struct = patch::emit_struct(model);
     let patch_impl = patch::emit_impl(model, &name);
     let relation_items = relations::emit_items(model);
-    let include = relations::emit_include(model);
+    let navigation = relations::emit_navigation(model);
     let aliases = codec::aliases(model);
     quote! {
         #fields
@@ -71,7 +71,7 @@ pub(crate) fn model(model: &ModelIr<'_>) -> TokenStream {
                 #definition
                 #codec
                 #validators
-                #include
+                #navigation
             }
             #patch_impl
             #hidden_guards

@@ -90,8 +90,9 @@ pub(crate) fn emit_items(model: &ModelIr<'_>) -> TokenStream {
     }
 }
 
-/// `fn include`: one arm per relation.
-pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
+/// `fn navigation`: one arm per relation, from its name to its field (the
+/// runtime's `include` does the rest).
+pub(crate) fn emit_navigation(model: &ModelIr<'_>) -> TokenStream {
     let navs = navs(model);
     if navs.is_empty() {
         return TokenStream::new();
@@ -99,40 +100,22 @@ pub(crate) fn emit_include(model: &ModelIr<'_>) -> TokenStream {
     let arms = navs.iter().map(|n| {
         let name = &n.field.name;
         let field = n.field.ident;
-        let target = n.target;
         let span = n.target.span();
-        let holder = match n.kind {
-            RelationKind::BelongsTo => quote!(::juggler::BelongsTo::loaded(v.into_iter().next())),
-            RelationKind::HasOne => quote!(::juggler::HasOne::loaded(v.into_iter().next())),
-            RelationKind::HasMany => quote!(::juggler::HasMany::loaded(v)),
-            RelationKind::HasAndBelongsToMany => quote!(::juggler::HasAndBelongsToMany::loaded(v)),
+        let through = match &n.through {
+            Some(t) => quote!(::core::option::Option::Some(<#t as ::juggler::Model>::definition)),
+            None => quote!(::core::option::Option::None),
         };
-        let set = quote!(|p: &mut Self, v: ::std::vec::Vec<#target>| p.#field = #holder);
-        let call = if n.kind == RelationKind::BelongsTo {
-            quote_spanned! {span=>
-                ::juggler::__private::include_parent::<Self, #target>(parents, include, conn, #set)
-            }
-        } else {
-            let through = match &n.through {
-                Some(t) => quote!(::core::option::Option::Some(<#t as ::juggler::Model>::definition())),
-                None => quote!(::core::option::Option::None),
-            };
-            quote_spanned! {span=>
-                ::juggler::__private::include_related::<Self, #target>(parents, include, conn, #through, #set)
-            }
-        };
-        quote!(#name => #call,)
+        // At the target type: a target that is no model (or, for
+        // `belongs_to`, not `Clone`) is reported there.
+        let field = syn::Ident::new(&field.to_string(), span);
+        let field = quote_spanned!(span=> &mut self.#field);
+        quote!(#name => ::core::option::Option::Some(::juggler::__private::NavField::new(#field, #through)),)
     });
-    // No future here: the runtime's functions box their own.
     quote! {
-        #[inline] fn include<'a>(
-            parents: &'a mut [Self],
-            include: &'a ::juggler::Include,
-            conn: &'a ::juggler::__private::Arc<dyn ::juggler::__private::Connector>,
-        ) -> ::juggler::BoxFuture<'a, ::juggler::Result<()>> {
-            match include.relation.as_str() {
+        #[inline] fn navigation(&mut self, relation: &str) -> ::core::option::Option<::juggler::__private::NavField<'_>> {
+            match relation {
                 #(#arms)*
-                _ => ::juggler::__private::no_relation::<Self>(include),
+                _ => ::core::option::Option::None,
             }
         }
     }

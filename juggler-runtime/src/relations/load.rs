@@ -2,19 +2,17 @@
 
 use crate::connector::{Connector, LinkSpec};
 use crate::filter::resolve::{CmpOp, Cond, Query};
-use crate::filter::{Filter, Include};
-use crate::model::{BoxFuture, Model};
-use crate::repository::Repository;
+use crate::model::Model;
 use crate::schema::relations::{link_definition, link_keys};
 use crate::schema::{ModelDefinition, RelationKind};
 use crate::value::{Row, Value};
 use crate::{Error, Result};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 /// Maps and sets by relation key. Keys come from the data, so the hasher is
 /// seeded per process (foldhash's quality variant: much faster than SipHash).
-type KeyMap<V> = HashMap<Key, V, foldhash::quality::RandomState>;
+pub(crate) type KeyMap<V> = HashMap<Key, V, foldhash::quality::RandomState>;
 type KeySet = HashSet<Key, foldhash::quality::RandomState>;
 
 /// A key value that can be hashed: what parents and children are matched by.
@@ -401,102 +399,9 @@ fn page_per_key<T>(items: Vec<(Value, T)>, skip: Option<u64>, limit: Option<u64>
         .collect()
 }
 
-fn parent_keys<P: Model>(parents: &[P], pos: usize) -> Vec<Value> {
+/// Each parent's property at `pos` (its key of a relation), in order.
+pub(crate) fn parent_keys<P: Model>(parents: &[P], pos: usize) -> Vec<Value> {
     parents.iter().map(|p| p.property_value(pos)).collect()
-}
-
-/// One relation level for every parent: each parent's key (in `parents`
-/// order) and the related rows with the key they belong to.
-async fn level<P: Model, T: Model>(
-    parents: &[P],
-    name: &str,
-    scope: Option<&Filter>,
-    conn: &Arc<dyn Connector>,
-    through: Option<&'static ModelDefinition>,
-) -> Result<(Vec<Value>, Vec<(Value, T)>)> {
-    let r = resolve(P::definition(), name, T::definition(), through)?;
-    let own = parent_keys(parents, r.parent_pos);
-    let keys = distinct(own.iter().cloned());
-    let mut filter = scope.cloned().unwrap_or_default();
-    if r.kind == RelationKind::HasOne {
-        filter.limit = Some(1);
-    }
-    let related = Repository::<T>::new(conn.clone())
-        .find_keyed(filter, r.target_pos, keys, r.link.as_ref())
-        .await?;
-    Ok((own, related))
-}
-
-/// Loads the related rows of a `has_many` (also `through`), `has_one` or
-/// `has_and_belongs_to_many` relation for every parent, one query for all
-/// (a join with the link rows on SQL when there are any), and hands each
-/// parent its own in the scope's order, `limit` / `skip` per parent.
-///
-/// A plain function returning the boxed future, so a model's `include`
-/// (one arm per relation) holds no future of its own for the compiler to
-/// check in the user's crate.
-pub fn include_related<'a, P: Model, T: Model>(
-    parents: &'a mut [P],
-    include: &'a Include,
-    conn: &'a Arc<dyn Connector>,
-    through: Option<&'static ModelDefinition>,
-    set: fn(&mut P, Vec<T>),
-) -> BoxFuture<'a, Result<()>> {
-    Box::pin(async move {
-        let scope = include.scope.as_deref();
-        let (own, related) = level(parents, &include.relation, scope, conn, through).await?;
-        assign(parents, own, related, set);
-        Ok(())
-    })
-}
-
-/// The error of an `include` naming no relation of `M`.
-pub fn no_relation<'a, M: Model>(include: &Include) -> BoxFuture<'a, Result<()>> {
-    let error = Error::invalid_filter(
-        "include",
-        format!("`{}` has no relation `{}`", M::definition().name, include.relation),
-    );
-    Box::pin(std::future::ready(Err(error)))
-}
-
-/// Hands each parent (whose key is in `own`, in the same order) the rows
-/// keyed by its key.
-fn assign<P, T>(parents: &mut [P], own: Vec<Value>, children: Vec<(Value, T)>, set: fn(&mut P, Vec<T>)) {
-    let mut by_key: KeyMap<Vec<T>> = KeyMap::with_capacity_and_hasher(own.len(), Default::default());
-    for (k, child) in children {
-        if let Some(k) = Key::of(&k) {
-            by_key.entry(k).or_default().push(child);
-        }
-    }
-    for (parent, k) in parents.iter_mut().zip(own) {
-        let mine = Key::of(&k).and_then(|k| by_key.remove(&k)).unwrap_or_default();
-        set(parent, mine);
-    }
-}
-
-/// Loads the parent of a `belongs_to` relation for every child; a parent
-/// shared by several children is cloned into each.
-pub fn include_parent<'a, P: Model, T: Model + Clone>(
-    parents: &'a mut [P],
-    include: &'a Include,
-    conn: &'a Arc<dyn Connector>,
-    set: fn(&mut P, Vec<T>),
-) -> BoxFuture<'a, Result<()>> {
-    Box::pin(async move {
-        let scope = include.scope.as_deref();
-        let (own, targets) = level::<P, T>(parents, &include.relation, scope, conn, None).await?;
-        let mut by_key: KeyMap<T> = KeyMap::default();
-        for (k, t) in targets {
-            if let Some(k) = Key::of(&k) {
-                by_key.entry(k).or_insert(t);
-            }
-        }
-        for (parent, k) in parents.iter_mut().zip(own) {
-            let found = Key::of(&k).and_then(|k| by_key.get(&k)).cloned();
-            set(parent, found.into_iter().collect());
-        }
-        Ok(())
-    })
 }
 
 /// `(parent key, target key)` of every link row pointing at one of `keys`.

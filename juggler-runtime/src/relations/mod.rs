@@ -16,6 +16,7 @@
 
 mod accessor;
 pub(crate) mod load;
+pub(crate) mod navigation;
 
 pub use accessor::{BelongsToAccessor, HasManyAccessor, HasOneAccessor, LinkedAccessor};
 
