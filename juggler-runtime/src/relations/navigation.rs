@@ -130,24 +130,21 @@ impl<N: Fill> Load for Loader<N> {
 
     fn load<'a>(&'static self, level: Level<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let Level {
-                fields,
-                own,
-                owner,
-                through,
-                include,
-                conn,
-            } = level;
-            let r = resolve(owner, &include.relation, N::Target::definition(), through)?;
-            let keys = distinct(own.iter().cloned());
-            let mut filter = include.scope.as_deref().cloned().unwrap_or_default();
+            let r = resolve(
+                level.owner,
+                &level.include.relation,
+                N::Target::definition(),
+                level.through,
+            )?;
+            let keys = distinct(level.own.iter().cloned());
+            let mut filter = level.include.scope.as_deref().cloned().unwrap_or_default();
             if r.kind == RelationKind::HasOne {
                 filter.limit = Some(1);
             }
-            let related = Repository::<N::Target>::new(conn.clone())
+            let related = Repository::<N::Target>::new(level.conn.clone())
                 .find_keyed(filter, r.target_pos, keys, r.link.as_ref())
                 .await?;
-            assign::<N>(fields, own, related);
+            assign::<N>(level.fields, level.own, related);
             Ok(())
         })
     }
@@ -170,42 +167,7 @@ fn assign<N: Fill>(fields: Vec<&mut dyn Navigation>, own: Vec<Value>, related: V
     }
 }
 
-/// Moves a parent's rows out (no two parents share a key's rows).
-fn moved<T>(by_key: &mut KeyMap<Vec<T>>, key: &Key) -> Vec<T> {
-    by_key.remove(key).unwrap_or_default()
-}
-
 impl<T: Model + Clone> Navigation for BelongsTo<T> {
-    fn loader(&self) -> &'static dyn Load {
-        &Loader::<Self>(PhantomData)
-    }
-
-    fn as_any(&mut self) -> &mut dyn Any {
-        self
-    }
-}
-
-impl<T: Model> Navigation for HasOne<T> {
-    fn loader(&self) -> &'static dyn Load {
-        &Loader::<Self>(PhantomData)
-    }
-
-    fn as_any(&mut self) -> &mut dyn Any {
-        self
-    }
-}
-
-impl<T: Model> Navigation for HasMany<T> {
-    fn loader(&self) -> &'static dyn Load {
-        &Loader::<Self>(PhantomData)
-    }
-
-    fn as_any(&mut self) -> &mut dyn Any {
-        self
-    }
-}
-
-impl<T: Model> Navigation for HasAndBelongsToMany<T> {
     fn loader(&self) -> &'static dyn Load {
         &Loader::<Self>(PhantomData)
     }
@@ -233,38 +195,35 @@ impl<T: Model + Clone> Fill for BelongsTo<T> {
     }
 }
 
-impl<T: Model> Fill for HasOne<T> {
-    type Target = T;
+/// `Navigation` and `Fill` of the kinds whose rows no two parents share.
+macro_rules! moved_rows {
+    ($($name:ident: |$rows:ident| $loaded:expr;)+) => {$(
+        impl<T: Model> Navigation for $name<T> {
+            fn loader(&self) -> &'static dyn Load {
+                &Loader::<Self>(PhantomData)
+            }
 
-    fn take(by_key: &mut KeyMap<Vec<T>>, key: &Key) -> Vec<T> {
-        moved(by_key, key)
-    }
+            fn as_any(&mut self) -> &mut dyn Any {
+                self
+            }
+        }
 
-    fn fill(&mut self, rows: Vec<T>) {
-        *self = HasOne::loaded(rows.into_iter().next());
-    }
+        impl<T: Model> Fill for $name<T> {
+            type Target = T;
+
+            fn take(by_key: &mut KeyMap<Vec<T>>, key: &Key) -> Vec<T> {
+                by_key.remove(key).unwrap_or_default()
+            }
+
+            fn fill(&mut self, $rows: Vec<T>) {
+                *self = $loaded;
+            }
+        }
+    )+};
 }
 
-impl<T: Model> Fill for HasMany<T> {
-    type Target = T;
-
-    fn take(by_key: &mut KeyMap<Vec<T>>, key: &Key) -> Vec<T> {
-        moved(by_key, key)
-    }
-
-    fn fill(&mut self, rows: Vec<T>) {
-        *self = HasMany::loaded(rows);
-    }
-}
-
-impl<T: Model> Fill for HasAndBelongsToMany<T> {
-    type Target = T;
-
-    fn take(by_key: &mut KeyMap<Vec<T>>, key: &Key) -> Vec<T> {
-        moved(by_key, key)
-    }
-
-    fn fill(&mut self, rows: Vec<T>) {
-        *self = HasAndBelongsToMany::loaded(rows);
-    }
+moved_rows! {
+    HasOne: |rows| HasOne::loaded(rows.into_iter().next());
+    HasMany: |rows| HasMany::loaded(rows);
+    HasAndBelongsToMany: |rows| HasAndBelongsToMany::loaded(rows);
 }
