@@ -76,8 +76,9 @@ impl IntoIterator for Binds {
         match self {
             Binds::List(list) => BindsIter::List(list.into_iter()),
             Binds::Rows { values, kinds } => BindsIter::Rows {
-                values: values.into_iter().enumerate(),
+                values: values.into_iter(),
                 kinds,
+                column: 0,
             },
         }
     }
@@ -87,8 +88,10 @@ impl IntoIterator for Binds {
 pub(crate) enum BindsIter {
     List(std::vec::IntoIter<(Value, ColumnKind)>),
     Rows {
-        values: std::iter::Enumerate<std::vec::IntoIter<Value>>,
+        values: std::vec::IntoIter<Value>,
         kinds: Vec<Option<ColumnKind>>,
+        /// The column of the next value.
+        column: usize,
     },
 }
 
@@ -98,10 +101,17 @@ impl Iterator for BindsIter {
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             BindsIter::List(list) => list.next(),
-            BindsIter::Rows { values, kinds } => values.find_map(|(i, value)| {
-                let kind = kinds.get(i.checked_rem(kinds.len())?).copied().flatten()?;
-                Some((value, kind))
-            }),
+            BindsIter::Rows { values, kinds, column } => loop {
+                let value = values.next()?;
+                let kind = kinds.get(*column).copied().flatten();
+                *column += 1;
+                if *column >= kinds.len() {
+                    *column = 0;
+                }
+                if let Some(kind) = kind {
+                    return Some((value, kind));
+                }
+            },
         }
     }
 }

@@ -209,6 +209,7 @@ macro_rules! loose_codec {
     ($db:ty, $args:ty, $row:ty) => {
         type Q = sqlx::query::Query<'static, $db, $args>;
 
+        #[inline]
         fn bind(q: Q, value: Value, kind: ColumnKind) -> Q {
             match (value, kind) {
                 (Value::Null, _) => q.bind(None::<String>),
