@@ -5,7 +5,7 @@
 //! here, reached through the field's type behind `dyn`: it is checked once,
 //! in this crate, not once per relation in the user's.
 
-use super::load::{distinct, parent_keys, resolve, Key, KeyMap};
+use super::load::{distinct, parent_keys, resolve, Key, KeyMap, Resolved};
 use super::{BelongsTo, HasAndBelongsToMany, HasMany, HasOne};
 use crate::connector::Connector;
 use crate::filter::Include;
@@ -52,13 +52,13 @@ pub trait Load: Sync {
     fn load<'a>(&'static self, level: Level<'a>) -> BoxFuture<'a, Result<()>>;
 }
 
-/// One relation level: the parents' fields and keys, in the same order.
+/// One relation level: the parents' fields and keys, in the same order,
+/// and the relation resolved between the two models.
 #[doc(hidden)]
 pub struct Level<'a> {
     fields: Vec<&'a mut dyn Navigation>,
     own: Vec<Value>,
-    owner: &'static ModelDefinition,
-    through: Option<&'static ModelDefinition>,
+    relation: Resolved,
     include: &'a Include,
     conn: &'a Arc<dyn Connector>,
 }
@@ -91,8 +91,8 @@ pub(crate) fn include<'a, P: Model>(
             return Err(no_relation(owner, include));
         };
         let (loader, through) = (nav.field.loader(), nav.through.map(|def| def()));
-        let r = resolve(owner, name, loader.target(), through)?;
-        let own = parent_keys(parents, r.parent_pos);
+        let relation = resolve(owner, name, loader.target(), through)?;
+        let own = parent_keys(parents, relation.parent_pos);
         let fields = parents
             .iter_mut()
             .map(|p| p.navigation(name).map(|n| n.field))
@@ -101,8 +101,7 @@ pub(crate) fn include<'a, P: Model>(
         let level = Level {
             fields,
             own,
-            owner,
-            through,
+            relation,
             include,
             conn,
         };
@@ -130,12 +129,7 @@ impl<N: Fill> Load for Loader<N> {
 
     fn load<'a>(&'static self, level: Level<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let r = resolve(
-                level.owner,
-                &level.include.relation,
-                N::Target::definition(),
-                level.through,
-            )?;
+            let r = &level.relation;
             let keys = distinct(level.own.iter().cloned());
             let mut filter = level.include.scope.as_deref().cloned().unwrap_or_default();
             if r.kind == RelationKind::HasOne {
